@@ -1,0 +1,6 @@
+namespace Frost;
+
+/// <summary>Placeholder.</summary>
+public static class Placeholder
+{
+}
