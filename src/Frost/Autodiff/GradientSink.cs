@@ -1,0 +1,44 @@
+namespace Frost;
+
+/// <summary>Collects the gradients one recorded op sends to its inputs during backpropagation.</summary>
+public sealed class GradientSink
+{
+    private readonly Dictionary<Tensor, Tensor> _grads;
+    private Node _node = null!;
+    private bool[] _needs = [];
+
+    internal GradientSink(Dictionary<Tensor, Tensor> grads) => _grads = grads;
+
+    /// <summary>Number of gradient tensors delivered so far in this backward pass.</summary>
+    internal int Delivered { get; private set; }
+
+    internal void Reset(Node node, bool[] needs)
+    {
+        _node = node;
+        _needs = needs;
+    }
+
+    /// <summary>Whether input <paramref name="input"/> needs a gradient (it leads to a requested source).</summary>
+    public bool Needs(int input) => _needs[input];
+
+    /// <summary>Adds <paramref name="gradient"/> to the gradient of input <paramref name="input"/>.</summary>
+    /// <exception cref="InvalidOperationException">The shape differs from the input's, or the input was not needed.</exception>
+    public void Add(int input, Tensor gradient)
+    {
+        ArgumentNullException.ThrowIfNull(gradient);
+        var x = _node.Inputs[input];
+        if (!_needs[input])
+        {
+            throw new InvalidOperationException($"{_node.Op} backward: input {input} needs no gradient but one was computed.");
+        }
+
+        if (gradient.Shape != x.Shape)
+        {
+            throw new InvalidOperationException(
+                $"{_node.Op} backward: gradient of shape {gradient.Shape} for input {input} of shape {x.Shape}.");
+        }
+
+        Delivered++;
+        _grads[x] = _grads.TryGetValue(x, out var existing) ? Ops.Add(existing, gradient) : gradient;
+    }
+}

@@ -1,0 +1,254 @@
+namespace Frost;
+
+/// <summary>
+/// Records differentiable ops on this thread while open, computes gradients by reverse-mode
+/// differentiation, and (as a <see cref="TensorScope"/>) returns every buffer it allocated to the pool when
+/// disposed. An op is recorded only when one of its inputs requires a gradient: a trainable variable's
+/// value, a watched tensor, or the result of a recorded op. Frozen variables are constants on the tape.
+/// </summary>
+/// <example>
+/// <code>
+/// using var tape = new GradientTape();
+/// var loss = Ops.Mean(Ops.Square(Ops.MatMul(x, w.Value)));
+/// var grads = tape.Gradient(loss, [w]);
+/// </code>
+/// </example>
+public sealed class GradientTape : TensorScope
+{
+    [ThreadStatic]
+    private static GradientTape? t_current;
+
+    [ThreadStatic]
+    private static int t_pauseDepth;
+
+    private readonly GradientTape? _outerTape;
+    private readonly List<Node> _nodes = [];
+    private readonly List<Tensor> _watched = [];
+
+    /// <summary>Opens a tape and makes it the recording tape of this thread.</summary>
+    public GradientTape()
+    {
+        _outerTape = t_current;
+        t_current = this;
+    }
+
+    /// <summary>Number of ops recorded.</summary>
+    public int RecordedOps => _nodes.Count;
+
+    /// <summary>The names of the recorded ops, in recording order.</summary>
+    public IReadOnlyList<string> RecordedOpNames => _nodes.ConvertAll(n => n.Op);
+
+    /// <summary>Number of recorded ops whose backward ran, over all gradient computations of this tape.</summary>
+    public int BackwardCalls { get; private set; }
+
+    /// <summary>Number of gradient tensors computed for op inputs, over all gradient computations of this tape.</summary>
+    public int GradientsComputed { get; private set; }
+
+    /// <summary>Whether ops on this thread are currently being recorded on some tape.</summary>
+    public static bool IsRecording => t_current is not null && t_pauseDepth == 0;
+
+    /// <summary>Pauses recording on this thread until the returned scope is disposed (for inference or updates).</summary>
+    public static IDisposable NoRecording() => new PauseScope();
+
+    /// <summary>
+    /// Marks <paramref name="tensor"/> so that ops on it are recorded and gradients can be asked for it, until
+    /// this tape is disposed.
+    /// </summary>
+    public void Watch(Tensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        if (!tensor.Watched)
+        {
+            tensor.Watched = true;
+            _watched.Add(tensor);
+        }
+    }
+
+    /// <summary>The tape that would record an op with these inputs right now, or null.</summary>
+    internal static GradientTape? RecorderFor(Tensor a)
+        => t_pauseDepth == 0 && t_current is { } t && a.RequiresGrad ? t : null;
+
+    /// <inheritdoc cref="RecorderFor(Tensor)"/>
+    internal static GradientTape? RecorderFor(Tensor a, Tensor b)
+        => t_pauseDepth == 0 && t_current is { } t && (a.RequiresGrad || b.RequiresGrad) ? t : null;
+
+    /// <inheritdoc cref="RecorderFor(Tensor)"/>
+    internal static GradientTape? RecorderFor(ReadOnlySpan<Tensor> inputs)
+    {
+        if (t_pauseDepth != 0 || t_current is not { } t)
+        {
+            return null;
+        }
+
+        foreach (var x in inputs)
+        {
+            if (x.RequiresGrad)
+            {
+                return t;
+            }
+        }
+
+        return null;
+    }
+
+    internal Tensor Record(string op, Tensor output, Tensor[] inputs, BackwardFunction backward)
+    {
+        var node = new Node(op, output, inputs, backward);
+        output.Node = node;
+        _nodes.Add(node);
+        return output;
+    }
+
+    /// <summary>The gradient of scalar <paramref name="target"/> with respect to <paramref name="source"/>, or null if unconnected.</summary>
+    public Tensor? Gradient(Tensor target, Tensor source) => Gradient(target, [source])[0];
+
+    /// <summary>
+    /// The gradients of <paramref name="target"/> with respect to each source (null where a source is not
+    /// connected to the target). Only ops on a path from a source to the target run their backward.
+    /// </summary>
+    /// <param name="target">A scalar, or any shape when <paramref name="outputGradient"/> is given.</param>
+    /// <param name="sources">Tensors to differentiate with respect to.</param>
+    /// <param name="outputGradient">Seed gradient of the target's shape; defaults to 1 for a scalar target.</param>
+    /// <exception cref="ArgumentException">The target is not a scalar and no seed was given, or the seed's shape differs.</exception>
+    public Tensor?[] Gradient(Tensor target, IReadOnlyList<Tensor> sources, Tensor? outputGradient = null)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(sources);
+        if (IsDisposed)
+        {
+            throw new ObjectDisposedException(nameof(GradientTape), "Gradient: the tape was disposed; ask for gradients before disposing it.");
+        }
+
+        if (outputGradient is null && target.Size != 1)
+        {
+            throw new ArgumentException($"Gradient: the target has shape {target.Shape}; pass an output gradient for a non-scalar target.");
+        }
+
+        if (outputGradient is not null && outputGradient.Shape != target.Shape)
+        {
+            throw new ArgumentException($"Gradient: output gradient shape {outputGradient.Shape} differs from target shape {target.Shape}.");
+        }
+
+        var sourceSet = new HashSet<Tensor>(sources, ReferenceEqualityComparer.Instance);
+        var grads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
+        using (NoRecording())
+        {
+            grads[target] = outputGradient ?? Tensor.Full(target.Shape, 1f);
+            var order = TopologicalOrder(target);
+
+            // Forward sweep (inputs before consumers): which inputs of each node lead to a source.
+            var reaches = new HashSet<Node>(ReferenceEqualityComparer.Instance);
+            var needs = new bool[order.Count][];
+            for (int n = 0; n < order.Count; n++)
+            {
+                var node = order[n];
+                var need = new bool[node.Inputs.Length];
+                bool any = false;
+                for (int i = 0; i < need.Length; i++)
+                {
+                    var x = node.Inputs[i];
+                    need[i] = sourceSet.Contains(x) || (x.Node is { } xn && reaches.Contains(xn));
+                    any |= need[i];
+                }
+
+                needs[n] = need;
+                if (any)
+                {
+                    reaches.Add(node);
+                }
+            }
+
+            var sink = new GradientSink(grads);
+            for (int n = order.Count - 1; n >= 0; n--)
+            {
+                var node = order[n];
+                if (!reaches.Contains(node) || !grads.TryGetValue(node.Output, out var g))
+                {
+                    continue;
+                }
+
+                sink.Reset(node, needs[n]);
+                node.Backward(g, sink);
+                BackwardCalls++;
+            }
+
+            GradientsComputed += sink.Delivered;
+        }
+
+        var result = new Tensor?[sources.Count];
+        for (int i = 0; i < result.Length; i++)
+        {
+            result[i] = grads.GetValueOrDefault(sources[i]);
+        }
+
+        return result;
+    }
+
+    /// <summary>Nodes reachable from the target, each after all nodes it depends on (iterative, no recursion).</summary>
+    private static List<Node> TopologicalOrder(Tensor target)
+    {
+        var order = new List<Node>();
+        if (target.Node is null)
+        {
+            return order;
+        }
+
+        var visited = new HashSet<Node>(ReferenceEqualityComparer.Instance) { target.Node };
+        var stack = new Stack<(Node Node, int Next)>();
+        stack.Push((target.Node, 0));
+        while (stack.Count > 0)
+        {
+            var (node, next) = stack.Pop();
+            if (next < node.Inputs.Length)
+            {
+                stack.Push((node, next + 1));
+                if (node.Inputs[next].Node is { } child && visited.Add(child))
+                {
+                    stack.Push((child, 0));
+                }
+            }
+            else
+            {
+                order.Add(node);
+            }
+        }
+
+        return order;
+    }
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !IsDisposed)
+        {
+            if (!ReferenceEquals(t_current, this))
+            {
+                throw new InvalidOperationException("GradientTape disposed out of order: a tape opened inside it is still open.");
+            }
+
+            t_current = _outerTape;
+            foreach (var t in _watched)
+            {
+                t.Watched = false;
+            }
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private sealed class PauseScope : IDisposable
+    {
+        private bool _done;
+
+        public PauseScope() => t_pauseDepth++;
+
+        public void Dispose()
+        {
+            if (!_done)
+            {
+                _done = true;
+                t_pauseDepth--;
+            }
+        }
+    }
+}

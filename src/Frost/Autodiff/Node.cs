@@ -1,0 +1,15 @@
+namespace Frost;
+
+/// <summary>One recorded op: its inputs, its output and how to send the output's gradient to the inputs.</summary>
+internal sealed class Node(string op, Tensor output, Tensor[] inputs, BackwardFunction backward)
+{
+    public string Op { get; } = op;
+
+    public Tensor Output { get; } = output;
+
+    public Tensor[] Inputs { get; } = inputs;
+
+    public BackwardFunction Backward { get; } = backward;
+
+    public override string ToString() => $"{Op} -> {Output.Shape}";
+}

@@ -1,0 +1,60 @@
+namespace Frost;
+
+/// <summary>The buffer behind one or more tensors (a tensor and its reshaped views share one storage).</summary>
+internal sealed class Storage
+{
+    private float[]? _array;
+
+    private Storage(float[] array, int length, bool pooled)
+    {
+        _array = array;
+        Length = length;
+        Pooled = pooled;
+    }
+
+    public int Length { get; }
+
+    public bool Pooled { get; }
+
+    /// <summary>Set when the storage must outlive the scope that allocated it.</summary>
+    public bool Kept { get; set; }
+
+    public bool Released => _array is null;
+
+    public float[] Array => _array ?? throw new ObjectDisposedException(
+        "Tensor",
+        "This tensor's buffer was returned to the pool when its TensorScope or GradientTape was disposed. " +
+        "Call Keep() on tensors that must outlive their scope, or read them before the scope ends.");
+
+    /// <summary>Allocates a storage; inside a scope it is pooled and owned by that scope.</summary>
+    public static Storage Allocate(int length, bool clear)
+    {
+        var scope = TensorScope.Current;
+        if (scope is null || length == 0)
+        {
+            return new Storage(new float[length], length, pooled: false);
+        }
+
+        var array = BufferPool.Shared.Rent(length);
+        if (clear)
+        {
+            System.Array.Clear(array);
+        }
+
+        var storage = new Storage(array, length, pooled: true);
+        scope.Own(storage);
+        return storage;
+    }
+
+    /// <summary>Wraps an existing array without copying; never pooled.</summary>
+    public static Storage Wrap(float[] array) => new(array, array.Length, pooled: false);
+
+    public void Release()
+    {
+        if (_array is { } a && Pooled && !Kept)
+        {
+            _array = null;
+            BufferPool.Shared.Return(a);
+        }
+    }
+}

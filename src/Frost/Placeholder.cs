@@ -1,6 +1,0 @@
-namespace Frost;
-
-/// <summary>Placeholder.</summary>
-public static class Placeholder
-{
-}

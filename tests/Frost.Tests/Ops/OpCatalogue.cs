@@ -1,0 +1,139 @@
+using Frost.TestKit;
+
+namespace Frost.Tests.Ops;
+
+using static InputDomain;
+using Op = Frost.Ops;
+using R = RefTensor;
+
+/// <summary>Every differentiable op with its double-precision reference: the gradient check and forward check run on each row.</summary>
+public static class OpCatalogue
+{
+    private static readonly int[] Labels = [2, 0, 4, 1];
+    private static readonly int[] GatherIx = [2, 0, 2, 1];
+
+    public static IReadOnlyList<OpCase> All { get; } =
+    [
+        // Binary elementwise, with broadcasting
+        new("Add", [[2, 3], [2, 3]], x => Op.Add(x[0], x[1]), r => R.Zip(r[0], r[1], (a, b) => a + b)),
+        new("Add_broadcast_row", [[2, 3], [3]], x => Op.Add(x[0], x[1]), r => R.Zip(r[0], r[1], (a, b) => a + b)),
+        new("Add_broadcast_both", [[2, 1, 3], [4, 1]], x => Op.Add(x[0], x[1]), r => R.Zip(r[0], r[1], (a, b) => a + b)),
+        new("AddScalar", [[3, 2]], x => Op.Add(x[0], 1.5f), r => r[0].Map(a => a + 1.5)),
+        new("Sub", [[2, 3], [2, 1]], x => Op.Sub(x[0], x[1]), r => R.Zip(r[0], r[1], (a, b) => a - b)),
+        new("SubFromScalar", [[4]], x => Op.Sub(2f, x[0]), r => r[0].Map(a => 2 - a)),
+        new("Mul", [[3, 1, 2], [4, 1]], x => Op.Mul(x[0], x[1]), r => R.Zip(r[0], r[1], (a, b) => a * b)),
+        new("MulScalar", [[5]], x => Op.Mul(x[0], -0.7f), r => r[0].Map(a => a * -0.7f)),
+        new("Div", [[2, 3], [3]], x => Op.Div(x[0], x[1]), r => R.Zip(r[0], r[1], (a, b) => a / b), Any, AwayFromZero),
+        new("DivScalar", [[4]], x => Op.Div(3f, x[0]), r => r[0].Map(a => 3 / a), AwayFromZero),
+        new("Pow", [[2, 3], [3]], x => Op.Pow(x[0], x[1]), r => R.Zip(r[0], r[1], Math.Pow), Positive, Any),
+        new("PowScalar", [[5]], x => Op.Pow(x[0], 2.5f), r => r[0].Map(a => Math.Pow(a, 2.5)), Positive),
+        new("Square", [[2, 2]], x => Op.Square(x[0]), r => r[0].Map(a => a * a)),
+
+        // Unary elementwise
+        new("Neg", [[3, 2]], x => Op.Neg(x[0]), r => r[0].Map(a => -a)),
+        new("Abs", [[6]], x => Op.Abs(x[0]), r => r[0].Map(Math.Abs), AwayFromZero),
+        new("Reciprocal", [[6]], x => Op.Reciprocal(x[0]), r => r[0].Map(a => 1 / a), AwayFromZero),
+        new("Exp", [[2, 3]], x => Op.Exp(x[0]), r => r[0].Map(Math.Exp)),
+        new("Log", [[2, 3]], x => Op.Log(x[0]), r => r[0].Map(Math.Log), Positive),
+        new("Sqrt", [[2, 3]], x => Op.Sqrt(x[0]), r => r[0].Map(Math.Sqrt), Positive),
+        new("Tanh", [[2, 3]], x => Op.Tanh(x[0]), r => r[0].Map(Math.Tanh)),
+        new("Sigmoid", [[2, 3]], x => Op.Sigmoid(x[0]), r => r[0].Map(a => 1 / (1 + Math.Exp(-a)))),
+        new("Relu", [[2, 4]], x => Op.Relu(x[0]), r => r[0].Map(a => Math.Max(a, 0)), AwayFromZero),
+        new("LeakyRelu", [[2, 4]], x => Op.LeakyRelu(x[0], 0.1f), r => r[0].Map(a => a > 0 ? a : 0.1f * a), AwayFromZero),
+        new("Gelu", [[2, 4]], x => Op.Gelu(x[0]), r => r[0].Map(a => 0.5 * a * (1 + Erf(a / Math.Sqrt(2))))),
+        new("GeluTanh", [[2, 4]], x => Op.Gelu(x[0], approximate: true),
+            r => r[0].Map(a => 0.5 * a * (1 + Math.Tanh(Math.Sqrt(2 / Math.PI) * (a + 0.044715 * a * a * a))))),
+
+        // Matrix products
+        new("MatMul", [[3, 4], [4, 5]], x => Op.MatMul(x[0], x[1]), r => R.MatMul(r[0], r[1])),
+        new("MatMul_transposeA", [[4, 3], [4, 5]], x => Op.MatMul(x[0], x[1], transposeA: true), r => R.MatMul(r[0], r[1], ta: true)),
+        new("MatMul_transposeB", [[3, 4], [5, 4]], x => Op.MatMul(x[0], x[1], transposeB: true), r => R.MatMul(r[0], r[1], tb: true)),
+        new("MatMul_transposeBoth", [[4, 3], [5, 4]], x => Op.MatMul(x[0], x[1], true, true), r => R.MatMul(r[0], r[1], true, true)),
+        new("MatMul_batched", [[2, 3, 4], [2, 4, 2]], x => Op.MatMul(x[0], x[1]), r => R.MatMul(r[0], r[1])),
+        new("MatMul_broadcastBatch", [[2, 1, 3, 4], [3, 4, 2]], x => Op.MatMul(x[0], x[1]), r => R.MatMul(r[0], r[1])),
+
+        // Reductions
+        new("Sum_all", [[2, 3, 2]], x => Op.Sum(x[0]), r => r[0].Reduce(null, false, v => v.Sum())),
+        new("Sum_axis", [[2, 3, 2]], x => Op.Sum(x[0], 1), r => r[0].Reduce([1], false, v => v.Sum())),
+        new("Sum_axes_keepDims", [[2, 3, 2]], x => Op.Sum(x[0], [0, 2], keepDims: true), r => r[0].Reduce([0, 2], true, v => v.Sum())),
+        new("Sum_adjacent_axes", [[2, 3, 2, 2]], x => Op.Sum(x[0], [2, 3]), r => r[0].Reduce([2, 3], false, v => v.Sum())),
+        new("Mean_all", [[3, 4]], x => Op.Mean(x[0]), r => r[0].Reduce(null, false, v => v.Average())),
+        new("Mean_axis", [[3, 4]], x => Op.Mean(x[0], -1, keepDims: true), r => r[0].Reduce([1], true, v => v.Average())),
+        new("Max_all", [[3, 4]], x => Op.Max(x[0]), r => r[0].Reduce(null, false, v => v.Max()), Distinct),
+        new("Max_axis", [[3, 4]], x => Op.Max(x[0], 0), r => r[0].Reduce([0], false, v => v.Max()), Distinct),
+        new("Max_axes_keepDims", [[2, 3, 4]], x => Op.Max(x[0], [0, 2], true), r => r[0].Reduce([0, 2], true, v => v.Max()), Distinct),
+
+        // Softmax family and losses
+        new("Softmax", [[3, 5]], x => Op.Softmax(x[0]), r => r[0].Softmax(-1, log: false)),
+        new("Softmax_axis1", [[2, 3, 4]], x => Op.Softmax(x[0], 1), r => r[0].Softmax(1, log: false)),
+        new("LogSoftmax", [[3, 5]], x => Op.LogSoftmax(x[0]), r => r[0].Softmax(-1, log: true)),
+        new("LogSoftmax_axis0", [[3, 4]], x => Op.LogSoftmax(x[0], 0), r => r[0].Softmax(0, log: true)),
+        new("CrossEntropy", [[4, 5]], x => Op.CrossEntropy(x[0], Labels), r => CrossEntropyRef(r[0], Labels)),
+        new("Mse", [[3, 4], [3, 4]], x => Op.Mse(x[0], x[1]), r => R.Scalar(r[0].Data.Zip(r[1].Data, (a, b) => (a - b) * (a - b)).Average())),
+        new("Dropout", [[4, 6]], x => Op.Dropout(x[0], 0.3f, new Rng(7)), r => DropoutRef(r[0], 0.3f, 7)),
+        new("Where", [[2, 3], [3]], x => Op.Where(Condition(), x[0], x[1]),
+            r => R.Zip3(R.From(Condition()), r[0], r[1], (c, a, b) => c != 0 ? a : b)),
+        new("MaskedFill", [[2, 3]], x => Op.MaskedFill(x[0], Condition(), -1f), r => R.Zip(R.From(Condition()), r[0], (c, a) => c != 0 ? -1 : a)),
+
+        // Shape ops
+        new("Reshape", [[2, 6]], x => Op.Reshape(x[0], 3, -1), r => r[0].Reshape(3, 4)),
+        new("Flatten", [[2, 3, 2]], x => Op.Flatten(x[0]), r => r[0].Reshape(2, 6)),
+        new("Unsqueeze", [[2, 3]], x => Op.Unsqueeze(x[0], 1), r => r[0].Reshape(2, 1, 3)),
+        new("Squeeze", [[2, 1, 3]], x => Op.Squeeze(x[0], 1), r => r[0].Reshape(2, 3)),
+        new("Permute", [[2, 3, 4]], x => Op.Permute(x[0], 2, 0, 1), r => r[0].Permute(2, 0, 1)),
+        new("Transpose", [[3, 5]], x => Op.Transpose(x[0]), r => r[0].Permute(1, 0)),
+        new("Slice_view", [[5, 3]], x => Op.Slice(x[0], 0, 1, 3), r => r[0].Slice(0, 1, 3)),
+        new("Slice_copy", [[2, 5, 3]], x => Op.Slice(x[0], 1, 2, 2), r => r[0].Slice(1, 2, 2)),
+        new("Concat", [[2, 3], [2, 1], [2, 2]], x => Op.Concat(x, 1), r => R.Concat(r, 1)),
+        new("Gather", [[3, 4]], x => Op.Gather(x[0], 0, GatherIx), r => r[0].Gather(0, GatherIx)),
+        new("Gather_inner", [[2, 3, 2]], x => Op.Gather(x[0], 1, [1, 1, 0]), r => r[0].Gather(1, [1, 1, 0])),
+        new("BroadcastTo", [[3, 1]], x => Op.BroadcastTo(x[0], new Shape(2, 3, 4)), r => R.Zip(r[0], new R(new double[24], 2, 3, 4), (a, _) => a)),
+    ];
+
+    public static TheoryData<string> Names()
+    {
+        var d = new TheoryData<string>();
+        foreach (var c in All)
+        {
+            d.Add(c.Name);
+        }
+
+        return d;
+    }
+
+    public static OpCase Get(string name) => All.Single(c => c.Name == name);
+
+    private static Tensor Condition() => Tensor.FromArray([1, 0, 1, 0, 0, 1], 2, 3);
+
+    private static double Erf(double x)
+    {
+        // Abramowitz–Stegun 7.1.26 is too coarse for a reference; integrate the series instead.
+        double sum = 0, term = x;
+        for (int n = 0; n < 200; n++)
+        {
+            double t = term / (2 * n + 1);
+            sum += t;
+            term *= -x * x / (n + 1);
+            if (Math.Abs(t) < 1e-17)
+            {
+                break;
+            }
+        }
+
+        return 2 / Math.Sqrt(Math.PI) * sum;
+    }
+
+    private static R CrossEntropyRef(R logits, int[] labels)
+    {
+        var lsm = logits.Softmax(1, log: true);
+        int c = logits.Shape[1];
+        return R.Scalar(-labels.Select((l, i) => lsm.Data[i * c + l]).Average());
+    }
+
+    private static R DropoutRef(R x, float rate, ulong seed)
+    {
+        var rng = new Rng(seed);
+        float keep = 1f / (1f - rate);
+        return x.Map(v => rng.NextFloat() < rate ? 0 : v * keep);
+    }
+}
