@@ -1,0 +1,171 @@
+using Frost.TestKit;
+
+namespace Frost.Tests.Autodiff;
+
+public class TapeTests
+{
+    [Fact]
+    public void Ops_on_constants_are_not_recorded()
+    {
+        var a = Tensor.Ones(3);
+        var frozen = new Variable("w", Tensor.Ones(3), trainable: false);
+        using var tape = new GradientTape();
+        var y = Frost.Ops.Exp(Frost.Ops.Mul(a, frozen.Value));
+        Assert.Equal(0, tape.RecordedOps);
+        Assert.False(y.RequiresGrad);
+
+        var trainable = new Variable("v", Tensor.Ones(3));
+        var z = Frost.Ops.Add(y, trainable.Value);
+        Assert.Equal(1, tape.RecordedOps);
+        Assert.True(z.RequiresGrad);
+    }
+
+    [Fact]
+    public void Gradient_returns_exactly_the_requested_sources_and_null_when_unconnected()
+    {
+        var a = new Variable("a", Tensor.FromArray(2f));
+        var b = new Variable("b", Tensor.FromArray(3f));
+        var c = new Variable("c", Tensor.FromArray(5f));
+        using var tape = new GradientTape();
+        var loss = Frost.Ops.Sum(Frost.Ops.Mul(a.Value, b.Value));
+        var unrelated = Frost.Ops.Exp(c.Value);
+        var g = tape.Gradient(loss, [b.Value, c.Value]);
+        Assert.Equal(2, g.Length);
+        Assert.Equal(2f, g[0]!.Item());
+        Assert.Null(g[1]);
+        Assert.True(unrelated.RequiresGrad);
+    }
+
+    [Fact]
+    public void A_node_off_every_path_to_the_sources_never_runs_its_backward()
+    {
+        var a = new Variable("a", Tensor.FromArray(1f, 2f));
+        var b = new Variable("b", Tensor.FromArray(3f, 4f));
+        int offPathCalls = 0, onPathCalls = 0;
+        using var tape = new GradientTape();
+        var fa = Frost.Ops.Custom("OnPath", a.Value.Clone(), [a.Value], (g, s) =>
+        {
+            onPathCalls++;
+            s.Add(0, g);
+        });
+        var fb = Frost.Ops.Custom("OffPath", b.Value.Clone(), [b.Value], (g, s) =>
+        {
+            offPathCalls++;
+            s.Add(0, g);
+        });
+        var loss = Frost.Ops.Sum(Frost.Ops.Add(fa, fb));
+        var grads = tape.Gradient(loss, [a.Value]);
+        Assert.Equal([1f, 1f], grads[0]!.ToArray());
+        Assert.Equal(1, onPathCalls);
+        Assert.Equal(0, offPathCalls);
+
+        // Sum, Add and OnPath run; OffPath does not.
+        Assert.Equal(3, tape.BackwardCalls);
+    }
+
+    [Fact]
+    public void Repeated_use_accumulates()
+    {
+        var x = new Variable("x", Tensor.FromArray(1.5f, -2f));
+        using var tape = new GradientTape();
+        var y = Frost.Ops.Sum(Frost.Ops.Add(Frost.Ops.Mul(x.Value, x.Value), x.Value)); // x² + x
+        var g = tape.Gradient(y, x.Value)!;
+        Assert.Equal([4f, -3f], g.ToArray());
+    }
+
+    [Fact]
+    public void StopGradient_blocks_flow_and_leaves_flags_alone()
+    {
+        var x = new Variable("x", Tensor.FromArray(3f));
+        using var tape = new GradientTape();
+        var y = Frost.Ops.Sum(Frost.Ops.Mul(x.Value, Frost.Ops.StopGradient(x.Value))); // d/dx = x, not 2x
+        Assert.Equal(3f, tape.Gradient(y, x.Value)!.Item());
+        Assert.True(x.Trainable);
+        Assert.False(Frost.Ops.StopGradient(x.Value).RequiresGrad);
+    }
+
+    [Fact]
+    public void NoRecording_scope_records_nothing()
+    {
+        var x = new Variable("x", Tensor.Ones(4));
+        using var tape = new GradientTape();
+        using (GradientTape.NoRecording())
+        {
+            Assert.False(GradientTape.IsRecording);
+            _ = Frost.Ops.Relu(Frost.Ops.Mul(x.Value, 2f));
+        }
+
+        Assert.True(GradientTape.IsRecording);
+        Assert.Equal(0, tape.RecordedOps);
+    }
+
+    [Fact]
+    public void A_ten_thousand_op_chain_differentiates_without_recursion()
+    {
+        var x = new Variable("x", Tensor.FromArray(0.5f));
+        using var tape = new GradientTape();
+        Tensor y = x.Value;
+        for (int i = 0; i < 10_000; i++)
+        {
+            y = Frost.Ops.Add(Frost.Ops.Mul(y, 1f), 0.001f);
+        }
+
+        Assert.Equal(20_000, tape.RecordedOps);
+        Assert.Equal(1f, tape.Gradient(Frost.Ops.Sum(y), x.Value)!.Item());
+    }
+
+    [Fact]
+    public void Broadcast_gradients_reduce_to_input_shapes()
+    {
+        var a = new Variable("a", Tensor.Ones(3, 1));
+        var b = new Variable("b", Tensor.Ones(1, 4));
+        var c = new Variable("c", Tensor.Ones(4));
+        using var tape = new GradientTape();
+        var y = Frost.Ops.Sum(Frost.Ops.Mul(Frost.Ops.Add(a.Value, b.Value), c.Value));
+        var g = tape.Gradient(y, [a.Value, b.Value, c.Value]);
+        Assert.Equal(new Shape(3, 1), g[0]!.Shape);
+        Assert.Equal(new Shape(1, 4), g[1]!.Shape);
+        Assert.Equal(new Shape(4), g[2]!.Shape);
+        Assert.All(g[0]!.ToArray(), v => Assert.Equal(4f, v));
+        Assert.All(g[1]!.ToArray(), v => Assert.Equal(3f, v));
+        Assert.All(g[2]!.ToArray(), v => Assert.Equal(6f, v));
+    }
+
+    [Fact]
+    public void Gradient_wrt_an_intermediate_tensor()
+    {
+        var x = new Variable("x", Tensor.FromArray(2f));
+        using var tape = new GradientTape();
+        var h = Frost.Ops.Mul(x.Value, 3f);
+        var y = Frost.Ops.Sum(Frost.Ops.Square(h));
+        var g = tape.Gradient(y, [h, x.Value]);
+        Assert.Equal(12f, g[0]!.Item());
+        Assert.Equal(36f, g[1]!.Item());
+    }
+
+    [Fact]
+    public void Watched_tensors_are_sources_until_the_tape_ends()
+    {
+        var t = Tensor.FromArray(1f, 2f);
+        using (var tape = new GradientTape())
+        {
+            tape.Watch(t);
+            var y = Frost.Ops.Sum(Frost.Ops.Exp(t));
+            AssertClose.Equal([MathF.E, MathF.Exp(2)], tape.Gradient(y, t)!.AsReadOnlySpan());
+        }
+
+        Assert.False(t.RequiresGrad);
+    }
+
+    [Fact]
+    public void Non_scalar_target_needs_an_output_gradient()
+    {
+        var x = new Variable("x", Tensor.Ones(2));
+        using var tape = new GradientTape();
+        var y = Frost.Ops.Mul(x.Value, 3f);
+        var ex = Assert.Throws<ArgumentException>(() => tape.Gradient(y, x.Value));
+        Assert.Contains("[2]", ex.Message, StringComparison.Ordinal);
+        var g = tape.Gradient(y, [x.Value], Tensor.FromArray(1f, 2f))[0]!;
+        Assert.Equal([3f, 6f], g.ToArray());
+    }
+}
