@@ -1,0 +1,98 @@
+namespace Frost.Data;
+
+/// <summary>The element types an IDX file can hold (the third byte of its magic number).</summary>
+public enum IdxType : byte
+{
+    /// <summary>Unsigned byte.</summary>
+    UInt8 = 0x08,
+
+    /// <summary>Signed byte.</summary>
+    Int8 = 0x09,
+
+    /// <summary>Big-endian 16-bit integer.</summary>
+    Int16 = 0x0B,
+
+    /// <summary>Big-endian 32-bit integer.</summary>
+    Int32 = 0x0C,
+
+    /// <summary>Big-endian 32-bit float.</summary>
+    Float32 = 0x0D,
+
+    /// <summary>Big-endian 64-bit float.</summary>
+    Float64 = 0x0E,
+}
+
+/// <summary>The contents of an IDX file: dimensions, element type and raw big-endian data.</summary>
+public sealed class IdxArray
+{
+    internal IdxArray(IdxType type, int[] dims, byte[] data)
+    {
+        Type = type;
+        Dims = dims;
+        Data = data;
+    }
+
+    /// <summary>The element type.</summary>
+    public IdxType Type { get; }
+
+    /// <summary>The dimensions, outermost first (for images: count, rows, columns).</summary>
+    public IReadOnlyList<int> Dims { get; }
+
+    /// <summary>The raw elements, big-endian as in the file.</summary>
+    public ReadOnlyMemory<byte> Data { get; }
+
+    /// <summary>Number of elements.</summary>
+    public int Count => Dims.Aggregate(1, (a, b) => a * b);
+
+    /// <summary>Size in bytes of one element of <paramref name="type"/>.</summary>
+    public static int ElementSize(IdxType type) => type switch
+    {
+        IdxType.UInt8 or IdxType.Int8 => 1,
+        IdxType.Int16 => 2,
+        IdxType.Int32 or IdxType.Float32 => 4,
+        IdxType.Float64 => 8,
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown IDX type."),
+    };
+
+    /// <summary>The elements converted to float, each multiplied by <paramref name="scale"/>, with the given shape (default: the file's dimensions).</summary>
+    public Tensor ToTensor(float scale = 1f, int[]? shape = null)
+    {
+        var t = Tensor.Zeros(shape ?? [.. Dims]);
+        if (t.Size != Count)
+        {
+            throw new ArgumentException($"ToTensor: shape {t.Shape} does not hold the {Count} elements of dimensions [{string.Join(", ", Dims)}].");
+        }
+
+        var dst = t.AsSpan();
+        var src = Data.Span;
+        for (int i = 0; i < dst.Length; i++)
+        {
+            dst[i] = scale * Read(src, i);
+        }
+
+        return t;
+    }
+
+    /// <summary>The elements as integers (for labels); fractional values are truncated.</summary>
+    public int[] ToInt32()
+    {
+        var result = new int[Count];
+        var src = Data.Span;
+        for (int i = 0; i < result.Length; i++)
+        {
+            result[i] = (int)Read(src, i);
+        }
+
+        return result;
+    }
+
+    private float Read(ReadOnlySpan<byte> src, int i) => Type switch
+    {
+        IdxType.UInt8 => src[i],
+        IdxType.Int8 => (sbyte)src[i],
+        IdxType.Int16 => System.Buffers.Binary.BinaryPrimitives.ReadInt16BigEndian(src[(2 * i)..]),
+        IdxType.Int32 => System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(src[(4 * i)..]),
+        IdxType.Float32 => System.Buffers.Binary.BinaryPrimitives.ReadSingleBigEndian(src[(4 * i)..]),
+        _ => (float)System.Buffers.Binary.BinaryPrimitives.ReadDoubleBigEndian(src[(8 * i)..]),
+    };
+}
