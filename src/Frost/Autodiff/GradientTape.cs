@@ -93,7 +93,7 @@ public sealed class GradientTape : TensorScope
 
     internal Tensor Record(string op, Tensor output, Tensor[] inputs, BackwardFunction backward)
     {
-        var node = new Node(op, output, inputs, backward);
+        var node = new Node(this, op, output, inputs, backward);
         output.Node = node;
         _nodes.Add(node);
         return output;
@@ -179,6 +179,38 @@ public sealed class GradientTape : TensorScope
         for (int i = 0; i < result.Length; i++)
         {
             result[i] = grads.GetValueOrDefault(sources[i]);
+        }
+
+        return result;
+    }
+
+    /// <summary>The tape that recorded <paramref name="tensor"/>, or null for a tensor no tape recorded.</summary>
+    public static GradientTape? Of(Tensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        return tensor.Node?.Tape;
+    }
+
+    /// <summary>The variables that <paramref name="target"/> was computed from through recorded ops, in first-use order.</summary>
+    public static IReadOnlyList<Variable> VariablesOf(Tensor target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var result = new List<Variable>();
+        var seen = new HashSet<Variable>(ReferenceEqualityComparer.Instance);
+        if (target.Variable is { } tv)
+        {
+            result.Add(tv);
+        }
+
+        foreach (var node in TopologicalOrder(target))
+        {
+            foreach (var x in node.Inputs)
+            {
+                if (x.Variable is { } v && seen.Add(v))
+                {
+                    result.Add(v);
+                }
+            }
         }
 
         return result;

@@ -1,8 +1,10 @@
 namespace Frost;
 
 /// <summary>One recorded op: its inputs, its output and how to send the output's gradient to the inputs.</summary>
-internal sealed class Node(string op, Tensor output, Tensor[] inputs, BackwardFunction backward)
+internal sealed class Node(GradientTape tape, string op, Tensor output, Tensor[] inputs, BackwardFunction backward)
 {
+    public GradientTape Tape { get; } = tape;
+
     public string Op { get; } = op;
 
     public Tensor Output { get; } = output;

@@ -1,0 +1,104 @@
+namespace Frost;
+
+/// <summary>
+/// A named, persistent tensor that training may change. <see cref="Trainable"/> is the single stored truth
+/// for freezing: a frozen variable's value is a constant on every tape.
+/// </summary>
+public sealed class Variable
+{
+    /// <summary>Creates a variable holding a copy of <paramref name="initialValue"/>.</summary>
+    /// <exception cref="ArgumentException">The name is empty.</exception>
+    public Variable(string name, Tensor initialValue, bool trainable = true)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(initialValue);
+        Name = name;
+        Value = new Tensor(Storage.Wrap(initialValue.ToArray()), 0, initialValue.Shape) { Variable = this };
+        Trainable = trainable;
+    }
+
+    /// <summary>The scoped name, e.g. <c>stage1/block0/conv1/kernel</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The current value (updated in place by optimizers).</summary>
+    public Tensor Value { get; }
+
+    /// <summary>The shape of the value.</summary>
+    public Shape Shape => Value.Shape;
+
+    /// <summary>Whether training may change this variable.</summary>
+    public bool Trainable { get; set; }
+
+    /// <summary>
+    /// Elements that must not change even while the variable trains: 1 marks a frozen element, 0 a
+    /// trainable one. Null when every element follows <see cref="Trainable"/>.
+    /// </summary>
+    public Tensor? FreezeMask { get; private set; }
+
+    /// <summary>Excludes this variable from training.</summary>
+    public void Freeze() => Trainable = false;
+
+    /// <summary>Includes this variable in training.</summary>
+    public void Unfreeze() => Trainable = true;
+
+    /// <summary>Sets (or clears, with null) the element mask; the mask is copied.</summary>
+    /// <exception cref="ArgumentException">The mask's shape differs from the variable's, or it holds values other than 0 and 1.</exception>
+    public void SetFreezeMask(Tensor? mask)
+    {
+        if (mask is null)
+        {
+            FreezeMask = null;
+            return;
+        }
+
+        if (mask.Shape != Shape)
+        {
+            throw new ArgumentException($"Freeze mask of shape {mask.Shape} does not match variable '{Name}' of shape {Shape}.", nameof(mask));
+        }
+
+        foreach (float m in mask.AsReadOnlySpan())
+        {
+            if (m is not (0f or 1f))
+            {
+                throw new ArgumentException($"Freeze mask for '{Name}' must hold only 0 (trainable) and 1 (frozen), found {m}.", nameof(mask));
+            }
+        }
+
+        FreezeMask = new Tensor(Storage.Wrap(mask.ToArray()), 0, Shape);
+    }
+
+    /// <summary>Freezes whole rows (indices along axis 0), e.g. the pretrained rows of an embedding.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A row is outside axis 0.</exception>
+    public void FreezeRows(params int[] rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (Shape.Rank == 0)
+        {
+            throw new InvalidOperationException($"FreezeRows: variable '{Name}' is a scalar.");
+        }
+
+        var mask = FreezeMask?.ToArray() ?? new float[Shape.Size];
+        int rowSize = Shape.Size / Math.Max(1, Shape[0]);
+        foreach (int r in rows)
+        {
+            if ((uint)r >= (uint)Shape[0])
+            {
+                throw new ArgumentOutOfRangeException(nameof(rows), $"FreezeRows: row {r} is outside 0..{Shape[0] - 1} of variable '{Name}' {Shape}.");
+            }
+
+            mask.AsSpan(r * rowSize, rowSize).Fill(1f);
+        }
+
+        FreezeMask = new Tensor(Storage.Wrap(mask), 0, Shape);
+    }
+
+    /// <summary>The variable's value, for use in ops.</summary>
+    public static implicit operator Tensor(Variable variable)
+    {
+        ArgumentNullException.ThrowIfNull(variable);
+        return variable.Value;
+    }
+
+    /// <summary>Name, shape and whether it trains.</summary>
+    public override string ToString() => $"{Name} {Shape} {(Trainable ? "trainable" : "frozen")}";
+}
