@@ -12,6 +12,9 @@ public sealed class GradientSink
     /// <summary>Number of gradient tensors delivered so far in this backward pass.</summary>
     internal int Delivered { get; private set; }
 
+    /// <summary>Variables that received a gradient in this backward pass.</summary>
+    internal HashSet<Variable> VariablesReached { get; } = new(ReferenceEqualityComparer.Instance);
+
     internal void Reset(Node node, bool[] needs)
     {
         _node = node;
@@ -39,6 +42,11 @@ public sealed class GradientSink
         }
 
         Delivered++;
+        if (x.Variable is { } v)
+        {
+            VariablesReached.Add(v);
+        }
+
         _grads[x] = _grads.TryGetValue(x, out var existing) ? Ops.Add(existing, gradient) : gradient;
     }
 }

@@ -24,6 +24,7 @@ public sealed class GradientTape : TensorScope
     private readonly GradientTape? _outerTape;
     private readonly List<Node> _nodes = [];
     private readonly List<Tensor> _watched = [];
+    private readonly HashSet<Variable> _variablesWithGradients = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Opens a tape and makes it the recording tape of this thread.</summary>
     public GradientTape()
@@ -40,6 +41,9 @@ public sealed class GradientTape : TensorScope
 
     /// <summary>Number of recorded ops whose backward ran, over all gradient computations of this tape.</summary>
     public int BackwardCalls { get; private set; }
+
+    /// <summary>Variables into which a gradient was computed, over all gradient computations of this tape.</summary>
+    public IReadOnlyCollection<Variable> VariablesWithGradients => _variablesWithGradients;
 
     /// <summary>Number of gradient tensors computed for op inputs, over all gradient computations of this tape.</summary>
     public int GradientsComputed { get; private set; }
@@ -173,6 +177,7 @@ public sealed class GradientTape : TensorScope
             }
 
             GradientsComputed += sink.Delivered;
+            _variablesWithGradients.UnionWith(sink.VariablesReached);
         }
 
         var result = new Tensor?[sources.Count];

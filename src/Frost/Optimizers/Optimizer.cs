@@ -15,6 +15,7 @@ public abstract class Optimizer
     private readonly Dictionary<Variable, VariableState> _state = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<Variable, ParameterGroup> _groupOf = new(ReferenceEqualityComparer.Instance);
     private readonly List<ParameterGroup> _groups = [];
+    private readonly List<FreezeTransition> _transitions = [];
     private float[] _scratchGrad = [];
     private float[] _scratchKeep = [];
 
@@ -59,6 +60,17 @@ public abstract class Optimizer
 
     /// <summary>The parameter groups.</summary>
     public IReadOnlyList<ParameterGroup> Groups => _groups;
+
+    /// <summary>Changes of the frozen set recorded during training (see <see cref="Freezing.FreezePlan"/>).</summary>
+    public IReadOnlyList<FreezeTransition> Transitions => _transitions;
+
+    /// <summary>Records a change of the frozen set at the current iteration.</summary>
+    public void RecordTransition(IReadOnlyList<string> frozen, IReadOnlyList<string> unfrozen)
+    {
+        ArgumentNullException.ThrowIfNull(frozen);
+        ArgumentNullException.ThrowIfNull(unfrozen);
+        _transitions.Add(new FreezeTransition(Iterations, frozen, unfrozen));
+    }
 
     /// <summary>Names of the per-variable buffers this optimizer keeps.</summary>
     protected abstract IReadOnlyList<string> SlotNames { get; }

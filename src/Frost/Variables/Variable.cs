@@ -6,19 +6,41 @@ namespace Frost;
 /// </summary>
 public sealed class Variable
 {
-    /// <summary>Creates a variable holding a copy of <paramref name="initialValue"/>.</summary>
+    private readonly string _name;
+    private bool _trainable;
+
+    /// <summary>Creates a variable with a full name, holding a copy of <paramref name="initialValue"/>.</summary>
     /// <exception cref="ArgumentException">The name is empty.</exception>
     public Variable(string name, Tensor initialValue, bool trainable = true)
+        : this(null, name, initialValue, VariableKind.Parameter, trainable)
+    {
+    }
+
+    internal Variable(Layers.Layer? owner, string name, Tensor initialValue, VariableKind kind, bool trainable)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(initialValue);
-        Name = name;
+        _name = name;
+        Owner = owner;
+        Kind = kind;
         Value = new Tensor(Storage.Wrap(initialValue.ToArray()), 0, initialValue.Shape) { Variable = this };
-        Trainable = trainable;
+        Trainable = trainable && kind == VariableKind.Parameter;
     }
 
-    /// <summary>The scoped name, e.g. <c>stage1/block0/conv1/kernel</c>.</summary>
-    public string Name { get; }
+    /// <summary>
+    /// The full name, e.g. <c>stage1/block0/conv1/kernel</c>: the owning layer's path followed by
+    /// <see cref="LocalName"/>, so it follows the layer tree the variable lives in.
+    /// </summary>
+    public string Name => Owner is { Path.Length: > 0 } o ? o.Path + "/" + _name : _name;
+
+    /// <summary>The name within the owning layer (the full name for a variable without one).</summary>
+    public string LocalName => _name;
+
+    /// <summary>The layer that owns this variable, if any.</summary>
+    public Layers.Layer? Owner { get; }
+
+    /// <summary>Whether this is a learnable parameter or non-learnable state (e.g. running statistics).</summary>
+    public VariableKind Kind { get; }
 
     /// <summary>The current value (updated in place by optimizers).</summary>
     public Tensor Value { get; }
@@ -26,8 +48,24 @@ public sealed class Variable
     /// <summary>The shape of the value.</summary>
     public Shape Shape => Value.Shape;
 
-    /// <summary>Whether training may change this variable.</summary>
-    public bool Trainable { get; set; }
+    /// <summary>
+    /// Whether training may change this variable. State variables (<see cref="VariableKind.State"/>) are never
+    /// trainable.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Setting true on a state variable.</exception>
+    public bool Trainable
+    {
+        get => _trainable;
+        set
+        {
+            if (value && Kind == VariableKind.State)
+            {
+                throw new InvalidOperationException($"Variable '{Name}' is state (e.g. running statistics), not a parameter; it cannot be made trainable.");
+            }
+
+            _trainable = value;
+        }
+    }
 
     /// <summary>
     /// Elements that must not change even while the variable trains: 1 marks a frozen element, 0 a
@@ -38,8 +76,14 @@ public sealed class Variable
     /// <summary>Excludes this variable from training.</summary>
     public void Freeze() => Trainable = false;
 
-    /// <summary>Includes this variable in training.</summary>
-    public void Unfreeze() => Trainable = true;
+    /// <summary>Includes this variable in training (no effect on state variables).</summary>
+    public void Unfreeze()
+    {
+        if (Kind == VariableKind.Parameter)
+        {
+            Trainable = true;
+        }
+    }
 
     /// <summary>Sets (or clears, with null) the element mask; the mask is copied.</summary>
     /// <exception cref="ArgumentException">The mask's shape differs from the variable's, or it holds values other than 0 and 1.</exception>

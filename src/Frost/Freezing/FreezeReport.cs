@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Text;
+using Frost.Layers;
+using Frost.Optimizers;
+
+namespace Frost.Freezing;
+
+/// <summary>One variable's line in a <see cref="FreezeReport"/>.</summary>
+/// <param name="Name">Name relative to the model.</param>
+/// <param name="Shape">Shape.</param>
+/// <param name="Status">trainable, frozen, partly frozen (mask), or state.</param>
+/// <param name="Parameters">Elements.</param>
+/// <param name="StateBytes">Optimizer state the variable holds or will hold (0 when frozen).</param>
+public sealed record FreezeReportRow(string Name, Shape Shape, string Status, long Parameters, long StateBytes);
+
+/// <summary>What a <see cref="FreezePlan"/> did: each step, each variable's status, and totals.</summary>
+public sealed class FreezeReport
+{
+    internal FreezeReport(IReadOnlyList<string> steps, SelectionContext context, Optimizer? optimizer, IReadOnlyList<string> frozen, IReadOnlyList<string> unfrozen)
+    {
+        Steps = steps;
+        NewlyFrozen = frozen;
+        NewlyUnfrozen = unfrozen;
+        Rows = context.Variables.Select(v => new FreezeReportRow(
+            context.NameOf(v),
+            v.Shape,
+            v.Kind == VariableKind.State ? "state" : !v.Trainable ? "frozen" : v.FreezeMask is null ? "trainable" : "partly frozen",
+            v.Shape.Size,
+            v.Trainable && optimizer is not null ? optimizer.StateBytesFor(v.Shape.Size) : 0)).ToList();
+        HasOptimizer = optimizer is not null;
+    }
+
+    /// <summary>One line per plan step: what it matched and changed.</summary>
+    public IReadOnlyList<string> Steps { get; }
+
+    /// <summary>One row per variable.</summary>
+    public IReadOnlyList<FreezeReportRow> Rows { get; }
+
+    /// <summary>Variables this application froze.</summary>
+    public IReadOnlyList<string> NewlyFrozen { get; }
+
+    /// <summary>Variables this application unfroze.</summary>
+    public IReadOnlyList<string> NewlyUnfrozen { get; }
+
+    /// <summary>Elements that train.</summary>
+    public long TrainableParameters => Rows.Where(r => r.Status is "trainable" or "partly frozen").Sum(r => r.Parameters);
+
+    /// <summary>Elements that do not train (frozen parameters and state).</summary>
+    public long FrozenParameters => Rows.Sum(r => r.Parameters) - TrainableParameters;
+
+    /// <summary>Optimizer state the trainable variables need, in bytes.</summary>
+    public long OptimizerStateBytes => Rows.Sum(r => r.StateBytes);
+
+    private bool HasOptimizer { get; }
+
+    /// <summary>The steps, a per-variable table and totals.</summary>
+    public override string ToString()
+    {
+        var c = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        foreach (var s in Steps)
+        {
+            sb.AppendLine(s);
+        }
+
+        int w = Math.Max(8, Rows.Count == 0 ? 0 : Rows.Max(r => r.Name.Length));
+        int ws = Math.Max(5, Rows.Count == 0 ? 0 : Rows.Max(r => r.Shape.ToString().Length));
+        sb.AppendLine(c, $"{"variable".PadRight(w)}  {"shape".PadRight(ws)}  {"status",-13}  {"params",12}{(HasOptimizer ? "  opt. state" : "")}");
+        foreach (var r in Rows)
+        {
+            sb.AppendLine(c, $"{r.Name.PadRight(w)}  {r.Shape.ToString().PadRight(ws)}  {r.Status,-13}  {r.Parameters,12:N0}{(HasOptimizer ? "  " + LayerSummary.Bytes(r.StateBytes).PadLeft(10) : "")}");
+        }
+
+        long total = TrainableParameters + FrozenParameters;
+        string opt = HasOptimizer ? $"; optimizer state: {LayerSummary.Bytes(OptimizerStateBytes)}" : "";
+        double pct = total == 0 ? 0 : 100.0 * TrainableParameters / total;
+        sb.AppendLine(c, $"trainable: {TrainableParameters:N0} of {total:N0} parameters ({pct:F1} %), {LayerSummary.Bytes(TrainableParameters * 4)}; frozen: {FrozenParameters:N0} ({LayerSummary.Bytes(FrozenParameters * 4)}){opt}");
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,241 @@
+using System.Text;
+
+namespace Frost.Layers;
+
+/// <summary>
+/// A building block of a model: owns variables and sub-layers under path names
+/// (<c>stage2/block0/conv1/kernel</c>), can be frozen or unfrozen as a whole, and has a training mode that
+/// is separate from freezing.
+/// </summary>
+/// <remarks>
+/// Names follow the layer tree, like PyTorch module paths: a root layer's path is empty and each child adds
+/// its name. A variable's <see cref="Variable.Trainable"/> flag is the single stored truth; a layer's
+/// <see cref="Trainable"/> reads and writes its parameters' flags.
+/// </remarks>
+public abstract class Layer
+{
+    private readonly List<Layer> _children = [];
+    private readonly List<Variable> _variables = [];
+    private bool _training = true;
+
+    /// <summary>Creates a layer; <paramref name="name"/> is its default name when added to a parent.</summary>
+    protected Layer(string? name = null)
+    {
+        Name = name ?? DefaultName(GetType());
+        Variables = new VariableCollection(AllVariables);
+        TrainableVariables = new VariableCollection(() => AllVariables().Where(v => v.Trainable));
+        NonTrainableVariables = new VariableCollection(() => AllVariables().Where(v => !v.Trainable));
+    }
+
+    /// <summary>The name within the parent.</summary>
+    public string Name { get; private set; }
+
+    /// <summary>The parent layer, or null for a root.</summary>
+    public Layer? Parent { get; private set; }
+
+    /// <summary>Path from the root: empty for a root, else the parent's path and this layer's name.</summary>
+    public string Path => Parent is null ? "" : Parent.Path.Length == 0 ? Name : Parent.Path + "/" + Name;
+
+    /// <summary>Direct sub-layers, in registration order.</summary>
+    public IReadOnlyList<Layer> Children => _children;
+
+    /// <summary>Variables this layer owns directly (not those of sub-layers).</summary>
+    public IReadOnlyList<Variable> OwnVariables => _variables;
+
+    /// <summary>All variables of this layer and its sub-layers (live view, depth-first).</summary>
+    public VariableCollection Variables { get; }
+
+    /// <summary>The trainable variables (live view).</summary>
+    public VariableCollection TrainableVariables { get; }
+
+    /// <summary>The frozen parameters and the state variables (live view).</summary>
+    public VariableCollection NonTrainableVariables { get; }
+
+    /// <summary>
+    /// True when every parameter at or below this layer trains. Setting it freezes or unfreezes them all
+    /// (state variables such as running statistics are never trainable).
+    /// </summary>
+    public bool Trainable
+    {
+        get => AllVariables().Where(v => v.Kind == VariableKind.Parameter).All(v => v.Trainable);
+        set
+        {
+            foreach (var v in AllVariables())
+            {
+                if (v.Kind == VariableKind.Parameter)
+                {
+                    v.Trainable = value;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Training mode (dropout active, batch statistics in batch norm) versus inference mode. Independent of
+    /// freezing; setting it applies to all sub-layers.
+    /// </summary>
+    public bool Training
+    {
+        get => _training;
+        set
+        {
+            foreach (var l in Descendants())
+            {
+                l._training = value;
+            }
+        }
+    }
+
+    /// <summary>Freezes every parameter at or below this layer.</summary>
+    public void Freeze() => Trainable = false;
+
+    /// <summary>Unfreezes every parameter at or below this layer.</summary>
+    public void Unfreeze() => Trainable = true;
+
+    /// <summary>This layer and all layers below it, depth-first, parents before children.</summary>
+    public IEnumerable<Layer> Descendants()
+    {
+        var stack = new Stack<Layer>();
+        stack.Push(this);
+        while (stack.Count > 0)
+        {
+            var l = stack.Pop();
+            yield return l;
+            for (int i = l._children.Count - 1; i >= 0; i--)
+            {
+                stack.Push(l._children[i]);
+            }
+        }
+    }
+
+    /// <summary>The sub-layer at a relative path such as <c>stage1/block0</c>.</summary>
+    /// <exception cref="KeyNotFoundException">No such layer; the message lists close paths.</exception>
+    public Layer this[string path]
+    {
+        get
+        {
+            ArgumentNullException.ThrowIfNull(path);
+            Layer cur = this;
+            foreach (var part in path.Split('/'))
+            {
+                cur = cur._children.FirstOrDefault(c => c.Name == part) ?? throw new KeyNotFoundException(
+                    $"No layer '{path}' below '{(Path.Length == 0 ? "<root>" : Path)}'. Closest: " +
+                    string.Join(", ", NameMatching.Closest(path, Descendants().Skip(1).Select(d => RelativePath(d)), 3)) + ".");
+            }
+
+            return cur;
+        }
+    }
+
+    /// <summary>Runs the layer on <paramref name="input"/>.</summary>
+    public Tensor Call(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var y = Forward(input);
+        ShapeTrace.Record(this, y.Shape);
+        return y;
+    }
+
+    /// <summary>The layer's computation; sub-layers are invoked through <see cref="Call"/>.</summary>
+    protected abstract Tensor Forward(Tensor input);
+
+    /// <summary>Registers a sub-layer under <paramref name="name"/> (its own name when null).</summary>
+    /// <exception cref="ArgumentException">The name is taken or invalid, or the layer already has a parent.</exception>
+    protected T AddLayer<T>(T layer, string? name = null)
+        where T : Layer
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        if (layer.Parent is not null)
+        {
+            throw new ArgumentException($"Layer '{layer.Path}' already belongs to '{layer.Parent.Path}'; a layer can have one parent.", nameof(layer));
+        }
+
+        if (ReferenceEquals(layer, this) || layer.Descendants().Contains(this))
+        {
+            throw new ArgumentException("A layer cannot contain itself.", nameof(layer));
+        }
+
+        string n = name ?? layer.Name;
+        CheckName(n);
+        if (_children.Any(c => c.Name == n) || _variables.Any(v => v.LocalName == n))
+        {
+            throw new ArgumentException($"'{Path}' already has a member named '{n}'.", nameof(name));
+        }
+
+        layer.Name = n;
+        layer.Parent = this;
+        layer._training = _training;
+        _children.Add(layer);
+        return layer;
+    }
+
+    /// <summary>Creates a learnable parameter owned by this layer.</summary>
+    protected Variable AddParameter(string name, Tensor initialValue, bool trainable = true)
+        => AddVariable(name, initialValue, VariableKind.Parameter, trainable);
+
+    /// <summary>Creates a state variable (never trainable, always saved), e.g. running statistics.</summary>
+    protected Variable AddState(string name, Tensor initialValue)
+        => AddVariable(name, initialValue, VariableKind.State, false);
+
+    /// <summary>A short type name for tables: the class name.</summary>
+    public virtual string TypeName => GetType().Name;
+
+    /// <summary>The path of <paramref name="layer"/> relative to this one.</summary>
+    public string RelativePath(Layer layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        string p = layer.Path;
+        string mine = Path;
+        return mine.Length == 0 ? p : p.Length > mine.Length ? p[(mine.Length + 1)..] : "";
+    }
+
+    /// <summary>A table of the layer tree: path, type, output shape for <paramref name="inputShape"/>, parameter counts, and optimizer state.</summary>
+    public string Summary(Shape inputShape, Optimizers.Optimizer? optimizer = null)
+        => LayerSummary.Build(this, inputShape, optimizer).ToString();
+
+    private Variable AddVariable(string name, Tensor initialValue, VariableKind kind, bool trainable)
+    {
+        CheckName(name);
+        if (_variables.Any(v => v.LocalName == name) || _children.Any(c => c.Name == name))
+        {
+            throw new ArgumentException($"Layer '{Path}' already has a member named '{name}'.", nameof(name));
+        }
+
+        var v = new Variable(this, name, initialValue, kind, trainable);
+        _variables.Add(v);
+        return v;
+    }
+
+    private IEnumerable<Variable> AllVariables() => Descendants().SelectMany(l => l._variables);
+
+    private static void CheckName(string name)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Contains('/', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Invalid name '{name}': it must be non-empty and contain no '/'.", nameof(name));
+        }
+    }
+
+    private static string DefaultName(Type t)
+    {
+        var sb = new StringBuilder();
+        string n = t.Name;
+        int tick = n.IndexOf('`', StringComparison.Ordinal);
+        if (tick >= 0)
+        {
+            n = n[..tick];
+        }
+
+        for (int i = 0; i < n.Length; i++)
+        {
+            if (char.IsUpper(n[i]) && i > 0 && !char.IsUpper(n[i - 1]))
+            {
+                sb.Append('_');
+            }
+
+            sb.Append(char.ToLowerInvariant(n[i]));
+        }
+
+        return sb.ToString();
+    }
+}
