@@ -121,6 +121,35 @@ public static class Gemm
     /// <summary>Threads worth using for a product of <paramref name="fma"/> multiply-adds, at most <paramref name="maxThreads"/>.</summary>
     internal static int ThreadsFor(long fma, int maxThreads) => (int)Math.Clamp(fma / MinFmaPerThread, 1, Math.Max(1, maxThreads));
 
+    /// <summary>Floats needed to pre-pack a K×N op(B) for <paramref name="path"/>.</summary>
+    internal static long PackedBLength(GemmPath path, int k, int n) => path switch
+    {
+        GemmPath.Avx512 => GemmDriver<Avx512Kernel>.PackedBLength(k, n),
+        GemmPath.Avx2 => GemmDriver<Avx2Kernel>.PackedBLength(k, n),
+        GemmPath.Vector128 => GemmDriver<Vector128Kernel>.PackedBLength(k, n),
+        _ => GemmDriver<ScalarKernel>.PackedBLength(k, n),
+    };
+
+    /// <summary>Pre-packs op(B) (K×N) for <paramref name="path"/> into <paramref name="dst"/>.</summary>
+    internal static unsafe void PrePackB(GemmPath path, float* b, nint ldb, bool transB, int k, int n, float* dst)
+    {
+        switch (path)
+        {
+            case GemmPath.Avx512:
+                GemmDriver<Avx512Kernel>.PrePackB(b, ldb, transB, k, n, dst);
+                break;
+            case GemmPath.Avx2:
+                GemmDriver<Avx2Kernel>.PrePackB(b, ldb, transB, k, n, dst);
+                break;
+            case GemmPath.Vector128:
+                GemmDriver<Vector128Kernel>.PrePackB(b, ldb, transB, k, n, dst);
+                break;
+            default:
+                GemmDriver<ScalarKernel>.PrePackB(b, ldb, transB, k, n, dst);
+                break;
+        }
+    }
+
     /// <summary>Row height of a micro-tile on <paramref name="path"/>.</summary>
     internal static int TileRows(GemmPath path) => path switch
     {

@@ -24,6 +24,9 @@ internal unsafe struct GemmProblem
     public float** ATable;
     public float* A;
     public float* B;
+
+    /// <summary>If set, op(B) already packed by <see cref="GemmDriver{TK}.PrePackB"/>; <see cref="B"/> is ignored.</summary>
+    public float* PackedB;
     public float* C;
     public nint Lda;
     public nint Ldb;
@@ -84,8 +87,12 @@ internal sealed unsafe class GemmDriver<TK> : IParallelWork
         _threads = Math.Max(1, Math.Min(threads, rowSlivers * colSlivers));
         (_tm, _tn) = ChooseGrid(_threads, rowSlivers, colSlivers);
         _directA = p.N <= DirectAMaxColumns && p.AKind != AKind.DepthTable;
-        long panel = (long)DivUp(Math.Min(p.N, TK.NC), TK.NR) * TK.NR * Math.Min(p.K, TK.KC);
-        _bp = Scratch.PackB.Get(panel);
+        int nPad = DivUp(p.N, TK.NR) * TK.NR;
+        if (p.PackedB == null)
+        {
+            long panel = (long)DivUp(Math.Min(p.N, TK.NC), TK.NR) * TK.NR * Math.Min(p.K, TK.KC);
+            _bp = Scratch.PackB.Get(panel);
+        }
 
         try
         {
@@ -98,7 +105,15 @@ internal sealed unsafe class GemmDriver<TK> : IParallelWork
                     _pc = pc;
                     _kc = Math.Min(TK.KC, p.K - pc);
                     _beta = pc == 0 ? p.Beta : 1f;
-                    Dispatch(_packPhase);
+                    if (p.PackedB == null)
+                    {
+                        Dispatch(_packPhase);
+                    }
+                    else
+                    {
+                        _bp = p.PackedB + (nint)pc * nPad + (nint)(jc / TK.NR) * _kc * TK.NR;
+                    }
+
                     Dispatch(this);
                 }
             }
@@ -107,6 +122,31 @@ internal sealed unsafe class GemmDriver<TK> : IParallelWork
         {
             _p = default;
             _bp = null;
+        }
+    }
+
+    /// <summary>Floats needed to pre-pack a K×N op(B).</summary>
+    public static long PackedBLength(int k, int n) => (long)k * DivUp(n, TK.NR) * TK.NR;
+
+    /// <summary>
+    /// Packs all of op(B) (K×N) in the layout the driver reads: depth blocks of KC, each holding NR-wide slivers.
+    /// </summary>
+    public static void PrePackB(float* b, nint ldb, bool transB, int k, int n, float* dst)
+    {
+        int slivers = DivUp(n, TK.NR);
+        int nPad = slivers * TK.NR;
+        for (int pc = 0; pc < k; pc += TK.KC)
+        {
+            int kc = Math.Min(TK.KC, k - pc);
+            float* d = dst + (nint)pc * nPad;
+            if (!transB)
+            {
+                Packing.PackContiguous(new StridedRows(b + pc * ldb, ldb), n, kc, TK.NR, 0, slivers, d);
+            }
+            else
+            {
+                Packing.PackStrided(new StridedRows(b + pc, ldb), n, kc, TK.NR, 0, slivers, d);
+            }
         }
     }
 
