@@ -1,1 +1,3 @@
-Console.WriteLine("bench");
+using Frost.Bench;
+
+return BenchApp.Run(args);

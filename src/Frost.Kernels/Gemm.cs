@@ -73,8 +73,7 @@ public static class Gemm
             return;
         }
 
-        long fma = (long)m * n * k;
-        int threads = (int)Math.Clamp(fma / MinFmaPerThread, 1, Math.Max(1, maxThreads));
+        int threads = ThreadsFor((long)m * n * k, maxThreads);
         fixed (float* pa = a)
         fixed (float* pb = b)
         fixed (float* pc = c)
@@ -95,23 +94,70 @@ public static class Gemm
                 TransA = transA,
                 TransB = transB,
             };
-            switch (path)
-            {
-                case GemmPath.Avx512:
-                    GemmDriver<Avx512Kernel>.Run(problem, threads);
-                    break;
-                case GemmPath.Avx2:
-                    GemmDriver<Avx2Kernel>.Run(problem, threads);
-                    break;
-                case GemmPath.Vector128:
-                    GemmDriver<Vector128Kernel>.Run(problem, threads);
-                    break;
-                default:
-                    GemmDriver<ScalarKernel>.Run(problem, threads);
-                    break;
-            }
+            Run(path, problem, threads);
         }
     }
+
+    /// <summary>Runs a validated problem (k &gt; 0) on <paramref name="path"/> with up to <paramref name="threads"/> threads.</summary>
+    internal static void Run(GemmPath path, in GemmProblem problem, int threads)
+    {
+        switch (path)
+        {
+            case GemmPath.Avx512:
+                GemmDriver<Avx512Kernel>.Run(problem, threads);
+                break;
+            case GemmPath.Avx2:
+                GemmDriver<Avx2Kernel>.Run(problem, threads);
+                break;
+            case GemmPath.Vector128:
+                GemmDriver<Vector128Kernel>.Run(problem, threads);
+                break;
+            default:
+                GemmDriver<ScalarKernel>.Run(problem, threads);
+                break;
+        }
+    }
+
+    /// <summary>Threads worth using for a product of <paramref name="fma"/> multiply-adds, at most <paramref name="maxThreads"/>.</summary>
+    internal static int ThreadsFor(long fma, int maxThreads) => (int)Math.Clamp(fma / MinFmaPerThread, 1, Math.Max(1, maxThreads));
+
+    /// <summary>Floats needed to pre-pack a K×N op(B) for <paramref name="path"/>.</summary>
+    internal static long PackedBLength(GemmPath path, int k, int n) => path switch
+    {
+        GemmPath.Avx512 => GemmDriver<Avx512Kernel>.PackedBLength(k, n),
+        GemmPath.Avx2 => GemmDriver<Avx2Kernel>.PackedBLength(k, n),
+        GemmPath.Vector128 => GemmDriver<Vector128Kernel>.PackedBLength(k, n),
+        _ => GemmDriver<ScalarKernel>.PackedBLength(k, n),
+    };
+
+    /// <summary>Pre-packs op(B) (K×N) for <paramref name="path"/> into <paramref name="dst"/>.</summary>
+    internal static unsafe void PrePackB(GemmPath path, float* b, nint ldb, bool transB, int k, int n, float* dst)
+    {
+        switch (path)
+        {
+            case GemmPath.Avx512:
+                GemmDriver<Avx512Kernel>.PrePackB(b, ldb, transB, k, n, dst);
+                break;
+            case GemmPath.Avx2:
+                GemmDriver<Avx2Kernel>.PrePackB(b, ldb, transB, k, n, dst);
+                break;
+            case GemmPath.Vector128:
+                GemmDriver<Vector128Kernel>.PrePackB(b, ldb, transB, k, n, dst);
+                break;
+            default:
+                GemmDriver<ScalarKernel>.PrePackB(b, ldb, transB, k, n, dst);
+                break;
+        }
+    }
+
+    /// <summary>Row height of a micro-tile on <paramref name="path"/>.</summary>
+    internal static int TileRows(GemmPath path) => path switch
+    {
+        GemmPath.Avx512 => Avx512Kernel.MR,
+        GemmPath.Avx2 => Avx2Kernel.MR,
+        GemmPath.Vector128 => Vector128Kernel.MR,
+        _ => ScalarKernel.MR,
+    };
 
     /// <summary>Whether <paramref name="path"/> runs natively on this machine.</summary>
     internal static bool IsSupported(GemmPath path) => path switch

@@ -155,6 +155,86 @@ public class GemmTests
         RunCase(path, 2, true, false, 257, 257, 257, 1f, 0f, pad: 0, seed: 10);
     }
 
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void PackedAndUnpackedOperandModes(string pathName)
+    {
+        // Few rows read B in place, few columns read A in place; both large pack both. Sizes leave edge slivers.
+        var path = Enum.Parse<GemmPath>(pathName);
+        int seed = 500;
+        foreach (bool ta in new[] { false, true })
+        {
+            foreach (bool tb in new[] { false, true })
+            {
+                foreach (var (m, n) in new[] { (37, 29), (37, 301), (203, 29), (203, 301), (64, 128), (65, 129) })
+                {
+                    RunCase(path, 1 + (seed & 1), ta, tb, m, n, 70, 1f, seed % 3 == 0 ? 0.5f : 0f, pad: seed % 2, seed++);
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public unsafe void PointerTableOperands(string pathName)
+    {
+        // A given as a table of row pointers, or of depth pointers, must match the dense product.
+        var path = Enum.Parse<GemmPath>(pathName);
+        var rng = new Random(77);
+        foreach (var (m, n, k) in new[] { (1, 1, 1), (13, 7, 5), (37, 29, 70), (203, 301, 300), (64, 130, 9), (9, 40, 515) })
+        {
+            float[] a = TestData.Random(rng, m * k), b = TestData.Random(rng, k * n), c0 = TestData.Random(rng, m * n);
+            float[] expected = (float[])c0.Clone();
+            Gemm.SgemmCore(path, 2, false, false, m, n, k, 1f, a, k, b, n, 0.5f, expected, n);
+            float[] at = new float[k * m]; // A transposed, so depth rows are contiguous
+            for (int i = 0; i < m; i++)
+            {
+                for (int p = 0; p < k; p++)
+                {
+                    at[p * m + i] = a[i * k + p];
+                }
+            }
+
+            foreach (AKind kind in new[] { AKind.RowTable, AKind.DepthTable })
+            {
+                float[] c = (float[])c0.Clone();
+                fixed (float* pa = a, pat = at, pb = b, pc = c)
+                {
+                    int count = kind == AKind.RowTable ? m : k;
+                    float*[] table = new float*[count];
+                    for (int i = 0; i < count; i++)
+                    {
+                        table[i] = kind == AKind.RowTable ? pa + i * k : pat + i * m;
+                    }
+
+                    fixed (float** pt = table)
+                    {
+                        var problem = new GemmProblem
+                        {
+                            AKind = kind,
+                            ATable = pt,
+                            B = pb,
+                            C = pc,
+                            Ldb = n,
+                            Ldc = n,
+                            M = m,
+                            N = n,
+                            K = k,
+                            Alpha = 1f,
+                            Beta = 0.5f,
+                        };
+                        Gemm.Run(path, problem, 2);
+                    }
+                }
+
+                for (int i = 0; i < c.Length; i++)
+                {
+                    Assert.True(Math.Abs(c[i] - expected[i]) <= 1e-4f * (1 + Math.Abs(expected[i])), $"{kind} {m}x{n}x{k} element {i}: {c[i]} vs {expected[i]}");
+                }
+            }
+        }
+    }
+
     [Fact]
     public void ResultsDoNotDependOnThreadCount()
     {

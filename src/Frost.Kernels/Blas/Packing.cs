@@ -12,29 +12,39 @@ internal static unsafe class Packing
 {
     /// <summary>
     /// Packs slivers <paramref name="s0"/>..<paramref name="s1"/> of an operand whose lanes are contiguous in memory:
-    /// <c>dst[s][p][r] = src[p * ld + s * lanes + r]</c> for lanes below <paramref name="count"/>.
+    /// <c>dst[s - s0][p][r] = depthRows.Row(p)[s * lanes + r]</c> for lanes below <paramref name="count"/>.
     /// </summary>
-    public static void PackContiguous(float* src, nint ld, int count, int kc, int lanes, int s0, int s1, float* dst)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PackContiguous<TRows>(TRows depthRows, int count, int kc, int lanes, int s0, int s1, float* dst)
+        where TRows : struct, IRowSource
     {
-        for (int s = s0; s < s1; s++)
+        // NOTE: a block of rows at a time, then slivers: the source rows are read sequentially (prefetch-friendly)
+        // and each sliver receives a contiguous run, instead of one store per sliver per row. Slivers sit a power of
+        // two apart, so a store per sliver per row thrashes a single L1 set.
+        const int RowBlock = 16;
+        int full = Math.Min(s1, count / lanes);
+        nint sliverSize = (nint)kc * lanes;
+        dst -= s0 * sliverSize;
+        for (int p0 = 0; p0 < kc; p0 += RowBlock)
         {
-            int first = s * lanes;
-            int n = Math.Min(lanes, count - first);
-            float* d = dst + (nint)s * kc * lanes;
-            float* sp = src + first;
-            if (n == lanes)
+            int p1 = Math.Min(kc, p0 + RowBlock);
+            for (int s = s0; s < full; s++)
             {
-                for (int p = 0; p < kc; p++)
+                float* d = dst + s * sliverSize;
+                for (int p = p0; p < p1; p++)
                 {
-                    CopyLanes(sp + p * ld, d + p * lanes, lanes);
+                    CopyLanes(depthRows.Row(p) + s * lanes, d + p * lanes, lanes);
                 }
             }
-            else
+
+            for (int s = Math.Max(s0, full); s < s1; s++)
             {
-                for (int p = 0; p < kc; p++)
+                int first = s * lanes;
+                int n = Math.Min(lanes, count - first);
+                for (int p = p0; p < p1; p++)
                 {
-                    float* row = sp + p * ld;
-                    float* drow = d + p * lanes;
+                    float* row = depthRows.Row(p) + first;
+                    float* drow = dst + s * sliverSize + p * lanes;
                     int r = 0;
                     for (; r < n; r++)
                     {
@@ -51,32 +61,40 @@ internal static unsafe class Packing
     }
 
     /// <summary>
-    /// Packs slivers <paramref name="s0"/>..<paramref name="s1"/> of an operand whose lanes are strided rows:
-    /// <c>dst[s][p][r] = src[(s * lanes + r) * ld + p]</c> for lanes below <paramref name="count"/>.
+    /// Packs slivers <paramref name="s0"/>..<paramref name="s1"/> of an operand whose lanes are rows of their own:
+    /// <c>dst[s - s0][p][r] = laneRows.Row(s * lanes + r)[p]</c> for lanes below <paramref name="count"/>.
     /// </summary>
-    public static void PackStrided(float* src, nint ld, int count, int kc, int lanes, int s0, int s1, float* dst)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PackStrided<TRows>(TRows laneRows, int count, int kc, int lanes, int s0, int s1, float* dst)
+        where TRows : struct, IRowSource
     {
+        float** rows = stackalloc float*[8];
         for (int s = s0; s < s1; s++)
         {
             int first = s * lanes;
             int n = Math.Min(lanes, count - first);
-            float* d = dst + (nint)s * kc * lanes;
-            float* sp = src + first * ld;
+            float* d = dst + (nint)(s - s0) * kc * lanes;
             int p = 0;
             if (Avx.IsSupported && (lanes % 8) is 0 or 4 or 6)
             {
                 p = kc & ~7;
                 for (int g = 0; g < lanes; g += 8)
                 {
-                    TransposeGroup(sp + g * ld, ld, n - g, Math.Min(8, lanes - g), p, d + g, lanes);
+                    int valid = Math.Clamp(n - g, 0, 8);
+                    for (int r = 0; r < valid; r++)
+                    {
+                        rows[r] = laneRows.Row(first + g + r);
+                    }
+
+                    TransposeGroup(rows, valid, Math.Min(8, lanes - g), p, d + g, lanes);
                 }
             }
 
             for (int r = 0; r < lanes; r++)
             {
-                float* row = sp + r * ld;
                 if (r < n)
                 {
+                    float* row = laneRows.Row(first + r);
                     for (int q = p; q < kc; q++)
                     {
                         d[q * lanes + r] = row[q];
@@ -93,12 +111,12 @@ internal static unsafe class Packing
         }
     }
 
-    /// <summary>Transposes up to 8 strided rows, 8 depth steps at a time, into <paramref name="width"/> lanes.</summary>
+    /// <summary>Transposes up to 8 rows, 8 depth steps at a time, into <paramref name="width"/> lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void TransposeGroup(float* src, nint ld, int valid, int width, int kcVec, float* dst, int lanes)
+    private static void TransposeGroup(float** rows, int valid, int width, int kcVec, float* dst, int lanes)
     {
-        float* r0 = src, r1 = src + ld, r2 = src + 2 * ld, r3 = src + 3 * ld;
-        float* r4 = src + 4 * ld, r5 = src + 5 * ld, r6 = src + 6 * ld, r7 = src + 7 * ld;
+        float* r0 = rows[0], r1 = valid > 1 ? rows[1] : r0, r2 = valid > 2 ? rows[2] : r0, r3 = valid > 3 ? rows[3] : r0;
+        float* r4 = valid > 4 ? rows[4] : r0, r5 = valid > 5 ? rows[5] : r0, r6 = valid > 6 ? rows[6] : r0, r7 = valid > 7 ? rows[7] : r0;
         for (int p = 0; p < kcVec; p += 8)
         {
             Vector256<float> v0 = valid > 0 ? Avx.LoadVector256(r0 + p) : default;

@@ -49,6 +49,10 @@ internal static class Scratch
     [ThreadStatic] private static AlignedBuffer? t_packB;
     [ThreadStatic] private static AlignedBuffer? t_col;
     [ThreadStatic] private static AlignedBuffer? t_work;
+    [ThreadStatic] private static AlignedBuffer? t_table;
+    [ThreadStatic] private static AlignedBuffer? t_weights;
+    [ThreadStatic] private static AlignedBuffer? t_transform;
+    [ThreadStatic] private static AlignedBuffer? t_partials;
 
     /// <summary>Buffer for packed blocks of A in GEMM.</summary>
     public static AlignedBuffer PackA => t_packA ??= new AlignedBuffer();
@@ -59,6 +63,18 @@ internal static class Scratch
     /// <summary>Buffer for im2col / col2im columns in convolution.</summary>
     public static AlignedBuffer Col => t_col ??= new AlignedBuffer();
 
-    /// <summary>General-purpose buffer for other kernels.</summary>
+    /// <summary>Per-image work buffer (GEMM results, widened gradients).</summary>
     public static AlignedBuffer Work => t_work ??= new AlignedBuffer();
+
+    /// <summary>Pointer tables (two floats per pointer).</summary>
+    public static AlignedBuffer Table => t_table ??= new AlignedBuffer();
+
+    /// <summary>Per-call weights pre-packed by the calling thread and read by all tasks.</summary>
+    public static AlignedBuffer Weights => t_weights ??= new AlignedBuffer();
+
+    /// <summary>Per-call transformed weights (e.g. flipped for backward-input) on the calling thread.</summary>
+    public static AlignedBuffer Transform => t_transform ??= new AlignedBuffer();
+
+    /// <summary>Per-call partial sums of all tasks, owned by the calling thread.</summary>
+    public static AlignedBuffer Partials => t_partials ??= new AlignedBuffer();
 }

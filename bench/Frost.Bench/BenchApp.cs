@@ -1,0 +1,61 @@
+namespace Frost.Bench;
+
+/// <summary>Command line: <c>Frost.Bench &lt;suite&gt; [--json FILE] [--reps N]</c>.</summary>
+internal static class BenchApp
+{
+    public static int Run(string[] args)
+    {
+        string? suite = null, json = null;
+        int reps = 7;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--json" when i + 1 < args.Length:
+                    json = args[++i];
+                    break;
+                case "--reps" when i + 1 < args.Length && int.TryParse(args[i + 1], out int r) && r >= 1:
+                    reps = r;
+                    i++;
+                    break;
+                default:
+                    if (suite is null && !args[i].StartsWith('-'))
+                    {
+                        suite = args[i];
+                        break;
+                    }
+
+                    return Usage($"unexpected argument '{args[i]}'");
+            }
+        }
+
+        var report = new Report();
+        var timer = new Timer(reps);
+        switch (suite)
+        {
+            case "gemm":
+                GemmSuite.Run(timer, report);
+                break;
+            case "conv":
+                ConvSuite.Run(timer, report);
+                break;
+            default:
+                return Usage(suite is null ? "no suite given" : $"unknown suite '{suite}'");
+        }
+
+        if (json is not null)
+        {
+            report.WriteJson(json);
+            Console.Error.WriteLine($"wrote {json}");
+        }
+
+        return 0;
+    }
+
+    private static int Usage(string why)
+    {
+        Console.Error.WriteLine($"Frost.Bench: {why}");
+        Console.Error.WriteLine("usage: Frost.Bench <gemm|conv> [--json FILE] [--reps N]");
+        return 2;
+    }
+}

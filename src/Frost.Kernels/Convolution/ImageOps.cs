@@ -1,0 +1,238 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using Frost.Kernels.Blas;
+
+namespace Frost.Kernels.Convolution;
+
+/// <summary>Data movement around the convolution GEMMs: padding, im2col / col2im and output layout.</summary>
+internal static unsafe class ImageOps
+{
+    /// <summary>
+    /// Copies <paramref name="channels"/> planes of h×w into planes of (h+pt+pb)×(w+pl+pr) with zero borders; negative
+    /// pads crop. <paramref name="slack"/> zeros follow the last plane.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PadCopy(float* src, int channels, int h, int w, int pt, int pl, int pb, int pr, float* dst, int slack)
+    {
+        int hp = h + pt + pb, wp = w + pl + pr;
+        int x0 = Math.Max(0, pl), sx0 = Math.Max(0, -pl);
+        int copyW = Math.Min(w - sx0, wp - x0);
+        for (int c = 0; c < channels; c++)
+        {
+            float* sp = src + (nint)c * h * w;
+            float* dp = dst + (nint)c * hp * wp;
+            for (int y = 0; y < hp; y++)
+            {
+                float* drow = dp + (nint)y * wp;
+                int sy = y - pt;
+                if (sy < 0 || sy >= h || copyW <= 0)
+                {
+                    new Span<float>(drow, wp).Clear();
+                    continue;
+                }
+
+                new Span<float>(drow, x0).Clear();
+                new ReadOnlySpan<float>(sp + (nint)sy * w + sx0, copyW).CopyTo(new Span<float>(drow + x0, copyW));
+                new Span<float>(drow + x0 + copyW, wp - x0 - copyW).Clear();
+            }
+        }
+
+        new Span<float>(dst + (nint)channels * hp * wp, slack).Clear();
+    }
+
+    /// <summary>
+    /// Writes the columns of one group of one image: <c>col[(c·R + r)·S + s][oh·OW + ow]</c> = the input under tap
+    /// (r, s) for output (oh, ow), or 0 in the padding.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Im2Col(float* src, in ConvGeometry g, float* col)
+    {
+        int oh = g.OH, ow = g.OW, q = oh * ow;
+        for (int c = 0; c < g.Cg; c++)
+        {
+            float* plane = src + (nint)c * g.H * g.W;
+            for (int r = 0; r < g.R; r++)
+            {
+                for (int s = 0; s < g.S; s++)
+                {
+                    float* dst = col + (nint)((c * g.R + r) * g.S + s) * q;
+                    int dx = s * g.Dw - g.Pl;
+
+                    // Output columns whose input column is inside the image: ow in [lo, hi).
+                    int lo = dx >= 0 ? 0 : Math.Min(ow, (-dx + g.Sw - 1) / g.Sw);
+                    int hi = Math.Clamp((g.W - dx + g.Sw - 1) / g.Sw, lo, ow);
+                    for (int y = 0; y < oh; y++)
+                    {
+                        float* drow = dst + (nint)y * ow;
+                        int iy = y * g.Sh + r * g.Dh - g.Pt;
+                        if (iy < 0 || iy >= g.H)
+                        {
+                            new Span<float>(drow, ow).Clear();
+                            continue;
+                        }
+
+                        float* srow = plane + (nint)iy * g.W + dx;
+                        for (int x = 0; x < lo; x++)
+                        {
+                            drow[x] = 0f;
+                        }
+
+                        if (g.Sw == 1)
+                        {
+                            new ReadOnlySpan<float>(srow + lo, hi - lo).CopyTo(new Span<float>(drow + lo, hi - lo));
+                        }
+                        else
+                        {
+                            for (int x = lo; x < hi; x++)
+                            {
+                                drow[x] = srow[x * g.Sw];
+                            }
+                        }
+
+                        for (int x = hi; x < ow; x++)
+                        {
+                            drow[x] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Adds columns back into one group of one image: the adjoint of <see cref="Im2Col"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Col2ImAdd(float* col, in ConvGeometry g, float* dst)
+    {
+        int oh = g.OH, ow = g.OW, q = oh * ow;
+        for (int c = 0; c < g.Cg; c++)
+        {
+            float* plane = dst + (nint)c * g.H * g.W;
+            for (int r = 0; r < g.R; r++)
+            {
+                for (int s = 0; s < g.S; s++)
+                {
+                    float* src = col + (nint)((c * g.R + r) * g.S + s) * q;
+                    int dx = s * g.Dw - g.Pl;
+                    int lo = dx >= 0 ? 0 : Math.Min(ow, (-dx + g.Sw - 1) / g.Sw);
+                    int hi = Math.Clamp((g.W - dx + g.Sw - 1) / g.Sw, lo, ow);
+                    for (int y = 0; y < oh; y++)
+                    {
+                        int iy = y * g.Sh + r * g.Dh - g.Pt;
+                        if (iy < 0 || iy >= g.H)
+                        {
+                            continue;
+                        }
+
+                        float* srow = src + (nint)y * ow;
+                        float* drow = plane + (nint)iy * g.W + dx;
+                        if (g.Sw == 1)
+                        {
+                            var d = new Span<float>(drow + lo, hi - lo);
+                            TensorPrimitives.Add(d, new ReadOnlySpan<float>(srow + lo, hi - lo), d);
+                        }
+                        else
+                        {
+                            for (int x = lo; x < hi; x++)
+                            {
+                                drow[x * g.Sw] += srow[x];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes <c>out[k][y][x] = ct[y·pitch + x][k] (+ bias[k])</c>, optionally max(·, 0) (NaN stays NaN), for a GEMM result
+    /// <paramref name="ct"/> with one row per (wide) output position and <paramref name="kg"/> columns.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void TransposeOut(float* ct, int kg, int oh, int ow, int pitch, float* bias, bool relu, float* output)
+    {
+        int plane = oh * ow;
+        for (int y = 0; y < oh; y++)
+        {
+            float* rowIn = ct + (nint)y * pitch * kg;
+            int x0 = 0;
+            if (Avx.IsSupported)
+            {
+                for (; x0 + 8 <= ow; x0 += 8)
+                {
+                    int k0 = 0;
+                    for (; k0 + 8 <= kg; k0 += 8)
+                    {
+                        float* src = rowIn + (nint)x0 * kg + k0;
+                        Vector256<float> v0 = Avx.LoadVector256(src), v1 = Avx.LoadVector256(src + kg);
+                        Vector256<float> v2 = Avx.LoadVector256(src + 2 * kg), v3 = Avx.LoadVector256(src + 3 * kg);
+                        Vector256<float> v4 = Avx.LoadVector256(src + 4 * kg), v5 = Avx.LoadVector256(src + 5 * kg);
+                        Vector256<float> v6 = Avx.LoadVector256(src + 6 * kg), v7 = Avx.LoadVector256(src + 7 * kg);
+                        Packing.Transpose8x8(ref v0, ref v1, ref v2, ref v3, ref v4, ref v5, ref v6, ref v7);
+                        float* dst = output + (nint)k0 * plane + (nint)y * ow + x0;
+                        Store(dst, v0, bias, k0, relu);
+                        Store(dst + plane, v1, bias, k0 + 1, relu);
+                        Store(dst + 2 * plane, v2, bias, k0 + 2, relu);
+                        Store(dst + 3 * plane, v3, bias, k0 + 3, relu);
+                        Store(dst + 4 * plane, v4, bias, k0 + 4, relu);
+                        Store(dst + 5 * plane, v5, bias, k0 + 5, relu);
+                        Store(dst + 6 * plane, v6, bias, k0 + 6, relu);
+                        Store(dst + 7 * plane, v7, bias, k0 + 7, relu);
+                    }
+
+                    for (; k0 < kg; k0++)
+                    {
+                        ScalarColumn(rowIn, kg, k0, x0, x0 + 8, bias, relu, output + (nint)k0 * plane + (nint)y * ow);
+                    }
+                }
+            }
+
+            for (int k = 0; k < kg && x0 < ow; k++)
+            {
+                ScalarColumn(rowIn, kg, k, x0, ow, bias, relu, output + (nint)k * plane + (nint)y * ow);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* dst, Vector256<float> v, float* bias, int k, bool relu)
+    {
+        if (bias != null)
+        {
+            v += Vector256.Create(bias[k]);
+        }
+
+        if (relu)
+        {
+            v = Vector256.Max(v, Vector256<float>.Zero);
+        }
+
+        v.Store(dst);
+    }
+
+    private static void ScalarColumn(float* rowIn, int kg, int k, int x0, int x1, float* bias, bool relu, float* dstRow)
+    {
+        float b = bias != null ? bias[k] : 0f;
+        for (int x = x0; x < x1; x++)
+        {
+            float v = rowIn[(nint)x * kg + k] + b;
+            dstRow[x] = relu && v < 0f ? 0f : v;
+        }
+    }
+
+    /// <summary>Copies kg planes of oh×ow into planes of oh rows of <paramref name="pitch"/>, zeroing the extra columns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Widen(float* src, int kg, int oh, int ow, int pitch, float* dst)
+    {
+        for (int k = 0; k < kg; k++)
+        {
+            for (int y = 0; y < oh; y++)
+            {
+                float* d = dst + ((nint)k * oh + y) * pitch;
+                new ReadOnlySpan<float>(src + ((nint)k * oh + y) * ow, ow).CopyTo(new Span<float>(d, ow));
+                new Span<float>(d + ow, pitch - ow).Clear();
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+namespace Frost.Kernels.Tests;
+
+public class ConvTests
+{
+    // (N, C, H, W, K, R, S, sh, sw, pt, pl, pb, pr, dh, dw, groups)
+    public static TheoryData<string> Shapes() =>
+    [
+        "2,3,9,11,4,3,3,1,1,1,1,1,1,1,1,1",      // 3x3 same
+        "1,5,7,6,3,3,3,1,1,0,0,0,0,1,1,1",       // valid, odd sizes
+        "3,4,10,9,6,3,3,1,1,0,1,2,1,1,1,1",      // asymmetric pads
+        "2,3,13,12,5,3,3,2,2,1,1,1,1,1,1,1",     // stride 2
+        "2,2,11,10,3,3,2,2,1,1,0,0,1,1,1,1",     // stride (2,1), 3x2 kernel, asymmetric
+        "1,3,12,13,4,3,3,1,1,2,2,2,2,2,2,1",     // dilation 2
+        "2,3,14,11,2,3,3,2,2,3,1,0,2,2,3,1",     // dilation (2,3) with stride and odd pads
+        "2,4,8,9,6,3,3,1,1,1,1,1,1,1,1,2",       // groups 2
+        "2,6,9,7,6,3,3,1,1,1,1,1,1,1,1,3",       // groups 3, stride 1
+        "2,4,9,8,4,3,3,1,1,1,1,1,1,1,1,4",       // depthwise
+        "2,4,9,8,8,3,3,2,2,1,0,1,2,1,1,4",       // depthwise x2 multiplier, stride 2, asymmetric
+        "1,3,10,10,3,5,5,1,1,2,2,2,2,2,1,3",     // depthwise 5x5 dilated
+        "3,7,6,5,9,1,1,1,1,0,0,0,0,1,1,1",       // 1x1
+        "2,6,9,9,4,1,1,2,2,0,0,0,0,1,1,1",       // 1x1 stride 2
+        "1,3,23,21,8,7,7,2,2,3,3,3,3,1,1,1",     // stem-like 7x7 s2 p3
+        "5,1,8,8,3,3,3,1,1,1,1,1,1,1,1,1",       // single input channel, batch 5
+        "1,2,1,1,3,1,1,1,1,0,0,0,0,1,1,1",       // 1x1 image
+        "2,3,5,4,2,3,3,1,1,2,2,2,2,1,1,1",       // pad larger than needed
+        "4,17,6,7,33,3,3,1,1,1,1,1,1,1,1,1",     // channel counts not multiples of tiles, batch 4
+        "1,20,5,5,70,3,3,1,1,1,1,1,1,1,1,1",     // more output channels than a direct-A panel
+    ];
+
+    private static Conv2DShape Parse(string spec)
+    {
+        int[] v = spec.Split(',').Select(int.Parse).ToArray();
+        return new Conv2DShape(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void ForwardMatchesReference(string spec)
+    {
+        Conv2DShape s = Parse(spec);
+        var rng = new Random(spec.GetHashCode(StringComparison.Ordinal));
+        float[] x = TestData.Random(rng, s.InputLength), w = TestData.Random(rng, s.WeightLength), b = TestData.Random(rng, s.OutChannels);
+        var (expected, mag) = ConvReference.Forward(s, x, w, b);
+        var y = new float[s.OutputLength];
+        Conv2D.Forward(s, x, w, b, y);
+        ConvReference.AssertClose(expected, mag, y, $"forward {s}");
+
+        // Without bias, and with fused ReLU.
+        var (noBias, magNoBias) = ConvReference.Forward(s, x, w, []);
+        Conv2D.Forward(s, x, w, [], y);
+        ConvReference.AssertClose(noBias, magNoBias, y, $"forward (no bias) {s}");
+        Conv2D.Forward(s, x, w, b, y, relu: true);
+        ConvReference.AssertClose(expected.Select(v => Math.Max(v, 0)).ToArray(), mag, y, $"forward (relu) {s}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void BackwardMatchesReference(string spec)
+    {
+        Conv2DShape s = Parse(spec);
+        var rng = new Random(spec.GetHashCode(StringComparison.Ordinal) + 1);
+        float[] x = TestData.Random(rng, s.InputLength), w = TestData.Random(rng, s.WeightLength), dy = TestData.Random(rng, s.OutputLength);
+        var (dx, dxm, dw, dwm, db) = ConvReference.Backward(s, x, w, dy);
+
+        float[] gx = TestData.Random(rng, s.InputLength); // garbage: must be overwritten
+        Conv2D.BackwardInput(s, dy, w, gx);
+        ConvReference.AssertClose(dx, dxm, gx, $"backward input {s}");
+
+        float[] gw = TestData.Random(rng, s.WeightLength), gb = TestData.Random(rng, s.OutChannels);
+        Conv2D.BackwardWeight(s, x, dy, gw, gb);
+        ConvReference.AssertClose(dw, dwm, gw, $"backward weight {s}");
+        ConvReference.AssertClose(db, db.Select(Math.Abs).ToArray(), gb, $"backward bias {s}");
+        Conv2D.BackwardWeight(s, x, dy, gw, []);
+        ConvReference.AssertClose(dw, dwm, gw, $"backward weight (no bias) {s}");
+    }
+
+    [Fact]
+    public void ShapeArithmetic()
+    {
+        var s = new Conv2DShape(16, 3, 224, 224, 64, 7, 7, 2, 2, 3, 3, 3, 3);
+        Assert.Equal(112, s.OutHeight);
+        Assert.Equal(112, s.OutWidth);
+        Assert.Equal(16 * 64 * 112 * 112, s.OutputLength);
+        var asym = new Conv2DShape(1, 1, 5, 6, 1, 3, 3, 2, 2, 0, 1, 1, 0);
+        Assert.Equal(2, asym.OutHeight); // (5 + 1 - 3) / 2 + 1
+        Assert.Equal(3, asym.OutWidth);  // (6 + 1 - 3) / 2 + 1
+    }
+
+    [Fact]
+    public void ValidatesShapesAndSpans()
+    {
+        var s = new Conv2DShape(1, 4, 5, 5, 6, 3, 3, Groups: 4);
+        var e = Assert.Throws<ArgumentException>(() => s.Validate());
+        Assert.Contains("divide by groups", e.Message);
+        Assert.Throws<ArgumentException>(() => new Conv2DShape(1, 1, 2, 2, 1, 5, 5).Validate());
+        Assert.Throws<ArgumentException>(() => new Conv2DShape(1, 1, 5, 5, 1, 3, 3, StrideH: 0).Validate());
+        Assert.Throws<ArgumentException>(() => new Conv2DShape(1, 1, 5, 5, 1, 3, 3, PadTop: -1).Validate());
+
+        var ok = new Conv2DShape(1, 2, 5, 5, 3, 3, 3, PadTop: 1, PadLeft: 1, PadBottom: 1, PadRight: 1);
+        e = Assert.Throws<ArgumentException>(() => Conv2D.Forward(ok, new float[49], new float[54], [], new float[75]));
+        Assert.Contains("Conv2D.Forward", e.Message);
+        Assert.Contains("input", e.Message);
+        Assert.Contains("50", e.Message);
+        Assert.Throws<ArgumentException>(() => Conv2D.Forward(ok, new float[50], new float[54], new float[2], new float[75]));
+        Assert.Throws<ArgumentException>(() => Conv2D.BackwardInput(ok, new float[74], new float[54], new float[50]));
+        Assert.Throws<ArgumentException>(() => Conv2D.BackwardWeight(ok, new float[50], new float[75], new float[53], []));
+    }
+
+    [Fact]
+    public void GradientsMatchFiniteDifferencesOfTheForward()
+    {
+        // L = Σ dy ⊙ conv(x, w); checks a few coordinates of ∂L/∂x and ∂L/∂w against central differences.
+        var s = new Conv2DShape(2, 4, 7, 6, 6, 3, 3, 2, 1, 1, 0, 2, 1, 1, 2, Groups: 2);
+        var rng = new Random(3);
+        float[] x = TestData.Random(rng, s.InputLength), w = TestData.Random(rng, s.WeightLength), dy = TestData.Random(rng, s.OutputLength);
+        var gx = new float[x.Length];
+        var gw = new float[w.Length];
+        Conv2D.BackwardInput(s, dy, w, gx);
+        Conv2D.BackwardWeight(s, x, dy, gw, []);
+        double Loss(float[] xs, float[] ws)
+        {
+            var (y, _) = ConvReference.Forward(s, xs, ws, []);
+            double l = 0;
+            for (int i = 0; i < y.Length; i++)
+            {
+                l += y[i] * dy[i];
+            }
+
+            return l;
+        }
+
+        const float H = 1e-2f;
+        foreach (int i in new[] { 0, 17, 101, x.Length - 1 })
+        {
+            float[] xp = (float[])x.Clone(), xm = (float[])x.Clone();
+            xp[i] += H;
+            xm[i] -= H;
+            double fd = (Loss(xp, w) - Loss(xm, w)) / (xp[i] - xm[i]);
+            Assert.True(Math.Abs(fd - gx[i]) < 1e-3 * (1 + Math.Abs(fd)), $"dx[{i}]: fd {fd} vs {gx[i]}");
+        }
+
+        foreach (int i in new[] { 0, 5, 40, w.Length - 1 })
+        {
+            float[] wp = (float[])w.Clone(), wm = (float[])w.Clone();
+            wp[i] += H;
+            wm[i] -= H;
+            double fd = (Loss(x, wp) - Loss(x, wm)) / (wp[i] - wm[i]);
+            Assert.True(Math.Abs(fd - gw[i]) < 1e-3 * (1 + Math.Abs(fd)), $"dw[{i}]: fd {fd} vs {gw[i]}");
+        }
+    }
+}
