@@ -258,4 +258,48 @@ public sealed class RefTensor
         }).ToArray();
         return new RefTensor(data, shape);
     }
+
+    /// <summary>Naive 2-D cross-correlation with stride, asymmetric padding, dilation and groups.</summary>
+    public static RefTensor Conv2D(RefTensor x, RefTensor w, RefTensor? b, Conv2DSettings p)
+    {
+        int n = x.Shape[0], c = x.Shape[1], h = x.Shape[2], wd = x.Shape[3];
+        int k = w.Shape[0], cg = w.Shape[1], r = w.Shape[2], s = w.Shape[3];
+        int oh = ((h + p.PadTop + p.PadBottom - (p.DilationH * (r - 1) + 1)) / p.StrideH) + 1;
+        int ow = ((wd + p.PadLeft + p.PadRight - (p.DilationW * (s - 1) + 1)) / p.StrideW) + 1;
+        int kg = k / p.Groups;
+        var y = new double[n * k * oh * ow];
+        for (int i = 0; i < n; i++)
+        {
+            for (int o = 0; o < k; o++)
+            {
+                int g = o / kg;
+                for (int yy = 0; yy < oh; yy++)
+                {
+                    for (int xx = 0; xx < ow; xx++)
+                    {
+                        double acc = b?.Data[o] ?? 0;
+                        for (int ci = 0; ci < cg; ci++)
+                        {
+                            for (int dy = 0; dy < r; dy++)
+                            {
+                                for (int dx = 0; dx < s; dx++)
+                                {
+                                    int iy = yy * p.StrideH - p.PadTop + dy * p.DilationH;
+                                    int ix = xx * p.StrideW - p.PadLeft + dx * p.DilationW;
+                                    if (iy >= 0 && iy < h && ix >= 0 && ix < wd)
+                                    {
+                                        acc += x.Data[((i * c + g * cg + ci) * h + iy) * wd + ix] * w.Data[((o * cg + ci) * r + dy) * s + dx];
+                                    }
+                                }
+                            }
+                        }
+
+                        y[((i * k + o) * oh + yy) * ow + xx] = acc;
+                    }
+                }
+            }
+        }
+
+        return new RefTensor(y, n, k, oh, ow);
+    }
 }

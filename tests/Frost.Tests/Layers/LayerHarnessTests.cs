@@ -22,6 +22,8 @@ public class LayerHarnessTests
             MakeInput = r => Tensor.FromArray(Enumerable.Range(0, 8).Select(_ => (float)r.NextInt(7)).ToArray(), 2, 4),
             InputDifferentiable = false,
         },
+        ["Conv2D"] = new(s => new Conv2D(3, 4, 3, new Rng(s), padding: 1), [2, 3, 5, 5], [2, 4, 5, 5], (4 * 3 * 9) + 4, 0),
+        ["Conv2D_strided_depthwise"] = new(s => new Conv2D(4, 4, 3, new Rng(s), stride: 2, padding: 1, groups: 4, useBias: false), [2, 4, 6, 6], [2, 4, 3, 3], 36, 0),
         ["LayerNorm"] = new(_ => new LayerNorm(5), [3, 5], [3, 5], 10, 0),
         ["Lstm"] = new(s => new Lstm(3, 4, new Rng(s)), [2, 5, 3], [2, 4], (3 * 16) + (4 * 16) + 16, 0),
         ["Lstm_sequences"] = new(s => new Lstm(3, 4, new Rng(s), returnSequences: true), [2, 5, 3], [2, 5, 4], 128, 0),

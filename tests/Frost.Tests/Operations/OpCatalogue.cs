@@ -75,6 +75,15 @@ public static class OpCatalogue
             r => R.Zip3(R.From(Condition()), r[0], r[1], (c, a, b) => c != 0 ? a : b)),
         new("MaskedFill", [[2, 3]], x => Op.MaskedFill(x[0], Condition(), -1f), r => R.Zip(R.From(Condition()), r[0], (c, a) => c != 0 ? -1 : a)),
 
+        // Convolution
+        new("Conv2D", [[2, 3, 5, 5], [4, 3, 3, 3], [4]], x => Op.Conv2D(x[0], x[1], x[2], padding: 1), r => R.Conv2D(r[0], r[1], r[2], Conv2DSettings.Symmetric(1, 1))),
+        new("Conv2D_strided_asymmetric", [[1, 2, 7, 6], [3, 2, 3, 2]], x => Op.Conv2D(x[0], x[1], null, new Conv2DSettings(2, 2, 1, 0, 0, 1)),
+            r => R.Conv2D(r[0], r[1], null, new Conv2DSettings(2, 2, 1, 0, 0, 1))),
+        new("Conv2D_dilated", [[1, 2, 7, 7], [2, 2, 3, 3], [2]], x => Op.Conv2D(x[0], x[1], x[2], padding: 2, dilation: 2), r => R.Conv2D(r[0], r[1], r[2], Conv2DSettings.Symmetric(1, 2, 2))),
+        new("Conv2D_groups", [[2, 4, 5, 5], [6, 2, 3, 3], [6]], x => Op.Conv2D(x[0], x[1], x[2], padding: 1, groups: 2), r => R.Conv2D(r[0], r[1], r[2], Conv2DSettings.Symmetric(1, 1, 1, 2))),
+        new("Conv2D_depthwise", [[2, 3, 6, 6], [3, 1, 3, 3]], x => Op.Conv2D(x[0], x[1], null, stride: 2, padding: 1, groups: 3), r => R.Conv2D(r[0], r[1], null, Conv2DSettings.Symmetric(2, 1, 1, 3))),
+        new("Conv2D_1x1", [[2, 5, 3, 4], [4, 5, 1, 1]], x => Op.Conv2D(x[0], x[1]), r => R.Conv2D(r[0], r[1], null, Conv2DSettings.Default)),
+
         // Shape ops
         new("Reshape", [[2, 6]], x => Op.Reshape(x[0], 3, -1), r => r[0].Reshape(3, 4)),
         new("Flatten", [[2, 3, 2]], x => Op.Flatten(x[0]), r => r[0].Reshape(2, 6)),
