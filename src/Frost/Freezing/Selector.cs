@@ -35,6 +35,10 @@ public abstract class Selector
     public static Selector LayersOfType<T>(int count, int skip = 0)
         where T : Layer => new TypeSelector(typeof(T), count, skip);
 
+    /// <summary>The variables of every layer of type <typeparamref name="T"/>; none is an error.</summary>
+    public static Selector AllLayersOfType<T>()
+        where T : Layer => new TypeSelector(typeof(T), int.MaxValue, 0);
+
     /// <summary>Variables whose name matches a glob (<c>*</c> within a segment, <c>**</c> across segments).</summary>
     public static Selector Glob(string pattern) => new GlobSelector(pattern);
 
@@ -182,13 +186,18 @@ public abstract class Selector
             _skip = skip;
         }
 
-        public override string Description => _skip == 0 ? $"first {_count} {_type.Name}" : $"{_type.Name} #{_skip + 1}..#{_skip + _count}";
+        public override string Description => _count == int.MaxValue ? $"every {_type.Name}" : _skip == 0 ? $"first {_count} {_type.Name}" : $"{_type.Name} #{_skip + 1}..#{_skip + _count}";
 
         private protected override HashSet<Variable> Match(SelectionContext context)
         {
             var root = context.Root ?? throw new SelectorMatchException($"Selector {Description} needs a layer tree; it was given a plain variable list.");
             var layers = root.Descendants().Where(_type.IsInstanceOfType).ToList();
-            if (layers.Count < _skip + _count)
+            if (_count == int.MaxValue && layers.Count == 0)
+            {
+                throw new SelectorMatchException($"Selector {Description}: the model has no {_type.Name} layer.");
+            }
+
+            if (_count != int.MaxValue && layers.Count < _skip + _count)
             {
                 throw new SelectorMatchException($"Selector {Description}: the model has only {layers.Count} {_type.Name} layer(s).");
             }

@@ -15,29 +15,32 @@ public sealed record LayerSummaryRow(string Path, string Type, Shape? OutputShap
 /// <summary>A summary of a layer tree: rows and totals, like Keras's <c>model.summary()</c>.</summary>
 public sealed class LayerSummary
 {
-    private LayerSummary(IReadOnlyList<LayerSummaryRow> rows, long total, long trainable, long? stateBytes, long parameterBytes)
+    private LayerSummary(IReadOnlyList<LayerSummaryRow> rows, long total, long trainable, long state, long? optimizerBytes)
     {
         Rows = rows;
         TotalParameters = total;
         TrainableParameters = trainable;
-        OptimizerStateBytes = stateBytes;
-        ParameterBytes = parameterBytes;
+        StateElements = state;
+        OptimizerStateBytes = optimizerBytes;
     }
 
     /// <summary>One row per layer, depth-first.</summary>
     public IReadOnlyList<LayerSummaryRow> Rows { get; }
 
-    /// <summary>Elements of all variables.</summary>
+    /// <summary>Elements of all parameters (learnable variables, frozen or not; state excluded, as PyTorch counts).</summary>
     public long TotalParameters { get; }
 
-    /// <summary>Elements of trainable variables.</summary>
+    /// <summary>Elements of trainable parameters.</summary>
     public long TrainableParameters { get; }
 
-    /// <summary>Elements of frozen parameters and state.</summary>
-    public long NonTrainableParameters => TotalParameters - TrainableParameters;
+    /// <summary>Elements of frozen parameters.</summary>
+    public long FrozenParameters => TotalParameters - TrainableParameters;
 
-    /// <summary>Bytes of all variables.</summary>
-    public long ParameterBytes { get; }
+    /// <summary>Elements of state variables (running statistics), never trainable.</summary>
+    public long StateElements { get; }
+
+    /// <summary>Bytes of all variables, parameters and state.</summary>
+    public long VariableBytes => (TotalParameters + StateElements) * sizeof(float);
 
     /// <summary>Bytes of optimizer state the trainable variables need (when an optimizer was given).</summary>
     public long? OptimizerStateBytes { get; }
@@ -69,15 +72,16 @@ public sealed class LayerSummary
         int baseDepth = Depth(layer);
         foreach (var l in layer.Descendants())
         {
-            long p = l.OwnVariables.Sum(v => (long)v.Shape.Size);
+            long p = l.OwnVariables.Where(v => v.Kind == VariableKind.Parameter).Sum(v => (long)v.Shape.Size);
             long t = l.OwnVariables.Where(v => v.Trainable).Sum(v => (long)v.Shape.Size);
             rows.Add(new LayerSummaryRow(layer.RelativePath(l), l.TypeName, shapes.TryGetValue(l, out var s) ? (Shape?)s : null, p, t, Depth(l) - baseDepth));
         }
 
-        long total = layer.Variables.Sum(v => (long)v.Shape.Size);
+        long total = layer.Variables.Where(v => v.Kind == VariableKind.Parameter).Sum(v => (long)v.Shape.Size);
         long trainable = layer.TrainableVariables.Sum(v => (long)v.Shape.Size);
-        long? state = optimizer is null ? null : layer.TrainableVariables.Sum(v => optimizer.StateBytesFor(v.Shape.Size));
-        return new LayerSummary(rows, total, trainable, state, total * sizeof(float));
+        long state = layer.Variables.Where(v => v.Kind == VariableKind.State).Sum(v => (long)v.Shape.Size);
+        long? optimizerBytes = optimizer is null ? null : layer.TrainableVariables.Sum(v => optimizer.StateBytesFor(v.Shape.Size));
+        return new LayerSummary(rows, total, trainable, state, optimizerBytes);
     }
 
     /// <summary>The summary as a fixed-width text table.</summary>
@@ -104,9 +108,13 @@ public sealed class LayerSummary
         }
 
         sb.AppendLine(new string('-', widths.Sum() + 2 * (widths.Length - 1)));
-        sb.AppendLine(c, $"Total params: {TotalParameters:N0} ({Bytes(ParameterBytes)})");
+        sb.AppendLine(c, $"Total params: {TotalParameters:N0} ({Bytes(TotalParameters * sizeof(float))})");
         sb.AppendLine(c, $"Trainable params: {TrainableParameters:N0}");
-        sb.AppendLine(c, $"Non-trainable params: {NonTrainableParameters:N0}");
+        sb.AppendLine(c, $"Frozen params: {FrozenParameters:N0}");
+        if (StateElements > 0)
+        {
+            sb.AppendLine(c, $"State (running statistics): {StateElements:N0}");
+        }
         if (OptimizerStateBytes is long sbytes)
         {
             sb.AppendLine(c, $"Optimizer state: {Bytes(sbytes)}");
