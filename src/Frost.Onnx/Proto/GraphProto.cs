@@ -39,13 +39,13 @@ public sealed class GraphProto
         {
             switch (field)
             {
-                case 1: m.Node.Add(r.ReadMessage(wt, "GraphProto.node", NodeProto.Read)); break;
+                case 1: m.Node.Add(r.ReadMessage(wt, "GraphProto.node", NodeProto.Read)); continue;
                 case 2: m.Name = r.ReadString(wt, "GraphProto.name"); break;
-                case 5: m.Initializer.Add(r.ReadMessage(wt, "GraphProto.initializer", TensorProto.Read)); break;
+                case 5: m.Initializer.Add(r.ReadMessage(wt, "GraphProto.initializer", TensorProto.Read)); continue;
                 case 10: m.DocString = r.ReadString(wt, "GraphProto.doc_string"); break;
-                case 11: m.Input.Add(r.ReadMessage(wt, "GraphProto.input", ValueInfoProto.Read)); break;
-                case 12: m.Output.Add(r.ReadMessage(wt, "GraphProto.output", ValueInfoProto.Read)); break;
-                case 13: m.ValueInfo.Add(r.ReadMessage(wt, "GraphProto.value_info", ValueInfoProto.Read)); break;
+                case 11: m.Input.Add(r.ReadMessage(wt, "GraphProto.input", ValueInfoProto.Read)); continue;
+                case 12: m.Output.Add(r.ReadMessage(wt, "GraphProto.output", ValueInfoProto.Read)); continue;
+                case 13: m.ValueInfo.Add(r.ReadMessage(wt, "GraphProto.value_info", ValueInfoProto.Read)); continue;
                 default: r.SkipUnknown(wt, field, ref m.Unknown); continue;
             }
 

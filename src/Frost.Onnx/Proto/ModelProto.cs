@@ -65,9 +65,9 @@ public sealed class ModelProto
                 case 4: m.Domain = r.ReadString(wt, "ModelProto.domain"); break;
                 case 5: m.ModelVersion = r.ReadInt64(wt, "ModelProto.model_version"); break;
                 case 6: m.DocString = r.ReadString(wt, "ModelProto.doc_string"); break;
-                case 7: m.Graph = r.ReadMessage(wt, "ModelProto.graph", GraphProto.Read); break;
-                case 8: m.OpsetImport.Add(r.ReadMessage(wt, "ModelProto.opset_import", OperatorSetIdProto.Read)); break;
-                case 14: m.MetadataProps.Add(r.ReadMessage(wt, "ModelProto.metadata_props", StringStringEntryProto.Read)); break;
+                case 7: m.Graph = r.ReadMessage(wt, "ModelProto.graph", GraphProto.Read); continue;
+                case 8: m.OpsetImport.Add(r.ReadMessage(wt, "ModelProto.opset_import", OperatorSetIdProto.Read)); continue;
+                case 14: m.MetadataProps.Add(r.ReadMessage(wt, "ModelProto.metadata_props", StringStringEntryProto.Read)); continue;
                 default: r.SkipUnknown(wt, field, ref m.Unknown); continue;
             }
 

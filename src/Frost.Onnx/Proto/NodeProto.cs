@@ -58,11 +58,11 @@ public sealed class NodeProto
         {
             switch (field)
             {
-                case 1: m.Input.Add(r.ReadString(wt, "NodeProto.input")); break;
-                case 2: m.Output.Add(r.ReadString(wt, "NodeProto.output")); break;
+                case 1: m.Input.Add(r.ReadString(wt, "NodeProto.input")); continue;
+                case 2: m.Output.Add(r.ReadString(wt, "NodeProto.output")); continue;
                 case 3: m.Name = r.ReadString(wt, "NodeProto.name"); break;
                 case 4: m.OpType = r.ReadString(wt, "NodeProto.op_type"); break;
-                case 5: m.Attribute.Add(r.ReadMessage(wt, "NodeProto.attribute", AttributeProto.Read)); break;
+                case 5: m.Attribute.Add(r.ReadMessage(wt, "NodeProto.attribute", AttributeProto.Read)); continue;
                 case 6: m.DocString = r.ReadString(wt, "NodeProto.doc_string"); break;
                 case 7: m.Domain = r.ReadString(wt, "NodeProto.domain"); break;
                 default: r.SkipUnknown(wt, field, ref m.Unknown); continue;

@@ -3,6 +3,7 @@ namespace Frost.Onnx.Proto;
 /// <summary>
 /// Remembers which optional scalar fields a parsed message carried explicitly, so a field present with its default
 /// value (protobuf 2 semantics, e.g. an empty <c>domain</c>) is written back and a re-saved file is byte-identical.
+/// Only singular scalar fields are marked: repeated fields, messages and oneofs carry their presence in their value.
 /// </summary>
 internal struct Presence
 {

@@ -82,16 +82,16 @@ public sealed class TensorProto
         {
             switch (field)
             {
-                case 1: r.ReadInt64s(wt, "TensorProto.dims", m.Dims); break;
+                case 1: r.ReadInt64s(wt, "TensorProto.dims", m.Dims); continue;
                 case 2: m.DataType = (OnnxDataType)r.ReadInt32(wt, "TensorProto.data_type"); break;
-                case 4: r.ReadFloats(wt, "TensorProto.float_data", m.FloatData); break;
-                case 5: r.ReadInt32s(wt, "TensorProto.int32_data", m.Int32Data); break;
-                case 7: r.ReadInt64s(wt, "TensorProto.int64_data", m.Int64Data); break;
+                case 4: r.ReadFloats(wt, "TensorProto.float_data", m.FloatData); continue;
+                case 5: r.ReadInt32s(wt, "TensorProto.int32_data", m.Int32Data); continue;
+                case 7: r.ReadInt64s(wt, "TensorProto.int64_data", m.Int64Data); continue;
                 case 8: m.Name = r.ReadString(wt, "TensorProto.name"); break;
                 case 9: m.RawData = r.ReadBytesSlice(wt, "TensorProto.raw_data"); break;
-                case 10: r.ReadDoubles(wt, "TensorProto.double_data", m.DoubleData); break;
+                case 10: r.ReadDoubles(wt, "TensorProto.double_data", m.DoubleData); continue;
                 case 12: m.DocString = r.ReadString(wt, "TensorProto.doc_string"); break;
-                case 13: m.ExternalData.Add(r.ReadMessage(wt, "TensorProto.external_data", StringStringEntryProto.Read)); break;
+                case 13: m.ExternalData.Add(r.ReadMessage(wt, "TensorProto.external_data", StringStringEntryProto.Read)); continue;
                 case 14: m.DataLocation = r.ReadInt32(wt, "TensorProto.data_location"); break;
                 default: r.SkipUnknown(wt, field, ref m.Unknown); continue;
             }

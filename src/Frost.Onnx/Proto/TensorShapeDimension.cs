@@ -60,8 +60,8 @@ public sealed class TensorShapeDimension
         {
             switch (field)
             {
-                case 1: m.DimValue = r.ReadInt64(wt, "TensorShapeProto.Dimension.dim_value"); break;
-                case 2: m.DimParam = r.ReadString(wt, "TensorShapeProto.Dimension.dim_param"); break;
+                case 1: m.DimValue = r.ReadInt64(wt, "TensorShapeProto.Dimension.dim_value"); continue;
+                case 2: m.DimParam = r.ReadString(wt, "TensorShapeProto.Dimension.dim_param"); continue;
                 case 3: m.Denotation = r.ReadString(wt, "TensorShapeProto.Dimension.denotation"); break;
                 default: r.SkipUnknown(wt, field, ref m.Unknown); continue;
             }

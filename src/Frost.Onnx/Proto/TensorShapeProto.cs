@@ -34,7 +34,7 @@ public sealed class TensorShapeProto
         {
             switch (field)
             {
-                case 1: m.Dims.Add(r.ReadMessage(wt, "TensorShapeProto.dim", TensorShapeDimension.Read)); break;
+                case 1: m.Dims.Add(r.ReadMessage(wt, "TensorShapeProto.dim", TensorShapeDimension.Read)); continue;
                 default: r.SkipUnknown(wt, field, ref m.Unknown); break;
             }
         }

@@ -25,7 +25,7 @@ public sealed class TensorTypeProto
             switch (field)
             {
                 case 1: m.ElemType = (OnnxDataType)r.ReadInt32(wt, "TypeProto.Tensor.elem_type"); break;
-                case 2: m.Shape = r.ReadMessage(wt, "TypeProto.Tensor.shape", TensorShapeProto.Read); break;
+                case 2: m.Shape = r.ReadMessage(wt, "TypeProto.Tensor.shape", TensorShapeProto.Read); continue;
                 default: r.SkipUnknown(wt, field, ref m.Unknown); continue;
             }
 

@@ -24,7 +24,7 @@ public sealed class TypeProto
         {
             switch (field)
             {
-                case 1: m.TensorType = r.ReadMessage(wt, "TypeProto.tensor_type", TensorTypeProto.Read); break;
+                case 1: m.TensorType = r.ReadMessage(wt, "TypeProto.tensor_type", TensorTypeProto.Read); continue;
                 case 6: m.Denotation = r.ReadString(wt, "TypeProto.denotation"); break;
                 default: r.SkipUnknown(wt, field, ref m.Unknown); continue;
             }

@@ -40,7 +40,7 @@ public sealed class ValueInfoProto
             switch (field)
             {
                 case 1: m.Name = r.ReadString(wt, "ValueInfoProto.name"); break;
-                case 2: m.Type = r.ReadMessage(wt, "ValueInfoProto.type", TypeProto.Read); break;
+                case 2: m.Type = r.ReadMessage(wt, "ValueInfoProto.type", TypeProto.Read); continue;
                 case 3: m.DocString = r.ReadString(wt, "ValueInfoProto.doc_string"); break;
                 default: r.SkipUnknown(wt, field, ref m.Unknown); continue;
             }
