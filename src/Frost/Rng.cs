@@ -124,6 +124,21 @@ public sealed class Rng
         return p;
     }
 
+    /// <summary>The generator's complete state, for checkpoints.</summary>
+    public RngState GetState() => new(_s0, _s1, _s2, _s3, _spare, _hasSpare);
+
+    /// <summary>Restores a state from <see cref="GetState"/>: the sequence continues exactly from there.</summary>
+    /// <exception cref="ArgumentException">The state is all zeros (not a valid xoshiro state).</exception>
+    public void SetState(RngState state)
+    {
+        if ((state.S0 | state.S1 | state.S2 | state.S3) == 0)
+        {
+            throw new ArgumentException("Rng state must not be all zeros.", nameof(state));
+        }
+
+        (_s0, _s1, _s2, _s3, _spare, _hasSpare) = (state.S0, state.S1, state.S2, state.S3, state.Spare, state.HasSpare);
+    }
+
     /// <summary>A new generator seeded from this one, for an independent stream.</summary>
     public Rng Fork() => new(NextUInt64());
 

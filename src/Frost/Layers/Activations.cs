@@ -61,7 +61,7 @@ public sealed class Dropout : Layer
         }
 
         Rate = rate;
-        _rng = rng.Fork();
+        _rng = AddGenerator("rng", rng.Fork());
     }
 
     /// <summary>Probability of zeroing an element.</summary>

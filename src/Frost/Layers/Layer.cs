@@ -16,6 +16,7 @@ public abstract class Layer
 {
     private readonly List<Layer> _children = [];
     private readonly List<Variable> _variables = [];
+    private readonly List<(string Name, Rng Rng)> _generators = [];
     private bool _training = true;
 
     /// <summary>Creates a layer; <paramref name="name"/> is its default name when added to a parent.</summary>
@@ -172,6 +173,19 @@ public abstract class Layer
     /// <summary>Creates a learnable parameter owned by this layer.</summary>
     protected Variable AddParameter(string name, Tensor initialValue, bool trainable = true)
         => AddVariable(name, initialValue, VariableKind.Parameter, trainable);
+
+    /// <summary>Registers a random generator the layer draws from (e.g. dropout masks), so checkpoints can save and restore it.</summary>
+    protected Rng AddGenerator(string name, Rng rng)
+    {
+        CheckName(name);
+        ArgumentNullException.ThrowIfNull(rng);
+        _generators.Add((name, rng));
+        return rng;
+    }
+
+    /// <summary>The random generators of this layer and its sub-layers, by full name (e.g. <c>block1/dropout/rng</c>).</summary>
+    public IReadOnlyList<(string Name, Rng Rng)> Generators
+        => Descendants().SelectMany(l => l._generators.Select(g => (l.Path.Length == 0 ? g.Name : l.Path + "/" + g.Name, g.Rng))).ToList();
 
     /// <summary>Creates a state variable (never trainable, always saved), e.g. running statistics.</summary>
     protected Variable AddState(string name, Tensor initialValue)

@@ -231,6 +231,42 @@ public abstract class Optimizer
         return l.Item();
     }
 
+    /// <summary>The optimizer's kind, as recorded in checkpoints.</summary>
+    public virtual string Kind => GetType().Name;
+
+    /// <summary>Replaces all state (used when restoring a checkpoint).</summary>
+    internal void RestoreState(long iterations, IEnumerable<(Variable Variable, long Step, float[][] Slots)> states, IEnumerable<FreezeTransition> transitions)
+    {
+        _state.Clear();
+        foreach (var (v, step, slots) in states)
+        {
+            var st = new VariableState(v, SlotNames) { Step = step };
+            if (slots.Length != st.RawSlots.Length)
+            {
+                throw new InvalidOperationException($"Optimizer state for '{v.Name}' has {slots.Length} buffers; {Kind} keeps {st.RawSlots.Length}.");
+            }
+
+            for (int i = 0; i < slots.Length; i++)
+            {
+                if (slots[i].Length != v.Shape.Size)
+                {
+                    throw new InvalidOperationException($"Optimizer buffer '{SlotNames[i]}' for '{v.Name}' has {slots[i].Length} values, expected {v.Shape.Size}.");
+                }
+
+                slots[i].CopyTo(st.RawSlots[i], 0);
+            }
+
+            _state[v] = st;
+        }
+
+        Iterations = iterations;
+        _transitions.Clear();
+        _transitions.AddRange(transitions);
+    }
+
+    /// <summary>Names of the state buffers, in slot order.</summary>
+    internal IReadOnlyList<string> StateSlotNames => SlotNames;
+
     /// <summary>Drops the state of variables that are now frozen (they will get fresh state if unfrozen); returns them.</summary>
     public IReadOnlyList<Variable> DropFrozenState()
     {

@@ -22,9 +22,9 @@ public class FrozenPropertyTests
     [Fact]
     public void Frozen_means_frozen_for_random_models_and_optimizers()
     {
-        var gen = Gen.Select(Gen.Int[1, 4], Gen.Int[2, 5], Gen.UInt, Gen.UInt, Gen.Int[0, Kinds.Length - 1], Gen.Int[0, 15], Gen.Int[1, 4])
+        var gen = Gen.Select(Gen.Int[1, 4], Gen.Int[3, 6], Gen.UInt, Gen.UInt, Gen.Int[0, Kinds.Length - 1], Gen.Int[0, 15], Gen.Int[1, 4])
             .SelectMany(t => Gen.ULong.Select(seed => new Scenario(t.Item1, t.Item2, t.Item3, t.Item4, t.Item5, t.Item6, t.Item7, seed)));
-        gen.Sample(Check, iter: 150, seed: "0N0XIzNsQ0O2");
+        gen.Sample(Check, iter: 300);
     }
 
     private static void Check(Scenario s)
@@ -52,6 +52,7 @@ public class FrozenPropertyTests
             }
         }
 
+        // Width >= 3: with two features a LayerNorm output is ±1 and passes no gradient back, a true fixed point.
         // Keep one trainable variable so there is something to train.
         if (model.TrainableVariables.Count == 0)
         {

@@ -1,7 +1,7 @@
 using System.Reflection;
 using Frost.TestKit;
 
-namespace Frost.Tests.Ops;
+namespace Frost.Tests.Operations;
 
 public class GradientCheckTests
 {

@@ -1,6 +1,6 @@
 using Frost.TestKit;
 
-namespace Frost.Tests.Ops;
+namespace Frost.Tests.Operations;
 
 using static InputDomain;
 using Op = Frost.Ops;

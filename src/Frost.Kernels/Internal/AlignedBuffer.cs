@@ -1,0 +1,64 @@
+namespace Frost.Kernels.Internal;
+
+/// <summary>A growable scratch buffer of floats on the pinned heap, 64-byte aligned, reused across calls.</summary>
+internal sealed unsafe class AlignedBuffer
+{
+    private const int AlignFloats = 16;
+    private float[]? _array;
+    private float* _ptr;
+    private int _capacity;
+
+    /// <summary>Returns a pointer to at least <paramref name="floats"/> writable floats; contents are undefined.</summary>
+    public float* Get(long floats)
+    {
+        if (floats > _capacity)
+        {
+            Grow(floats);
+        }
+
+        return _ptr;
+    }
+
+    private void Grow(long floats)
+    {
+        // NOTE: a little slack past the end lets packing routines use whole-vector stores on the last row.
+        long want = Math.Max(floats + 64, (long)_capacity * 3 / 2);
+        if (want + AlignFloats > Array.MaxLength)
+        {
+            throw new InvalidOperationException($"Scratch buffer of {floats} floats is too large.");
+        }
+
+        _array = null;
+        var array = GC.AllocateUninitializedArray<float>((int)want + AlignFloats, pinned: true);
+        fixed (float* p = array)
+        {
+            nint addr = (nint)p;
+            nint aligned = (addr + 63) & ~(nint)63;
+            _ptr = (float*)aligned;
+        }
+
+        _array = array;
+        _capacity = (int)want;
+    }
+}
+
+/// <summary>Per-thread scratch buffers used by the kernels (never shared between threads).</summary>
+internal static class Scratch
+{
+    [ThreadStatic] private static AlignedBuffer? t_packA;
+    [ThreadStatic] private static AlignedBuffer? t_packB;
+    [ThreadStatic] private static AlignedBuffer? t_col;
+    [ThreadStatic] private static AlignedBuffer? t_work;
+
+    /// <summary>Buffer for packed blocks of A in GEMM.</summary>
+    public static AlignedBuffer PackA => t_packA ??= new AlignedBuffer();
+
+    /// <summary>Buffer for packed panels of B in GEMM.</summary>
+    public static AlignedBuffer PackB => t_packB ??= new AlignedBuffer();
+
+    /// <summary>Buffer for im2col / col2im columns in convolution.</summary>
+    public static AlignedBuffer Col => t_col ??= new AlignedBuffer();
+
+    /// <summary>General-purpose buffer for other kernels.</summary>
+    public static AlignedBuffer Work => t_work ??= new AlignedBuffer();
+}
