@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using Frost.Onnx.Proto;
 
 namespace Frost.Onnx.Tests;
@@ -88,6 +89,17 @@ public class RoundTripTests
             ProtoAssert.Equal(OnnxModel.Parse(model.ToBytes(), "x").Proto, loaded.Proto);
             using var stream = File.OpenRead(path);
             ProtoAssert.Equal(loaded.Proto, OnnxModel.Load(stream, "stream").Proto);
+
+            // A stream that cannot seek (decompression) is read to its end.
+            var packed = new MemoryStream();
+            using (var gzip = new GZipStream(packed, CompressionLevel.Fastest, leaveOpen: true))
+            {
+                gzip.Write(model.ToBytes());
+            }
+
+            packed.Position = 0;
+            using var unpacking = new GZipStream(packed, CompressionMode.Decompress);
+            ProtoAssert.Equal(loaded.Proto, OnnxModel.Load(unpacking, "gzip").Proto);
         }
         finally
         {
