@@ -110,15 +110,29 @@ public static class LayerHarness
             for (int j = 0; j < span.Length; j += stride)
             {
                 float orig = span[j];
-                float h = 1e-2f * Math.Max(1f, Math.Abs(orig));
-                span[j] = orig + h;
-                double lp = Loss();
-                span[j] = orig - h;
-                double lm = Loss();
-                span[j] = orig;
-                double numeric = (lp - lm) / (2 * h);
-                double scale = Math.Max(1, Math.Abs(numeric));
-                if (Math.Abs(analytic[j] - numeric) > spec.GradTolerance * scale + 2e-3)
+                bool ok = false;
+                double numeric = 0;
+
+                // A ReLU or max kink inside the step spoils a difference quotient; a true mismatch persists
+                // across step sizes, so only fail when every step disagrees.
+                foreach (float rel in new[] { 1e-2f, 2e-3f, 4e-4f })
+                {
+                    float h = rel * Math.Max(1f, Math.Abs(orig));
+                    span[j] = orig + h;
+                    double lp = Loss();
+                    span[j] = orig - h;
+                    double lm = Loss();
+                    span[j] = orig;
+                    numeric = (lp - lm) / (2 * h);
+                    double scale = Math.Max(1, Math.Abs(numeric));
+                    if (Math.Abs(analytic[j] - numeric) <= spec.GradTolerance * scale + (2e-3 / rel * 1e-3))
+                    {
+                        ok = true;
+                        break;
+                    }
+                }
+
+                if (!ok)
                 {
                     throw new Xunit.Sdk.XunitException($"{layer.TypeName}: d loss / d {name}[{j}]: analytic {analytic[j]}, numeric {numeric}");
                 }

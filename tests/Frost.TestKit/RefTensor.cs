@@ -302,4 +302,64 @@ public sealed class RefTensor
 
         return new RefTensor(y, n, k, oh, ow);
     }
+
+    /// <summary>Max or average pooling with asymmetric padding (average excludes padding unless asked).</summary>
+    public static RefTensor Pool2D(RefTensor x, int kh, int kw, Conv2DSettings p, bool max, bool countIncludePad = false)
+    {
+        int n = x.Shape[0], c = x.Shape[1], h = x.Shape[2], w = x.Shape[3];
+        int oh = ((h + p.PadTop + p.PadBottom - kh) / p.StrideH) + 1;
+        int ow = ((w + p.PadLeft + p.PadRight - kw) / p.StrideW) + 1;
+        var y = new double[n * c * oh * ow];
+        for (int pl = 0; pl < n * c; pl++)
+        {
+            for (int yy = 0; yy < oh; yy++)
+            {
+                for (int xx = 0; xx < ow; xx++)
+                {
+                    double acc = max ? double.NegativeInfinity : 0;
+                    int count = 0;
+                    for (int dy = 0; dy < kh; dy++)
+                    {
+                        for (int dx = 0; dx < kw; dx++)
+                        {
+                            int iy = yy * p.StrideH - p.PadTop + dy, ix = xx * p.StrideW - p.PadLeft + dx;
+                            if (iy >= 0 && iy < h && ix >= 0 && ix < w)
+                            {
+                                double v = x.Data[(pl * h + iy) * w + ix];
+                                acc = max ? Math.Max(acc, v) : acc + v;
+                                count++;
+                            }
+                        }
+                    }
+
+                    y[(pl * oh + yy) * ow + xx] = max ? acc : acc / (countIncludePad ? kh * kw : count);
+                }
+            }
+        }
+
+        return new RefTensor(y, n, c, oh, ow);
+    }
+
+    /// <summary>Batch norm per channel with the given statistics, or batch statistics (biased variance) when null.</summary>
+    public static RefTensor BatchNorm(RefTensor x, RefTensor gamma, RefTensor beta, double[]? mean, double[]? variance, double eps)
+    {
+        int n = x.Shape[0], c = x.Shape[1], hw = x.Shape[2] * x.Shape[3];
+        var y = new double[x.Data.Length];
+        for (int ch = 0; ch < c; ch++)
+        {
+            var vals = Enumerable.Range(0, n).SelectMany(i => Enumerable.Range(0, hw).Select(k => x.Data[(i * c + ch) * hw + k])).ToArray();
+            double m = mean?[ch] ?? vals.Average();
+            double v = variance?[ch] ?? vals.Select(a => (a - m) * (a - m)).Average();
+            for (int i = 0; i < n; i++)
+            {
+                for (int k = 0; k < hw; k++)
+                {
+                    int o = (i * c + ch) * hw + k;
+                    y[o] = gamma.Data[ch] * (x.Data[o] - m) / Math.Sqrt(v + eps) + beta.Data[ch];
+                }
+            }
+        }
+
+        return new RefTensor(y, x.Shape);
+    }
 }

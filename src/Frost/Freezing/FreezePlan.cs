@@ -59,6 +59,12 @@ public sealed class FreezePlan
         return this;
     }
 
+    /// <summary>
+    /// Adds a step unfreezing every batch-norm layer, so they keep normalising with batch statistics and
+    /// learning their scale and shift while the rest is frozen (fastai's <c>train_bn</c>).
+    /// </summary>
+    public FreezePlan TrainBatchNorm() => Unfreeze(Selector.AllLayersOfType<BatchNorm2D>());
+
     /// <summary>Freezes everything, then unfreezes what <paramref name="selector"/> matches.</summary>
     public FreezePlan TrainOnly(Selector selector) => Freeze(Selector.All).Unfreeze(selector);
 
@@ -107,9 +113,13 @@ public sealed class FreezePlan
         _trainableSnapshot = new(ReferenceEqualityComparer.Instance);
         foreach (var v in _context.Variables)
         {
-            if (!v.Trainable)
+            if (IsFrozen(v))
             {
                 _snapshot[v] = Fingerprint(v, masked: false);
+            }
+            else if (v.Kind == VariableKind.State)
+            {
+                continue;
             }
             else
             {
@@ -140,6 +150,21 @@ public sealed class FreezePlan
         var moved = _snapshot.Where(p => !p.Value.AsSpan().SequenceEqual(Fingerprint(p.Key, masked: p.Key.Trainable))).Select(p => p.Key.Name).ToList();
         var stuck = _trainableSnapshot.Where(p => p.Key.Trainable && p.Value.AsSpan().SequenceEqual(Fingerprint(p.Key, masked: false))).Select(p => p.Key.Name).ToList();
         return new FrozenVerification(_snapshot.Count, moved, stuck);
+    }
+
+    /// <summary>
+    /// Whether a variable must keep its value: a frozen parameter, or state (running statistics) whose layer has
+    /// no trainable parameter — a frozen batch-norm layer runs in inference mode and never updates them.
+    /// </summary>
+    public static bool IsFrozen(Variable variable)
+    {
+        ArgumentNullException.ThrowIfNull(variable);
+        if (variable.Kind == VariableKind.Parameter)
+        {
+            return !variable.Trainable;
+        }
+
+        return variable.Owner is null || variable.Owner.OwnVariables.Where(o => o.Kind == VariableKind.Parameter).All(o => !o.Trainable);
     }
 
     /// <summary>SHA-256 of a variable's values (or of its masked elements only), as stored in checkpoints.</summary>

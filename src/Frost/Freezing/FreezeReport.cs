@@ -24,7 +24,7 @@ public sealed class FreezeReport
         Rows = context.Variables.Select(v => new FreezeReportRow(
             context.NameOf(v),
             v.Shape,
-            v.Kind == VariableKind.State ? "state" : !v.Trainable ? "frozen" : v.FreezeMask is null ? "trainable" : "partly frozen",
+            v.Kind == VariableKind.State ? (FreezePlan.IsFrozen(v) ? "state, fixed" : "state") : !v.Trainable ? "frozen" : v.FreezeMask is null ? "trainable" : "partly frozen",
             v.Shape.Size,
             v.Trainable && optimizer is not null ? optimizer.StateBytesFor(v.Shape.Size) : 0)).ToList();
         HasOptimizer = optimizer is not null;
@@ -45,8 +45,11 @@ public sealed class FreezeReport
     /// <summary>Elements that train.</summary>
     public long TrainableParameters => Rows.Where(r => r.Status is "trainable" or "partly frozen").Sum(r => r.Parameters);
 
-    /// <summary>Elements that do not train (frozen parameters and state).</summary>
-    public long FrozenParameters => Rows.Sum(r => r.Parameters) - TrainableParameters;
+    /// <summary>Elements of frozen parameters.</summary>
+    public long FrozenParameters => Rows.Where(r => r.Status == "frozen").Sum(r => r.Parameters);
+
+    /// <summary>Elements of state variables (running statistics).</summary>
+    public long StateElements => Rows.Where(r => r.Status.StartsWith("state", StringComparison.Ordinal)).Sum(r => r.Parameters);
 
     /// <summary>Optimizer state the trainable variables need, in bytes.</summary>
     public long OptimizerStateBytes => Rows.Sum(r => r.StateBytes);
@@ -72,9 +75,10 @@ public sealed class FreezeReport
         }
 
         long total = TrainableParameters + FrozenParameters;
+        string state = StateElements > 0 ? $"; state: {StateElements:N0}" : "";
         string opt = HasOptimizer ? $"; optimizer state: {LayerSummary.Bytes(OptimizerStateBytes)}" : "";
         double pct = total == 0 ? 0 : 100.0 * TrainableParameters / total;
-        sb.AppendLine(c, $"trainable: {TrainableParameters:N0} of {total:N0} parameters ({pct:F1} %), {LayerSummary.Bytes(TrainableParameters * 4)}; frozen: {FrozenParameters:N0} ({LayerSummary.Bytes(FrozenParameters * 4)}){opt}");
+        sb.AppendLine(c, $"trainable: {TrainableParameters:N0} of {total:N0} parameters ({pct:F1} %), {LayerSummary.Bytes(TrainableParameters * 4)}; frozen: {FrozenParameters:N0} ({LayerSummary.Bytes(FrozenParameters * 4)}){state}{opt}");
         return sb.ToString();
     }
 }

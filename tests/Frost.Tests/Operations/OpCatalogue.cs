@@ -84,6 +84,20 @@ public static class OpCatalogue
         new("Conv2D_depthwise", [[2, 3, 6, 6], [3, 1, 3, 3]], x => Op.Conv2D(x[0], x[1], null, stride: 2, padding: 1, groups: 3), r => R.Conv2D(r[0], r[1], null, Conv2DSettings.Symmetric(2, 1, 1, 3))),
         new("Conv2D_1x1", [[2, 5, 3, 4], [4, 5, 1, 1]], x => Op.Conv2D(x[0], x[1]), r => R.Conv2D(r[0], r[1], null, Conv2DSettings.Default)),
 
+        // Pooling and normalisation
+        new("MaxPool2D", [[2, 2, 6, 5]], x => Op.MaxPool2D(x[0], 3, 3, new Conv2DSettings(2, 2, 1, 1, 0, 1)),
+            r => R.Pool2D(r[0], 3, 3, new Conv2DSettings(2, 2, 1, 1, 0, 1), max: true), Distinct),
+        new("AvgPool2D", [[2, 2, 5, 5]], x => Op.AvgPool2D(x[0], 3, 2, padding: 1), r => R.Pool2D(r[0], 3, 3, Conv2DSettings.Symmetric(2, 1), max: false)),
+        new("AvgPool2D_countPad", [[1, 2, 5, 4]], x => Op.AvgPool2D(x[0], 2, 2, new Conv2DSettings(1, 2, 1, 0, 0, 0), countIncludePad: true),
+            r => R.Pool2D(r[0], 2, 2, new Conv2DSettings(1, 2, 1, 0, 0, 0), max: false, countIncludePad: true)),
+        new("GlobalAvgPool", [[2, 3, 4, 3]], x => Op.GlobalAvgPool(x[0]), r => r[0].Reduce([2, 3], true, v => v.Average())),
+        new("BatchNorm2D_training", [[3, 2, 3, 3], [2], [2]],
+            x => Op.BatchNorm2D(x[0], x[1], x[2], Tensor.Zeros(2), Tensor.Ones(2), training: true),
+            r => R.BatchNorm(r[0], r[1], r[2], null, null, 1e-5)),
+        new("BatchNorm2D_inference", [[2, 3, 2, 2], [3], [3]],
+            x => Op.BatchNorm2D(x[0], x[1], x[2], Tensor.FromArray(0.1f, -0.2f, 0.3f), Tensor.FromArray(0.5f, 1.5f, 2f), training: false),
+            r => R.BatchNorm(r[0], r[1], r[2], [0.1f, -0.2f, 0.3f], [0.5f, 1.5f, 2f], 1e-5)),
+
         // Shape ops
         new("Reshape", [[2, 6]], x => Op.Reshape(x[0], 3, -1), r => r[0].Reshape(3, 4)),
         new("Flatten", [[2, 3, 2]], x => Op.Flatten(x[0]), r => r[0].Reshape(2, 6)),
