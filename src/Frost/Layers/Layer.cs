@@ -143,8 +143,14 @@ public abstract class Layer
     /// <summary>Registers a sub-layer under <paramref name="name"/> (its own name when null).</summary>
     /// <exception cref="ArgumentException">The name is taken or invalid, or the layer already has a parent.</exception>
     protected T AddLayer<T>(T layer, string? name = null)
+        where T : Layer => InsertLayer(_children.Count, layer, name);
+
+    /// <summary>Registers a sub-layer at position <paramref name="index"/> among the children.</summary>
+    /// <exception cref="ArgumentException">The name is taken or invalid, or the layer already has a parent.</exception>
+    protected T InsertLayer<T>(int index, T layer, string? name = null)
         where T : Layer
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)index, (uint)_children.Count, nameof(index));
         ArgumentNullException.ThrowIfNull(layer);
         if (layer.Parent is not null)
         {
@@ -166,7 +172,7 @@ public abstract class Layer
         layer.Name = n;
         layer.Parent = this;
         layer._training = _training;
-        _children.Add(layer);
+        _children.Insert(index, layer);
         return layer;
     }
 

@@ -31,6 +31,29 @@ public sealed class Sequential : Layer, IEnumerable<Layer>
         return this;
     }
 
+    /// <summary>Inserts a layer at <paramref name="index"/> under <paramref name="name"/> (its own name, made unique, when null).</summary>
+    public Sequential Insert(int index, Layer layer, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        InsertLayer(index, layer, name ?? Unique(layer.Name));
+        return this;
+    }
+
+    /// <summary>Runs only the layers at positions [<paramref name="start"/>, <paramref name="end"/>).</summary>
+    public Tensor CallRange(Tensor input, int start, int end)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)start, (uint)Children.Count, nameof(start));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)end, (uint)Children.Count, nameof(end));
+        var x = input;
+        for (int i = start; i < end; i++)
+        {
+            x = Children[i].Call(x);
+        }
+
+        return x;
+    }
+
     /// <inheritdoc/>
     public IEnumerator<Layer> GetEnumerator() => Children.GetEnumerator();
 
