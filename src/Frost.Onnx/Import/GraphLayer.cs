@@ -22,6 +22,7 @@ public sealed class GraphLayer : Layer
         Source = source;
         _constantMap = constantMap;
         var inits = graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        Initializers = inits;
         _input = graph.Input.Select(i => i.Name).First(n => !inits.ContainsKey(n));
         _output = graph.Output[0].Name;
         var counters = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -37,6 +38,21 @@ public sealed class GraphLayer : Layer
             _steps.Add(Build(node, inits, source, Child));
         }
     }
+
+    /// <summary>Name of the graph input the layer's input binds to.</summary>
+    internal string InputName => _input;
+
+    /// <summary>Name of the graph output the layer returns.</summary>
+    internal string OutputName => _output;
+
+    /// <summary>The graph's initializers (weights are copied into sub-layers; shape operands are used as is).</summary>
+    internal IReadOnlyDictionary<string, TensorProto> Initializers { get; }
+
+    /// <summary>The nodes and the sub-layer each became.</summary>
+    internal IEnumerable<(NodeProto Node, Layer? Layer)> Steps => _steps.Select(s => (s.Node, s.Layer));
+
+    /// <summary>Constant operands kept as state variables, by their graph name.</summary>
+    internal IReadOnlyDictionary<string, Variable> Constants => _constants;
 
     /// <summary>The file the graph came from.</summary>
     public string Source { get; }

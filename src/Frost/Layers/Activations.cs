@@ -10,8 +10,11 @@ public sealed class Relu(string? name = null) : Layer(name)
 /// <summary>Gaussian error linear unit, <see cref="Ops.Gelu"/>.</summary>
 public sealed class Gelu(bool approximate = false, string? name = null) : Layer(name)
 {
+    /// <summary>Whether the tanh approximation is used.</summary>
+    public bool Approximate { get; } = approximate;
+
     /// <inheritdoc/>
-    protected override Tensor Forward(Tensor input) => Ops.Gelu(input, approximate);
+    protected override Tensor Forward(Tensor input) => Ops.Gelu(input, Approximate);
 }
 
 /// <summary>Hyperbolic tangent, <see cref="Ops.Tanh"/>.</summary>
