@@ -235,6 +235,118 @@ public class GemmTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public unsafe void SegmentedPointerTables(string pathName)
+    {
+        // Row tables split along depth (one table per segment) and depth tables split along rows must match dense.
+        var path = Enum.Parse<GemmPath>(pathName);
+        int mr = Gemm.TileRows(path);
+        var rng = new Random(91);
+        foreach (var (m, n, k, seg) in new[] { (37, 29, 70, 35), (203, 150, 600, 70), (50, 300, 515, 103), (9, 5, 40, 1) })
+        {
+            // Row-table operand: depth segments of length seg.
+            float[] a = TestData.Random(rng, m * k), b = TestData.Random(rng, k * n);
+            float[] expected = new float[m * n], c = new float[m * n];
+            Gemm.SgemmCore(path, 1, false, false, m, n, k, 1f, a, k, b, n, 0f, expected, n);
+            int segments = (k + seg - 1) / seg;
+            fixed (float* pa = a, pb = b, pc = c)
+            {
+                float*[] table = new float*[segments * m];
+                for (int sg = 0; sg < segments; sg++)
+                {
+                    for (int i = 0; i < m; i++)
+                    {
+                        table[sg * m + i] = pa + i * k + sg * seg;
+                    }
+                }
+
+                fixed (float** pt = table)
+                {
+                    var problem = new GemmProblem
+                    {
+                        AKind = AKind.RowTable,
+                        ATable = pt,
+                        ASegment = seg,
+                        B = pb,
+                        C = pc,
+                        Ldb = n,
+                        Ldc = n,
+                        M = m,
+                        N = n,
+                        K = k,
+                        Alpha = 1f,
+                    };
+                    Gemm.Run(path, problem, 2);
+                }
+            }
+
+            AssertNear(expected, c, $"row table segments {m}x{n}x{k}/{seg}");
+
+            // Depth-table operand: row segments of L = seg rounded up to the tile height; rows past m in a
+            // segment are padding (read, never stored).
+            int rowsPerSeg = (seg + mr - 1) / mr * mr;
+            int rowSegments = (m + seg - 1) / seg;
+            float[] at = new float[rowSegments * k * (rowsPerSeg + mr)]; // per segment: k rows of rowsPerSeg (+ slack)
+            for (int sg = 0; sg < rowSegments; sg++)
+            {
+                for (int p = 0; p < k; p++)
+                {
+                    for (int r = 0; r < seg && sg * seg + r < m; r++)
+                    {
+                        at[(sg * k + p) * (rowsPerSeg + mr) + r] = a[(sg * seg + r) * k + p];
+                    }
+                }
+            }
+
+            int mStacked = rowSegments * rowsPerSeg;
+            float[] cs = new float[mStacked * n];
+            fixed (float* pat = at, pb = b, pcs = cs)
+            {
+                float*[] table = new float*[rowSegments * k];
+                for (int i = 0; i < table.Length; i++)
+                {
+                    table[i] = pat + i * (rowsPerSeg + mr);
+                }
+
+                fixed (float** pt = table)
+                {
+                    var problem = new GemmProblem
+                    {
+                        AKind = AKind.DepthTable,
+                        ATable = pt,
+                        ASegment = rowsPerSeg,
+                        B = pb,
+                        C = pcs,
+                        Ldb = n,
+                        Ldc = n,
+                        M = mStacked,
+                        N = n,
+                        K = k,
+                        Alpha = 1f,
+                    };
+                    Gemm.Run(path, problem, 2);
+                }
+            }
+
+            float[] gathered = new float[m * n];
+            for (int i = 0; i < m; i++)
+            {
+                Array.Copy(cs, ((i / seg * rowsPerSeg) + (i % seg)) * n, gathered, i * n, n);
+            }
+
+            AssertNear(expected, gathered, $"depth table segments {m}x{n}x{k}/{seg}");
+        }
+    }
+
+    private static void AssertNear(float[] expected, float[] actual, string what)
+    {
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(actual[i] - expected[i]) <= 1e-4f * (1 + Math.Abs(expected[i])), $"{what} element {i}: {actual[i]} vs {expected[i]}");
+        }
+    }
+
     [Fact]
     public void ResultsDoNotDependOnThreadCount()
     {

@@ -10,10 +10,18 @@ internal enum AKind
     /// <summary>A dense row-major matrix at <see cref="GemmProblem.A"/> with <see cref="GemmProblem.Lda"/>, maybe transposed.</summary>
     Dense,
 
-    /// <summary>Row i of op(A) starts at <c>ATable[i]</c> (i &lt; M); depth runs along the row.</summary>
+    /// <summary>
+    /// Row i of op(A) starts at <c>ATable[i]</c> (i &lt; M); depth runs along the row. With <see cref="GemmProblem.ASegment"/>
+    /// = L the depth is split into segments of L, each with its own table of M rows: depth p of row i is
+    /// <c>ATable[(p / L)·M + i][p % L]</c>.
+    /// </summary>
     RowTable,
 
-    /// <summary>Depth p of op(A) starts at <c>ATable[p]</c> (p &lt; K); rows run along it.</summary>
+    /// <summary>
+    /// Depth p of op(A) starts at <c>ATable[p]</c> (p &lt; K); rows run along it. With <see cref="GemmProblem.ASegment"/>
+    /// = L (a multiple of the tile height) the rows are split into segments of L, each with its own table of K depth rows:
+    /// row i at depth p is <c>ATable[(i / L)·K + p][i % L]</c>.
+    /// </summary>
     DepthTable,
 }
 
@@ -22,6 +30,7 @@ internal unsafe struct GemmProblem
 {
     public AKind AKind;
     public float** ATable;
+    public int ASegment;
     public float* A;
     public float* B;
 
@@ -45,9 +54,8 @@ internal unsafe struct GemmProblem
 /// micro-tiles), generic over the micro-kernel so each path is compiled with its own constants.
 /// </summary>
 /// <remarks>
-/// <para>B is always packed. A is packed per MC×KC block unless B has few columns, in which case it is read in place
-/// (except depth-table operands, whose packing is a cheap contiguous copy). Edge slivers are always packed
-/// (zero-padded) so no kernel reads past the end of an operand.</para>
+/// <para>B is always packed. A is packed per MC×KC block unless B has few columns, in which case it is read in place.
+/// Edge slivers are always packed (zero-padded) so no kernel reads past the end of an operand.</para>
 /// <para>Threads split each panel of C into a fixed grid of row and column ranges; the depth loop is never split,
 /// so every element of C is summed in the same order whatever the thread count, and results are reproducible.</para>
 /// </remarks>
@@ -86,7 +94,11 @@ internal sealed unsafe class GemmDriver<TK> : IParallelWork
         int colSlivers = DivUp(Math.Min(p.N, TK.NC), TK.NR);
         _threads = Math.Max(1, Math.Min(threads, rowSlivers * colSlivers));
         (_tm, _tn) = ChooseGrid(_threads, rowSlivers, colSlivers);
-        _directA = p.N <= DirectAMaxColumns && p.AKind != AKind.DepthTable;
+        // NOTE: a transposed A read in place takes one cache line per depth step, a page apart, which defeats the
+        // prefetchers (3136x64x576 TT: 0.43-0.52x of the 1024^3 rate in place, 0.70x packed), so it is always packed.
+        // Depth tables over a padded image touch few, nearby lines and are read in place (64ch 56x56 3x3 forward:
+        // 1.23x the SGEMM-1024 time in place, 1.61x packed).
+        _directA = p.N <= DirectAMaxColumns && !(p.AKind == AKind.Dense && p.TransA);
         int nPad = DivUp(p.N, TK.NR) * TK.NR;
         if (p.PackedB == null)
         {
@@ -100,10 +112,16 @@ internal sealed unsafe class GemmDriver<TK> : IParallelWork
             {
                 _jc = jc;
                 _nc = Math.Min(TK.NC, p.N - jc);
-                for (int pc = 0; pc < p.K; pc += TK.KC)
+                for (int pc = 0; pc < p.K; pc += _kc)
                 {
                     _pc = pc;
                     _kc = Math.Min(TK.KC, p.K - pc);
+                    if (p.AKind == AKind.RowTable && p.ASegment > 0 && _directA)
+                    {
+                        // NOTE: the in-place kernel follows one row table per call; packed blocks may span segments.
+                        _kc = Math.Min(_kc, p.ASegment - pc % p.ASegment);
+                    }
+
                     _beta = pc == 0 ? p.Beta : 1f;
                     if (p.PackedB == null)
                     {
@@ -285,9 +303,19 @@ internal sealed unsafe class GemmDriver<TK> : IParallelWork
         {
             if (_p.AKind == AKind.RowTable)
             {
-                TK.ComputeRowsA(kc, _p.ATable + ic + i, _pc, b, nr, dst, ldd, alpha, beta);
+                float** table = RowTableBlock(out nint offset);
+                TK.ComputeRowsA(kc, table + ic + i, offset, b, nr, dst, ldd, alpha, beta);
             }
-            else if (!_p.TransA)
+            else if (_p.AKind == AKind.DepthTable)
+            {
+                int row = ic + i, sg = _p.ASegment > 0 ? row / _p.ASegment : 0;
+                TK.ComputeDepthA(kc, _p.ATable + (nint)sg * _p.K + _pc, row - sg * _p.ASegment, b, nr, dst, ldd, alpha, beta);
+            }
+            else if (_p.TransA)
+            {
+                TK.Compute(kc, _p.A + _pc * _p.Lda + ic + i, _p.Lda, b, nr, dst, ldd, alpha, beta);
+            }
+            else
             {
                 for (int r = 0; r < mr; r++)
                 {
@@ -295,10 +323,6 @@ internal sealed unsafe class GemmDriver<TK> : IParallelWork
                 }
 
                 TK.ComputeRowsA(kc, rows, _pc, b, nr, dst, ldd, alpha, beta);
-            }
-            else
-            {
-                TK.Compute(kc, _p.A + _pc * _p.Lda + ic + i, _p.Lda, b, nr, dst, ldd, alpha, beta);
             }
         }
         else
@@ -316,9 +340,45 @@ internal sealed unsafe class GemmDriver<TK> : IParallelWork
     {
         switch (_p.AKind)
         {
+            case AKind.RowTable when _p.ASegment > 0:
+                {
+                    // Pack the block's depth range segment by segment, each piece from its own row table.
+                    int seg = _p.ASegment;
+                    for (int p = _pc; p < _pc + _kc;)
+                    {
+                        int sg = p / seg;
+                        int end = Math.Min(_pc + _kc, (sg + 1) * seg);
+                        var rows = new TableRows(_p.ATable + (nint)sg * _p.M + ic, p - sg * seg);
+                        Packing.PackStrided(rows, mc, end - p, TK.MR, s0, s1, dst + (nint)(p - _pc) * TK.MR, (nint)_kc * TK.MR);
+                        p = end;
+                    }
+
+                    break;
+                }
+
             case AKind.RowTable:
                 Packing.PackStrided(new TableRows(_p.ATable + ic, _pc), mc, _kc, TK.MR, s0, s1, dst);
                 break;
+
+            case AKind.DepthTable when _p.ASegment > 0:
+                {
+                    // Runs of slivers within one row segment share a table.
+                    int seg = _p.ASegment;
+                    for (int s = s0; s < s1;)
+                    {
+                        int row = ic + s * TK.MR;
+                        int sg = row / seg;
+                        int run = Math.Min(s1, s + (((sg + 1) * seg) - row + TK.MR - 1) / TK.MR);
+                        int lane0 = row - sg * seg;
+                        var rows = new TableRows(_p.ATable + (nint)sg * _p.K + _pc, lane0);
+                        int count = Math.Min(mc - s * TK.MR, seg - lane0);
+                        Packing.PackContiguous(rows, count, _kc, TK.MR, 0, run - s, dst + (nint)(s - s0) * _kc * TK.MR);
+                        s = run;
+                    }
+
+                    break;
+                }
+
             case AKind.DepthTable:
                 Packing.PackContiguous(new TableRows(_p.ATable + _pc, ic), mc, _kc, TK.MR, s0, s1, dst);
                 break;
@@ -334,6 +394,20 @@ internal sealed unsafe class GemmDriver<TK> : IParallelWork
 
                 break;
         }
+    }
+
+    /// <summary>The row table of the current depth block of a row-table operand, and the depth offset into its rows.</summary>
+    private float** RowTableBlock(out nint offset)
+    {
+        if (_p.ASegment <= 0)
+        {
+            offset = _pc;
+            return _p.ATable;
+        }
+
+        int sg = _pc / _p.ASegment;
+        offset = _pc - sg * _p.ASegment;
+        return _p.ATable + (nint)sg * _p.M;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

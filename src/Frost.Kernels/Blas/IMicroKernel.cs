@@ -40,4 +40,10 @@ internal unsafe interface IMicroKernel
     /// <c>rows[i][off + p]</c> (unpacked, untransposed A).
     /// </summary>
     static abstract void ComputeRowsA(int kc, float** rows, nint off, float* b, nint ldbK, float* c, nint ldc, float alpha, float beta);
+
+    /// <summary>
+    /// As <see cref="Compute"/>, with A read in place from a table of depth rows: the MR values for depth p are at
+    /// <c>depthRows[p][off..off + MR)</c>.
+    /// </summary>
+    static abstract void ComputeDepthA(int kc, float** depthRows, nint off, float* b, nint ldbK, float* c, nint ldc, float alpha, float beta);
 }

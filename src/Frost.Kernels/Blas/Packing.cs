@@ -28,12 +28,44 @@ internal static unsafe class Packing
         for (int p0 = 0; p0 < kc; p0 += RowBlock)
         {
             int p1 = Math.Min(kc, p0 + RowBlock);
-            for (int s = s0; s < full; s++)
+            if (lanes == 8 && Vector256.IsHardwareAccelerated)
             {
-                float* d = dst + s * sliverSize;
+                // NOTE: the common A case (8-row tiles) deserves a loop without the generic lane loop around it.
                 for (int p = p0; p < p1; p++)
                 {
-                    CopyLanes(depthRows.Row(p) + s * lanes, d + p * lanes, lanes);
+                    float* row = depthRows.Row(p);
+                    float* d = dst + p * 8;
+                    for (int s = s0; s < full; s++)
+                    {
+                        Vector256.Load(row + s * 8).Store(d + s * sliverSize);
+                    }
+                }
+            }
+            else if (lanes == 32 && Vector256.IsHardwareAccelerated)
+            {
+                for (int s = s0; s < full; s++)
+                {
+                    float* d = dst + s * sliverSize;
+                    for (int p = p0; p < p1; p++)
+                    {
+                        float* row = depthRows.Row(p) + s * 32;
+                        float* dp = d + p * 32;
+                        Vector256.Load(row).Store(dp);
+                        Vector256.Load(row + 8).Store(dp + 8);
+                        Vector256.Load(row + 16).Store(dp + 16);
+                        Vector256.Load(row + 24).Store(dp + 24);
+                    }
+                }
+            }
+            else
+            {
+                for (int s = s0; s < full; s++)
+                {
+                    float* d = dst + s * sliverSize;
+                    for (int p = p0; p < p1; p++)
+                    {
+                        CopyLanes(depthRows.Row(p) + s * lanes, d + p * lanes, lanes);
+                    }
                 }
             }
 
@@ -62,18 +94,24 @@ internal static unsafe class Packing
 
     /// <summary>
     /// Packs slivers <paramref name="s0"/>..<paramref name="s1"/> of an operand whose lanes are rows of their own:
-    /// <c>dst[s - s0][p][r] = laneRows.Row(s * lanes + r)[p]</c> for lanes below <paramref name="count"/>.
+    /// <c>dst[s - s0][p][r] = laneRows.Row(s * lanes + r)[p]</c> for lanes below <paramref name="count"/>. Slivers are
+    /// <paramref name="sliverStride"/> floats apart (default kc·lanes), so a depth range can be packed into a longer block.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void PackStrided<TRows>(TRows laneRows, int count, int kc, int lanes, int s0, int s1, float* dst)
+    public static void PackStrided<TRows>(TRows laneRows, int count, int kc, int lanes, int s0, int s1, float* dst, nint sliverStride = 0)
         where TRows : struct, IRowSource
     {
         float** rows = stackalloc float*[8];
+        if (sliverStride == 0)
+        {
+            sliverStride = (nint)kc * lanes;
+        }
+
         for (int s = s0; s < s1; s++)
         {
             int first = s * lanes;
             int n = Math.Min(lanes, count - first);
-            float* d = dst + (nint)(s - s0) * kc * lanes;
+            float* d = dst + (s - s0) * sliverStride;
             int p = 0;
             if (Avx.IsSupported && (lanes % 8) is 0 or 4 or 6)
             {

@@ -26,6 +26,8 @@ internal sealed unsafe class ConvRunner : IParallelWork
     private GemmPath _path;
     private int _tasks;
     private int _gemmThreads;
+    private int _chunk;
+    private bool _wide;
     private long _packedPerGroup;
     private float* _x;
     private float* _w;
@@ -96,24 +98,35 @@ internal sealed unsafe class ConvRunner : IParallelWork
         long perTask = (long)g.G * g.Depth * g.Kg;
         _acc = Scratch.Partials.Get(perTask * _tasks + (long)g.K * _tasks);
         _biasAcc = _acc + perTask * _tasks;
-        new Span<float>(_acc, (int)(perTask * _tasks + (long)g.K * _tasks)).Clear();
+        new Span<float>(_biasAcc, g.K * _tasks).Clear();
         Dispatch();
 
-        // dw[gi·Kg + k][p] = Σ_t acc_t[gi][p][k], summed in task order.
+        // dw[gi·Kg + k][p] = Σ_t acc_t[gi][p][k], summed in task order; blocks of depth keep both sides in cache.
+        const int Block = 16;
+        Span<float> sums = stackalloc float[Block];
         for (int gi = 0; gi < g.G; gi++)
         {
-            for (int k = 0; k < g.Kg; k++)
+            for (int p0 = 0; p0 < g.Depth; p0 += Block)
             {
-                float* dst = dw + ((nint)gi * g.Kg + k) * g.Depth;
-                for (int p = 0; p < g.Depth; p++)
+                int pn = Math.Min(Block, g.Depth - p0);
+                for (int k = 0; k < g.Kg; k++)
                 {
-                    float sum = 0f;
-                    for (int t = 0; t < _tasks; t++)
+                    float* src = _acc + ((nint)gi * g.Depth + p0) * g.Kg + k;
+                    for (int p = 0; p < pn; p++)
                     {
-                        sum += _acc[t * perTask + ((nint)gi * g.Depth + p) * g.Kg + k];
+                        sums[p] = src[(nint)p * g.Kg];
                     }
 
-                    dst[p] = sum;
+                    for (int t = 1; t < _tasks; t++)
+                    {
+                        float* st = src + t * perTask;
+                        for (int p = 0; p < pn; p++)
+                        {
+                            sums[p] += st[(nint)p * g.Kg];
+                        }
+                    }
+
+                    sums[..pn].CopyTo(new Span<float>(dw + ((nint)gi * g.Kg + k) * g.Depth + p0, pn));
                 }
             }
         }
@@ -169,6 +182,10 @@ internal sealed unsafe class ConvRunner : IParallelWork
         bool byImage = threads > 1 && (_g.N % threads == 0 || _g.N >= 4 * threads);
         _tasks = byImage ? threads : 1;
         _gemmThreads = byImage ? 1 : threads;
+
+        // NOTE: the wide layout computes Wp − OW wasted columns per row; past ~10% (small images) explicit columns win.
+        _wide = _op != Op.BackwardInputStrided && _g.Stride1 && (_g.Wp - _g.OW) * 10 <= _g.OW;
+        _chunk = _wide ? ChunkSize() : 1;
     }
 
     private void Dispatch()
@@ -186,154 +203,288 @@ internal sealed unsafe class ConvRunner : IParallelWork
     /// <inheritdoc/>
     public void Execute(int index)
     {
-        int n0 = (int)((long)_g.N * index / _tasks), n1 = (int)((long)_g.N * (index + 1) / _tasks);
-        for (int n = n0; n < n1; n++)
+        ref readonly ConvGeometry g = ref _g;
+        int n0 = (int)((long)g.N * index / _tasks), n1 = (int)((long)g.N * (index + 1) / _tasks);
+        if (_wide)
         {
-            for (int gi = 0; gi < _g.G; gi++)
+            for (int n = n0; n < n1; n += _chunk)
             {
-                switch (_op)
+                int count = Math.Min(_chunk, n1 - n);
+                for (int gi = 0; gi < g.G; gi++)
                 {
-                    case Op.Forward:
-                        ForwardImage(n, gi);
-                        break;
-                    case Op.BackwardInputStrided:
-                        BackwardInputImage(n, gi);
-                        break;
-                    default:
-                        BackwardWeightImage(n, gi, index);
-                        break;
+                    if (_op == Op.Forward)
+                    {
+                        ForwardWide(n, count, gi);
+                    }
+                    else
+                    {
+                        BackwardWeightWide(n, count, gi, n == n0, index);
+                    }
+                }
+            }
+
+            return;
+        }
+
+        // Columns path: several whole images per GEMM when they are small, else blocks of output rows of one image.
+        int positions = Math.Clamp((1 << 18) / g.Depth, 512, 4096);
+        int perGemm = _op == Op.BackwardInputStrided ? 1 : Math.Max(1, positions / g.OutPlane);
+        int rowsPerTile = g.OutPlane <= positions ? g.OH : Math.Max(1, positions / g.OW);
+        for (int n = n0; n < n1; n += perGemm)
+        {
+            int count = Math.Min(perGemm, n1 - n);
+            for (int gi = 0; gi < g.G; gi++)
+            {
+                for (int oh0 = 0; oh0 < g.OH; oh0 += rowsPerTile)
+                {
+                    int oh1 = Math.Min(g.OH, oh0 + rowsPerTile);
+                    switch (_op)
+                    {
+                        case Op.Forward:
+                            ForwardColumns(n, count, gi, oh0, oh1);
+                            break;
+                        case Op.BackwardInputStrided:
+                            BackwardInputColumns(n, gi, oh0, oh1);
+                            break;
+                        default:
+                            BackwardWeightColumns(n, count, gi, oh0, oh1, n == n0 && oh0 == 0, index);
+                            break;
+                    }
                 }
             }
         }
     }
 
-    private void ForwardImage(int n, int gi)
+    /// <summary>Images per GEMM on the wide path: enough GEMM rows (forward) or depth (weight gradient).</summary>
+    private int ChunkSize()
     {
         ref readonly ConvGeometry g = ref _g;
-        float* xg = _x + ((nint)n * g.C + (nint)gi * g.Cg) * g.InPlane;
-        float* ct = Scratch.Work.Get((long)g.Q * g.Kg);
+        int perImage = _op == Op.Forward ? RoundUp(g.Q, Gemm.TileRows(_path)) : g.Q;
+        int target = _op == Op.Forward ? 512 : 1024;
+        return Math.Clamp((target + perImage - 1) / perImage, 1, 64);
+    }
+
+    private static int RoundUp(int a, int b) => (a + b - 1) / b * b;
+
+    private static float* Image(float* tensor, int n, int channels, int group, int groupChannels, int plane) =>
+        tensor + ((nint)n * channels + (nint)group * groupChannels) * plane;
+
+    private void ForwardWide(int n, int count, int gi)
+    {
+        ref readonly ConvGeometry g = ref _g;
+
+        // One row segment per image, rounded to whole tiles; images are always copied (with slack for the rounding)
+        // when stacked, so the extra rows read zeros or padding, never past the input.
+        bool stacked = count > 1;
+        int mr = Gemm.TileRows(_path);
+        int rows = stacked ? RoundUp(g.Q, mr) : g.Q;
+        int stride = RoundUp(g.PaddedLength + mr, 16);
+        float* ct = Scratch.Work.Get((long)count * rows * g.Kg);
+        float** table = (float**)Scratch.Table.Get(2L * count * g.Depth);
+        float* padded = stacked || g.NeedsPadCopy ? Scratch.Col.Get((long)count * stride) : null;
+        for (int j = 0; j < count; j++)
+        {
+            float* src = Image(_x, n + j, g.C, gi, g.Cg, g.InPlane);
+            if (padded != null)
+            {
+                float* dst = padded + (nint)j * stride;
+                ImageOps.PadCopy(src, g.Cg, g.H, g.W, g.Pt, g.Pl, g.Pb, g.Pr, dst, stride - g.Cg * g.Hp * g.Wp);
+                src = dst;
+            }
+
+            g.FillTable(src, table + (nint)j * g.Depth);
+        }
+
         var problem = new GemmProblem
         {
+            AKind = AKind.DepthTable,
+            ATable = table,
+            ASegment = stacked ? rows : 0,
             PackedB = _w + gi * _packedPerGroup,
             C = ct,
             Ldc = g.Kg,
-            M = g.Q,
+            M = count * rows,
             N = g.Kg,
             K = g.Depth,
             Alpha = 1f,
         };
-        if (g.Stride1)
-        {
-            problem.AKind = AKind.DepthTable;
-            problem.ATable = Table(PaddedImage(xg));
-        }
-        else
-        {
-            float* col = Scratch.Col.Get((long)g.Depth * g.Q);
-            ImageOps.Im2Col(xg, g, col);
-            problem.A = col;
-            problem.Lda = g.Q;
-            problem.TransA = true;
-        }
-
         Gemm.Run(_path, problem, _gemmThreads);
         float* bias = _bias == null ? null : _bias + (nint)gi * g.Kg;
-        ImageOps.TransposeOut(ct, g.Kg, g.OH, g.OW, g.RowPitch, bias, _relu, _y + ((nint)n * g.K + (nint)gi * g.Kg) * g.OutPlane);
+        for (int j = 0; j < count; j++)
+        {
+            float* y = Image(_y, n + j, g.K, gi, g.Kg, g.OutPlane);
+            ImageOps.TransposeOut(ct + (nint)j * rows * g.Kg, g.Kg, g.OH, g.OW, g.Wp, bias, _relu, y, g.OutPlane);
+        }
     }
 
-    private void BackwardInputImage(int n, int gi)
+    private void ForwardColumns(int n, int count, int gi, int oh0, int oh1)
     {
         ref readonly ConvGeometry g = ref _g;
-        float* col = Scratch.Col.Get((long)g.Depth * g.Q);
+        int piece = (oh1 - oh0) * g.OW, total = count * piece;
+        float* col = Scratch.Col.Get((long)g.Depth * total);
+        for (int j = 0; j < count; j++)
+        {
+            ImageOps.Im2Col(Image(_x, n + j, g.C, gi, g.Cg, g.InPlane), g, col + (nint)j * piece, oh0, oh1, total);
+        }
+
+        float* ct = Scratch.Work.Get((long)total * g.Kg);
+        var problem = new GemmProblem
+        {
+            A = col,
+            Lda = total,
+            TransA = true,
+            PackedB = _w + gi * _packedPerGroup,
+            C = ct,
+            Ldc = g.Kg,
+            M = total,
+            N = g.Kg,
+            K = g.Depth,
+            Alpha = 1f,
+        };
+        Gemm.Run(_path, problem, _gemmThreads);
+        float* bias = _bias == null ? null : _bias + (nint)gi * g.Kg;
+        for (int j = 0; j < count; j++)
+        {
+            float* y = Image(_y, n + j, g.K, gi, g.Kg, g.OutPlane) + (nint)oh0 * g.OW;
+            ImageOps.TransposeOut(ct + (nint)j * piece * g.Kg, g.Kg, oh1 - oh0, g.OW, g.OW, bias, _relu, y, g.OutPlane);
+        }
+    }
+
+    private void BackwardInputColumns(int n, int gi, int oh0, int oh1)
+    {
+        ref readonly ConvGeometry g = ref _g;
+        int piece = (oh1 - oh0) * g.OW;
+        float* col = Scratch.Col.Get((long)g.Depth * piece);
         var problem = new GemmProblem
         {
             A = _w + (nint)gi * g.Kg * g.Depth,
             Lda = g.Depth,
             TransA = true,
-            B = _x + ((nint)n * g.K + (nint)gi * g.Kg) * g.OutPlane,
-            Ldb = g.Q,
+            B = Image(_x, n, g.K, gi, g.Kg, g.OutPlane) + (nint)oh0 * g.OW,
+            Ldb = g.OutPlane,
             C = col,
-            Ldc = g.Q,
+            Ldc = piece,
             M = g.Depth,
-            N = g.Q,
+            N = piece,
             K = g.Kg,
             Alpha = 1f,
         };
         Gemm.Run(_path, problem, _gemmThreads);
-        float* dxg = _y + ((nint)n * g.C + (nint)gi * g.Cg) * g.InPlane;
-        new Span<float>(dxg, g.Cg * g.InPlane).Clear();
-        ImageOps.Col2ImAdd(col, g, dxg);
+        float* dxg = Image(_y, n, g.C, gi, g.Cg, g.InPlane);
+        if (oh0 == 0)
+        {
+            new Span<float>(dxg, g.Cg * g.InPlane).Clear();
+        }
+
+        ImageOps.Col2ImAdd(col, g, dxg, oh0, oh1, piece);
     }
 
-    private void BackwardWeightImage(int n, int gi, int task)
+    private void BackwardWeightWide(int n, int count, int gi, bool first, int task)
     {
         ref readonly ConvGeometry g = ref _g;
-        float* xg = _x + ((nint)n * g.C + (nint)gi * g.Cg) * g.InPlane;
-        float* dyg = _y + ((nint)n * g.K + (nint)gi * g.Kg) * g.OutPlane;
+
+        // Depth segments, one per image: each image has its own row table and its slice of the widened gradient.
+        float** table = (float**)Scratch.Table.Get(2L * count * g.Depth);
+        int stride = RoundUp(g.PaddedLength, 16);
+        float* padded = g.NeedsPadCopy ? Scratch.Col.Get((long)count * stride) : null;
+        bool direct = count == 1 && g.Wp == g.OW;
+        float* wide = direct ? null : Scratch.Work.Get((long)g.Kg * count * g.Q);
+        for (int j = 0; j < count; j++)
+        {
+            float* src = Image(_x, n + j, g.C, gi, g.Cg, g.InPlane);
+            if (padded != null)
+            {
+                float* dst = padded + (nint)j * stride;
+                ImageOps.PadCopy(src, g.Cg, g.H, g.W, g.Pt, g.Pl, g.Pb, g.Pr, dst, stride - g.Cg * g.Hp * g.Wp);
+                src = dst;
+            }
+
+            g.FillTable(src, table + (nint)j * g.Depth);
+            if (!direct)
+            {
+                ImageOps.Widen(Image(_y, n + j, g.K, gi, g.Kg, g.OutPlane), g.Kg, g.OH, g.OW, g.Wp, wide + (nint)j * g.Q, (nint)count * g.Q);
+            }
+        }
+
         var problem = new GemmProblem
         {
+            AKind = AKind.RowTable,
+            ATable = table,
+            ASegment = g.Q,
+            B = direct ? Image(_y, n, g.K, gi, g.Kg, g.OutPlane) : wide,
+            Ldb = (nint)count * g.Q,
             TransB = true,
-            Ldb = g.Q,
             C = _acc + ((long)task * g.G + gi) * g.Depth * g.Kg,
             Ldc = g.Kg,
             M = g.Depth,
             N = g.Kg,
-            K = g.Q,
+            K = count * g.Q,
             Alpha = 1f,
-            Beta = 1f,
+            Beta = first ? 0f : 1f, // the task's first block overwrites its accumulator
         };
-        if (g.Stride1)
-        {
-            problem.AKind = AKind.RowTable;
-            problem.ATable = Table(PaddedImage(xg));
-            if (g.Wp == g.OW)
-            {
-                problem.B = dyg;
-            }
-            else
-            {
-                float* wide = Scratch.Work.Get((long)g.Kg * g.Q);
-                ImageOps.Widen(dyg, g.Kg, g.OH, g.OW, g.Wp, wide);
-                problem.B = wide;
-            }
-        }
-        else
-        {
-            float* col = Scratch.Col.Get((long)g.Depth * g.Q);
-            ImageOps.Im2Col(xg, g, col);
-            problem.A = col;
-            problem.Lda = g.Q;
-            problem.B = dyg;
-        }
-
         Gemm.Run(_path, problem, _gemmThreads);
-        if (_bias != null)
-        {
-            float* acc = _biasAcc + (nint)task * g.K + (nint)gi * g.Kg;
-            for (int k = 0; k < g.Kg; k++)
-            {
-                acc[k] += TensorPrimitives.Sum(new ReadOnlySpan<float>(dyg + (nint)k * g.OutPlane, g.OutPlane));
-            }
-        }
+        AccumulateBias(n, count, gi, task, 0, g.OH);
     }
 
-    private float* PaddedImage(float* xg)
+    private void BackwardWeightColumns(int n, int count, int gi, int oh0, int oh1, bool first, int task)
     {
         ref readonly ConvGeometry g = ref _g;
-        if (!g.NeedsPadCopy)
+        int piece = (oh1 - oh0) * g.OW, total = count * piece;
+        float* col = Scratch.Col.Get((long)g.Depth * total);
+        for (int j = 0; j < count; j++)
         {
-            return xg;
+            ImageOps.Im2Col(Image(_x, n + j, g.C, gi, g.Cg, g.InPlane), g, col + (nint)j * piece, oh0, oh1, total);
         }
 
-        float* padded = Scratch.Col.Get(g.PaddedLength);
-        ImageOps.PadCopy(xg, g.Cg, g.H, g.W, g.Pt, g.Pl, g.Pb, g.Pr, padded, (g.S - 1) * g.Dw);
-        return padded;
+        float* dy = Image(_y, n, g.K, gi, g.Kg, g.OutPlane) + (nint)oh0 * g.OW;
+        nint ldb = g.OutPlane;
+        if (count > 1)
+        {
+            float* cat = Scratch.Work.Get((long)g.Kg * total);
+            for (int j = 0; j < count; j++)
+            {
+                ImageOps.Widen(Image(_y, n + j, g.K, gi, g.Kg, g.OutPlane), g.Kg, g.OH, g.OW, g.OW, cat + (nint)j * piece, total);
+            }
+
+            dy = cat;
+            ldb = total;
+        }
+
+        var problem = new GemmProblem
+        {
+            A = col,
+            Lda = total,
+            B = dy,
+            Ldb = ldb,
+            TransB = true,
+            C = _acc + ((long)task * g.G + gi) * g.Depth * g.Kg,
+            Ldc = g.Kg,
+            M = g.Depth,
+            N = g.Kg,
+            K = total,
+            Alpha = 1f,
+            Beta = first ? 0f : 1f,
+        };
+        Gemm.Run(_path, problem, _gemmThreads);
+        AccumulateBias(n, count, gi, task, oh0, oh1);
     }
 
-    private float** Table(float* padded)
+    private void AccumulateBias(int n, int count, int gi, int task, int oh0, int oh1)
     {
-        float** table = (float**)Scratch.Table.Get(2L * _g.Depth);
-        _g.FillTable(padded, table);
-        return table;
+        if (_bias == null)
+        {
+            return;
+        }
+
+        ref readonly ConvGeometry g = ref _g;
+        float* acc = _biasAcc + (nint)task * g.K + (nint)gi * g.Kg;
+        for (int j = 0; j < count; j++)
+        {
+            float* dyg = Image(_y, n + j, g.K, gi, g.Kg, g.OutPlane);
+            for (int k = 0; k < g.Kg; k++)
+            {
+                acc[k] += TensorPrimitives.Sum(new ReadOnlySpan<float>(dyg + (nint)k * g.OutPlane + (nint)oh0 * g.OW, (oh1 - oh0) * g.OW));
+            }
+        }
     }
 }

@@ -43,13 +43,14 @@ internal static unsafe class ImageOps
     }
 
     /// <summary>
-    /// Writes the columns of one group of one image: <c>col[(c·R + r)·S + s][oh·OW + ow]</c> = the input under tap
-    /// (r, s) for output (oh, ow), or 0 in the padding.
+    /// Writes the columns of output rows [<paramref name="oh0"/>, <paramref name="oh1"/>) of one group of one image:
+    /// <c>col[(c·R + r)·S + s][(oh − oh0)·OW + ow]</c> = the input under tap (r, s) for output (oh, ow), or 0 in the
+    /// padding; column rows are <paramref name="stride"/> floats apart.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Im2Col(float* src, in ConvGeometry g, float* col)
+    public static void Im2Col(float* src, in ConvGeometry g, float* col, int oh0, int oh1, nint stride)
     {
-        int oh = g.OH, ow = g.OW, q = oh * ow;
+        int ow = g.OW;
         for (int c = 0; c < g.Cg; c++)
         {
             float* plane = src + (nint)c * g.H * g.W;
@@ -57,19 +58,23 @@ internal static unsafe class ImageOps
             {
                 for (int s = 0; s < g.S; s++)
                 {
-                    float* dst = col + (nint)((c * g.R + r) * g.S + s) * q;
+                    float* dst = col + ((c * g.R + r) * g.S + s) * stride;
                     int dx = s * g.Dw - g.Pl;
 
                     // Output columns whose input column is inside the image: ow in [lo, hi).
                     int lo = dx >= 0 ? 0 : Math.Min(ow, (-dx + g.Sw - 1) / g.Sw);
                     int hi = Math.Clamp((g.W - dx + g.Sw - 1) / g.Sw, lo, ow);
-                    for (int y = 0; y < oh; y++)
+                    for (int y = oh0; y < oh1; y++)
                     {
-                        float* drow = dst + (nint)y * ow;
+                        float* drow = dst + (nint)(y - oh0) * ow;
                         int iy = y * g.Sh + r * g.Dh - g.Pt;
                         if (iy < 0 || iy >= g.H)
                         {
-                            new Span<float>(drow, ow).Clear();
+                            for (int x = 0; x < ow; x++)
+                            {
+                                drow[x] = 0f;
+                            }
+
                             continue;
                         }
 
@@ -79,13 +84,32 @@ internal static unsafe class ImageOps
                             drow[x] = 0f;
                         }
 
-                        if (g.Sw == 1)
+                        if (g.Sw == 1 && hi - lo >= 32)
                         {
                             new ReadOnlySpan<float>(srow + lo, hi - lo).CopyTo(new Span<float>(drow + lo, hi - lo));
                         }
-                        else
+                        else if (g.Sw == 1)
                         {
                             for (int x = lo; x < hi; x++)
+                            {
+                                drow[x] = srow[x];
+                            }
+                        }
+                        else
+                        {
+                            int x = lo;
+                            if (g.Sw == 2 && Avx2.IsSupported)
+                            {
+                                // Even elements of 16 consecutive inputs; stops a vector early so no load passes the row.
+                                for (; x + 9 <= hi; x += 8)
+                                {
+                                    Vector256<float> v0 = Avx.LoadVector256(srow + 2 * x), v1 = Avx.LoadVector256(srow + 2 * x + 8);
+                                    Vector256<float> even = Avx.Shuffle(v0, v1, 0b10_00_10_00);
+                                    Avx2.Permute4x64(even.AsDouble(), 0b11_01_10_00).AsSingle().Store(drow + x);
+                                }
+                            }
+
+                            for (; x < hi; x++)
                             {
                                 drow[x] = srow[x * g.Sw];
                             }
@@ -101,11 +125,12 @@ internal static unsafe class ImageOps
         }
     }
 
-    /// <summary>Adds columns back into one group of one image: the adjoint of <see cref="Im2Col"/>.</summary>
+    /// <summary>Adds columns of output rows [<paramref name="oh0"/>, <paramref name="oh1"/>) back into one group of one
+    /// image: the adjoint of <see cref="Im2Col"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Col2ImAdd(float* col, in ConvGeometry g, float* dst)
+    public static void Col2ImAdd(float* col, in ConvGeometry g, float* dst, int oh0, int oh1, nint stride)
     {
-        int oh = g.OH, ow = g.OW, q = oh * ow;
+        int ow = g.OW;
         for (int c = 0; c < g.Cg; c++)
         {
             float* plane = dst + (nint)c * g.H * g.W;
@@ -113,11 +138,11 @@ internal static unsafe class ImageOps
             {
                 for (int s = 0; s < g.S; s++)
                 {
-                    float* src = col + (nint)((c * g.R + r) * g.S + s) * q;
+                    float* src = col + ((c * g.R + r) * g.S + s) * stride;
                     int dx = s * g.Dw - g.Pl;
                     int lo = dx >= 0 ? 0 : Math.Min(ow, (-dx + g.Sw - 1) / g.Sw);
                     int hi = Math.Clamp((g.W - dx + g.Sw - 1) / g.Sw, lo, ow);
-                    for (int y = 0; y < oh; y++)
+                    for (int y = oh0; y < oh1; y++)
                     {
                         int iy = y * g.Sh + r * g.Dh - g.Pt;
                         if (iy < 0 || iy >= g.H)
@@ -125,7 +150,7 @@ internal static unsafe class ImageOps
                             continue;
                         }
 
-                        float* srow = src + (nint)y * ow;
+                        float* srow = src + (nint)(y - oh0) * ow;
                         float* drow = plane + (nint)iy * g.W + dx;
                         if (g.Sw == 1)
                         {
@@ -146,13 +171,13 @@ internal static unsafe class ImageOps
     }
 
     /// <summary>
-    /// Writes <c>out[k][y][x] = ct[y·pitch + x][k] (+ bias[k])</c>, optionally max(·, 0) (NaN stays NaN), for a GEMM result
-    /// <paramref name="ct"/> with one row per (wide) output position and <paramref name="kg"/> columns.
+    /// Writes <c>out[k·plane + y·ow + x] = ct[y·pitch + x][k] (+ bias[k])</c> for y &lt; oh, optionally max(·, 0) (NaN
+    /// stays NaN), for a GEMM result <paramref name="ct"/> with one row per (wide) output position and
+    /// <paramref name="kg"/> columns.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void TransposeOut(float* ct, int kg, int oh, int ow, int pitch, float* bias, bool relu, float* output)
+    public static void TransposeOut(float* ct, int kg, int oh, int ow, int pitch, float* bias, bool relu, float* output, int plane)
     {
-        int plane = oh * ow;
         for (int y = 0; y < oh; y++)
         {
             float* rowIn = ct + (nint)y * pitch * kg;
@@ -221,15 +246,18 @@ internal static unsafe class ImageOps
         }
     }
 
-    /// <summary>Copies kg planes of oh×ow into planes of oh rows of <paramref name="pitch"/>, zeroing the extra columns.</summary>
+    /// <summary>
+    /// Copies kg planes of oh×ow into rows of oh·<paramref name="pitch"/> (row k at <c>dst + k·dstStride</c>),
+    /// zeroing the extra columns.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Widen(float* src, int kg, int oh, int ow, int pitch, float* dst)
+    public static void Widen(float* src, int kg, int oh, int ow, int pitch, float* dst, nint dstStride)
     {
         for (int k = 0; k < kg; k++)
         {
             for (int y = 0; y < oh; y++)
             {
-                float* d = dst + ((nint)k * oh + y) * pitch;
+                float* d = dst + k * dstStride + (nint)y * pitch;
                 new ReadOnlySpan<float>(src + ((nint)k * oh + y) * ow, ow).CopyTo(new Span<float>(d, ow));
                 new Span<float>(d + ow, pitch - ow).Clear();
             }
