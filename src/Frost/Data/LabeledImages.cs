@@ -1,6 +1,6 @@
 namespace Frost.Data;
 
-/// <summary>Images [N, C, H, W] scaled to [0, 1] with integer labels and class names.</summary>
+/// <summary>Examples (images [N, C, H, W], or features [N, …]) with integer labels and class names.</summary>
 public sealed class LabeledImages
 {
     /// <summary>Creates a dataset; the image count must equal the label count.</summary>
@@ -9,9 +9,9 @@ public sealed class LabeledImages
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(classNames);
-        if (images.Rank != 4 || images.Shape[0] != labels.Length)
+        if (images.Rank < 2 || images.Shape[0] != labels.Length)
         {
-            throw new ArgumentException($"LabeledImages: images {images.Shape} must be [N, C, H, W] with N = {labels.Length} labels.");
+            throw new ArgumentException($"LabeledImages: images {images.Shape} must have one entry per label along the first axis ({labels.Length} labels).");
         }
 
         for (int i = 0; i < labels.Length; i++)
