@@ -7,10 +7,10 @@ internal static class DemoCommand
 {
     public static Command Create()
     {
-        var cmd = new Command("demo", "Run the default job on the data shipped with frost (no arguments, no downloads).");
+        var cmd = new Command("demo", "Fine-tune the pretrained ResNet18 on the shipped Fashion-MNIST subset with its early layers frozen (no arguments, no downloads).");
         cmd.SetAction(_ => Run());
         return cmd;
     }
 
-    public static int Run() => MlpCommand.Run(new MlpCommand.Settings());
+    public static int Run() => FineTuneJob.Run(new FineTuneSettings());
 }

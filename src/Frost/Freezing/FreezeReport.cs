@@ -71,14 +71,14 @@ public sealed class FreezeReport
         sb.AppendLine(c, $"{"variable".PadRight(w)}  {"shape".PadRight(ws)}  {"status",-13}  {"params",12}{(HasOptimizer ? "  opt. state" : "")}");
         foreach (var r in Rows)
         {
-            sb.AppendLine(c, $"{r.Name.PadRight(w)}  {r.Shape.ToString().PadRight(ws)}  {r.Status,-13}  {r.Parameters,12:N0}{(HasOptimizer ? "  " + LayerSummary.Bytes(r.StateBytes).PadLeft(10) : "")}");
+            sb.AppendLine(c, $"{r.Name.PadRight(w)}  {r.Shape.ToString().PadRight(ws)}  {r.Status,-13}  {r.Parameters,12:N0}{(HasOptimizer ? "  " + LayerSummary.FormatBytes(r.StateBytes).PadLeft(10) : "")}");
         }
 
         long total = TrainableParameters + FrozenParameters;
         string state = StateElements > 0 ? $"; state: {StateElements:N0}" : "";
-        string opt = HasOptimizer ? $"; optimizer state: {LayerSummary.Bytes(OptimizerStateBytes)}" : "";
+        string opt = HasOptimizer ? $"; optimizer state: {LayerSummary.FormatBytes(OptimizerStateBytes)}" : "";
         double pct = total == 0 ? 0 : 100.0 * TrainableParameters / total;
-        sb.AppendLine(c, $"trainable: {TrainableParameters:N0} of {total:N0} parameters ({pct:F1} %), {LayerSummary.Bytes(TrainableParameters * 4)}; frozen: {FrozenParameters:N0} ({LayerSummary.Bytes(FrozenParameters * 4)}){state}{opt}");
+        sb.AppendLine(c, $"trainable: {TrainableParameters:N0} of {total:N0} parameters ({pct:F1} %), {LayerSummary.FormatBytes(TrainableParameters * 4)}; frozen: {FrozenParameters:N0} ({LayerSummary.FormatBytes(FrozenParameters * 4)}){state}{opt}");
         return sb.ToString();
     }
 }

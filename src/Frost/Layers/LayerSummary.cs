@@ -108,7 +108,7 @@ public sealed class LayerSummary
         }
 
         sb.AppendLine(new string('-', widths.Sum() + 2 * (widths.Length - 1)));
-        sb.AppendLine(c, $"Total params: {TotalParameters:N0} ({Bytes(TotalParameters * sizeof(float))})");
+        sb.AppendLine(c, $"Total params: {TotalParameters:N0} ({FormatBytes(TotalParameters * sizeof(float))})");
         sb.AppendLine(c, $"Trainable params: {TrainableParameters:N0}");
         sb.AppendLine(c, $"Frozen params: {FrozenParameters:N0}");
         if (StateElements > 0)
@@ -117,13 +117,14 @@ public sealed class LayerSummary
         }
         if (OptimizerStateBytes is long sbytes)
         {
-            sb.AppendLine(c, $"Optimizer state: {Bytes(sbytes)}");
+            sb.AppendLine(c, $"Optimizer state: {FormatBytes(sbytes)}");
         }
 
         return sb.ToString();
     }
 
-    internal static string Bytes(long b) => b switch
+    /// <summary>A byte count as B, KiB, MiB or GiB.</summary>
+    public static string FormatBytes(long b) => b switch
     {
         >= 1L << 30 => string.Create(CultureInfo.InvariantCulture, $"{b / (double)(1L << 30):F2} GiB"),
         >= 1L << 20 => string.Create(CultureInfo.InvariantCulture, $"{b / (double)(1L << 20):F2} MiB"),
