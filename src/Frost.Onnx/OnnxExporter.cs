@@ -29,6 +29,26 @@ public static class OnnxExporter
         var e = new Emitter();
         string output = e.Emit(model, "input");
         var graph = e.Graph;
+        if (output == "input")
+        {
+            throw new NotSupportedException("ONNX export: the model is an identity and has no nodes.");
+        }
+
+        // Name the result "output" for callers.
+        foreach (var n in graph.Node)
+        {
+            for (int i = 0; i < n.Output.Count; i++)
+            {
+                n.Output[i] = n.Output[i] == output ? "output" : n.Output[i];
+            }
+
+            for (int i = 0; i < n.Input.Count; i++)
+            {
+                n.Input[i] = n.Input[i] == output ? "output" : n.Input[i];
+            }
+        }
+
+        output = "output";
         graph.Name = graphName;
         graph.Input.Add(Value("input", inputShape));
         graph.Output.Add(Value(output, outShape));
@@ -44,7 +64,7 @@ public static class OnnxExporter
     }
 
     /// <summary>Exports and saves atomically to <paramref name="path"/>.</summary>
-    public static void Save(Layer model, Shape inputShape, string path) => Export(model, inputShape, Path.GetFileNameWithoutExtension(path)).Save(path);
+    public static void Save(Layer model, Shape inputShape, string path) => Export(model, inputShape).Save(path);
 
     private static bool Supported(Layer l) => l is Sequential or Layers.Conv2D or BatchNorm2D or Relu or Layers.Tanh or Layers.Sigmoid or Gelu or MaxPool2D
         or AvgPool2D or GlobalAvgPool or Flatten or Dense or Dropout or StopGradient or BasicBlock or LayerNorm or Embedding or GraphLayer

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Frost.Freezing;
@@ -17,6 +18,7 @@ public static class Checkpoint
 {
     private const string MaskPrefix = "__mask__/";
     private const string OptimizerPrefix = "__optimizer__/";
+    private static readonly JsonSerializerOptions s_json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Saves all variables of <paramref name="model"/> (names relative to it).</summary>
     /// <remarks>The layers' own random generators (dropout) are saved too, for exact resume.</remarks>
@@ -94,11 +96,11 @@ public static class Checkpoint
         {
             ["format"] = "pt",
             ["frost.format"] = "1",
-            ["frost.variables"] = records.ToJsonString(),
+            ["frost.variables"] = records.ToJsonString(s_json),
         };
         if (options.Plan is { } plan)
         {
-            meta["frost.freeze_plan"] = new JsonArray(plan.Steps.Select(s => (JsonNode)((s.Freeze ? "freeze " : "unfreeze ") + s.Selector.Description)).ToArray()).ToJsonString();
+            meta["frost.freeze_plan"] = new JsonArray(plan.Steps.Select(s => (JsonNode)((s.Freeze ? "freeze " : "unfreeze ") + s.Selector.Description)).ToArray()).ToJsonString(s_json);
         }
 
         if (options.Optimizer is { } opt)
@@ -131,7 +133,7 @@ public static class Checkpoint
                     ["frozen"] = new JsonArray(t.Frozen.Select(n => (JsonNode)n).ToArray()),
                     ["unfrozen"] = new JsonArray(t.Unfrozen.Select(n => (JsonNode)n).ToArray()),
                 }).ToArray()),
-            }.ToJsonString();
+            }.ToJsonString(s_json);
         }
 
         if (options.Rngs is { } rngs)
@@ -146,7 +148,7 @@ public static class Checkpoint
                     BitConverter.SingleToInt32Bits(s.Spare).ToString(CultureInfo.InvariantCulture), s.HasSpare ? "1" : "0");
             }
 
-            meta["frost.rng"] = o.ToJsonString();
+            meta["frost.rng"] = o.ToJsonString(s_json);
         }
 
         foreach (var (k, v) in options.Metadata ?? new Dictionary<string, string>())

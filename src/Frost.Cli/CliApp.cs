@@ -1,0 +1,24 @@
+using System.CommandLine;
+using Frost.Cli.Commands;
+
+namespace Frost.Cli;
+
+/// <summary>The <c>frost</c> command line.</summary>
+public static class CliApp
+{
+    /// <summary>Parses <paramref name="args"/>, runs the command, and returns the exit code (0 success, non-zero with a one-line reason).</summary>
+    public static int Run(string[] args)
+    {
+        var root = new RootCommand("frost: fine-tune neural networks in .NET with precise control over what trains.")
+        {
+            DemoCommand.Create(),
+            FineTuneCommand.Create(),
+            EvalCommand.Create(),
+            ExportCommand.Create(),
+            InspectCommand.Create(),
+            MlpCommand.Create(),
+        };
+        root.SetAction(_ => DemoCommand.Run());
+        return root.Parse(args).Invoke();
+    }
+}

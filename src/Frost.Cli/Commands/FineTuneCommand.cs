@@ -1,0 +1,51 @@
+using System.CommandLine;
+
+namespace Frost.Cli.Commands;
+
+/// <summary><c>frost finetune</c>: the demo's pipeline with every choice as an option.</summary>
+internal static class FineTuneCommand
+{
+    public static Command Create()
+    {
+        var d = new FineTuneSettings();
+        var data = new Option<string?>("--data") { Description = "Folder with {train,test}-{images,labels}.idx[.gz] (default: the shipped Fashion-MNIST subset)." };
+        var size = new Option<int>("--size") { Description = "Image side length fed to the network.", DefaultValueFactory = _ => d.InputSize };
+        var trainCount = new Option<int>("--train-count") { Description = "Training images to use.", DefaultValueFactory = _ => d.TrainCount };
+        var testCount = new Option<int>("--test-count") { Description = "Test images to use.", DefaultValueFactory = _ => d.TestCount };
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the training images.", DefaultValueFactory = _ => d.Epochs };
+        var batch = new Option<int>("--batch-size") { Description = "Images per update.", DefaultValueFactory = _ => d.BatchSize };
+        var lr = new Option<float>("--lr") { Description = "AdamW learning rate of the trained backbone layers.", DefaultValueFactory = _ => d.LearningRate };
+        var headLr = new Option<float>("--head-lr") { Description = "Learning rate of the new head.", DefaultValueFactory = _ => d.HeadLearningRate };
+        var train = new Option<string[]>("--train")
+        {
+            Description = "Globs of the variables to train; everything else is frozen. Each must match (e.g. 'stage4/**' 'head/**').",
+            DefaultValueFactory = _ => d.Train,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var trainBn = new Option<bool>("--train-bn") { Description = "Keep every batch-norm layer training while the rest is frozen." };
+        var noCache = new Option<bool>("--no-cache") { Description = "Recompute the frozen prefix every epoch instead of caching its outputs." };
+        var seed = new Option<ulong>("--seed") { Description = "Seed for the head, shuffling and dropout.", DefaultValueFactory = _ => d.Seed };
+        var output = new Option<string>("--out") { Description = "Folder for the checkpoint, plot and ONNX export.", DefaultValueFactory = _ => Path.Combine("runs", "finetune") };
+        var cmd = new Command("finetune", "Fine-tune the pretrained ResNet18 with a new head, training only what --train selects.")
+        {
+            data, size, trainCount, testCount, epochs, batch, lr, headLr, train, trainBn, noCache, seed, output,
+        };
+        cmd.SetAction(p => FineTuneJob.Run(new FineTuneSettings
+        {
+            Data = p.GetValue(data),
+            InputSize = p.GetValue(size),
+            TrainCount = p.GetValue(trainCount),
+            TestCount = p.GetValue(testCount),
+            Epochs = p.GetValue(epochs),
+            BatchSize = p.GetValue(batch),
+            LearningRate = p.GetValue(lr),
+            HeadLearningRate = p.GetValue(headLr),
+            Train = p.GetValue(train) ?? d.Train,
+            TrainBatchNorm = p.GetValue(trainBn),
+            CacheFrozenPrefix = !p.GetValue(noCache),
+            Seed = p.GetValue(seed),
+            Output = p.GetValue(output)!,
+        }));
+        return cmd;
+    }
+}
