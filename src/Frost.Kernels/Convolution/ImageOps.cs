@@ -280,7 +280,8 @@ internal static unsafe class ImageOps
 
         if (relu)
         {
-            v = Vector256.Max(v, Vector256<float>.Zero);
+            // NOTE: select on v < 0 rather than Max so NaN stays NaN, as in the scalar columns.
+            v = Vector256.ConditionalSelect(Vector256.LessThan(v, Vector256<float>.Zero), Vector256<float>.Zero, v);
         }
 
         v.Store(dst);
