@@ -1,6 +1,6 @@
 namespace Frost.Bench;
 
-/// <summary>Command line: <c>Frost.Bench &lt;suite&gt; [--json FILE] [--reps N]</c>.</summary>
+/// <summary>Command line: <c>Frost.Bench &lt;suite&gt; [--json FILE] [--reps N] [--threads N]</c>.</summary>
 internal static class BenchApp
 {
     public static int Run(string[] args)
@@ -16,6 +16,10 @@ internal static class BenchApp
                     break;
                 case "--reps" when i + 1 < args.Length && int.TryParse(args[i + 1], out int r) && r >= 1:
                     reps = r;
+                    i++;
+                    break;
+                case "--threads" when i + 1 < args.Length && int.TryParse(args[i + 1], out int t) && t >= 1:
+                    Frost.Kernels.KernelOptions.MaxThreads = t;
                     i++;
                     break;
                 default:
@@ -55,7 +59,7 @@ internal static class BenchApp
     private static int Usage(string why)
     {
         Console.Error.WriteLine($"Frost.Bench: {why}");
-        Console.Error.WriteLine("usage: Frost.Bench <gemm|conv> [--json FILE] [--reps N]");
+        Console.Error.WriteLine("usage: Frost.Bench <gemm|conv> [--json FILE] [--reps N] [--threads N]");
         return 2;
     }
 }

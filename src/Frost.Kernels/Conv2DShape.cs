@@ -81,7 +81,7 @@ public readonly record struct Conv2DShape(
         }
 
         long cg = InChannels / Groups;
-        long[] sizes =
+        ReadOnlySpan<long> sizes =
         [
             (long)Batch * InChannels * InHeight * InWidth,
             (long)OutChannels * cg * KernelHeight * KernelWidth,

@@ -1,162 +1,143 @@
+using System.Numerics.Tensors;
+using Frost.Kernels.Internal;
+using Frost.Kernels.Pooling;
+
 namespace Frost.Kernels;
 
-/// <summary>Pooling (temporary naive version).</summary>
+/// <summary>Max, average and global average pooling over NCHW tensors, with their gradients.</summary>
+/// <remarks>Planes are split over up to <see cref="KernelOptions.MaxThreads"/> threads; results are deterministic.</remarks>
 public static class Pool2D
 {
-    /// <summary>Max forward.</summary>
-    public static void MaxForward(in Pool2DShape s, ReadOnlySpan<float> input, Span<float> output, Span<int> argmax)
+    /// <summary>
+    /// Max pooling: <c>output</c> = the largest input in each window (padding never wins; NaN propagates; ties pick the
+    /// first element in row-major order). <paramref name="argmax"/> receives, per output, the index of the chosen
+    /// element within its input plane (ih·W + iw).
+    /// </summary>
+    /// <param name="s">The geometry.</param>
+    /// <param name="input">[N, C, H, W].</param>
+    /// <param name="output">[N, C, OH, OW], overwritten.</param>
+    /// <param name="argmax">[N, C, OH, OW], overwritten; empty when no backward pass is needed.</param>
+    /// <exception cref="ArgumentException">The geometry is invalid or a span length does not match it.</exception>
+    public static unsafe void MaxForward(in Pool2DShape s, ReadOnlySpan<float> input, Span<float> output, Span<int> argmax)
     {
-        int oh = s.OutHeight, ow = s.OutWidth, plane = s.InHeight * s.InWidth;
-        for (int p = 0; p < s.Batch * s.Channels; p++)
+        const string Op = "Pool2D.MaxForward";
+        s.Validate();
+        Check.Exactly(Op, nameof(input), input.Length, s.InputLength);
+        Check.Exactly(Op, nameof(output), output.Length, s.OutputLength);
+        Check.EmptyOrExactly(Op, nameof(argmax), argmax.Length, s.OutputLength);
+        fixed (float* x = input, y = output)
+        fixed (int* a = argmax)
         {
-            for (int y = 0; y < oh; y++)
-            {
-                for (int x = 0; x < ow; x++)
-                {
-                    float best = float.NegativeInfinity;
-                    int bi = -1;
-                    for (int dy = 0; dy < s.KernelHeight; dy++)
-                    {
-                        int iy = y * s.StrideH - s.PadTop + dy;
-                        for (int dx = 0; dx < s.KernelWidth; dx++)
-                        {
-                            int ix = x * s.StrideW - s.PadLeft + dx;
-                            if (iy >= 0 && iy < s.InHeight && ix >= 0 && ix < s.InWidth)
-                            {
-                                float v = input[p * plane + iy * s.InWidth + ix];
-                                if (v > best || bi < 0 || float.IsNaN(v))
-                                {
-                                    best = v;
-                                    bi = iy * s.InWidth + ix;
-                                }
-                            }
-                        }
-                    }
+            PoolRunner.Current.MaxForward(s, x, y, argmax.IsEmpty ? null : a);
+        }
+    }
 
-                    int o = (p * oh + y) * ow + x;
-                    output[o] = best;
-                    if (!argmax.IsEmpty)
-                    {
-                        argmax[o] = bi;
-                    }
-                }
+    /// <summary>Gradient of max pooling: each output gradient is added to the input element its window chose.</summary>
+    /// <param name="s">The geometry.</param>
+    /// <param name="gradOutput">[N, C, OH, OW].</param>
+    /// <param name="argmax">[N, C, OH, OW] from <see cref="MaxForward"/>.</param>
+    /// <param name="gradInput">[N, C, H, W], overwritten.</param>
+    /// <exception cref="ArgumentException">The geometry is invalid, a span length does not match it, or an argmax index is
+    /// outside its plane.</exception>
+    public static unsafe void MaxBackward(in Pool2DShape s, ReadOnlySpan<float> gradOutput, ReadOnlySpan<int> argmax, Span<float> gradInput)
+    {
+        const string Op = "Pool2D.MaxBackward";
+        s.Validate();
+        Check.Exactly(Op, nameof(gradOutput), gradOutput.Length, s.OutputLength);
+        Check.Exactly(Op, nameof(argmax), argmax.Length, s.OutputLength);
+        Check.Exactly(Op, nameof(gradInput), gradInput.Length, s.InputLength);
+        fixed (float* dy = gradOutput, dx = gradInput)
+        fixed (int* a = argmax)
+        {
+            if (!PoolRunner.Current.MaxBackward(s, dy, a, dx))
+            {
+                Check.Fail(Op, $"an argmax index is outside its input plane of {s.InHeight * s.InWidth} elements.", nameof(argmax));
             }
         }
     }
 
-    /// <summary>Max backward.</summary>
-    public static void MaxBackward(in Pool2DShape s, ReadOnlySpan<float> gradOutput, ReadOnlySpan<int> argmax, Span<float> gradInput)
+    /// <summary>
+    /// Average pooling: the mean of each window, over the input elements it covers, or with
+    /// <see cref="Pool2DShape.CountIncludePad"/> over its size clipped to the padded input (PyTorch's rule).
+    /// </summary>
+    /// <param name="s">The geometry.</param>
+    /// <param name="input">[N, C, H, W].</param>
+    /// <param name="output">[N, C, OH, OW], overwritten.</param>
+    /// <exception cref="ArgumentException">The geometry is invalid or a span length does not match it.</exception>
+    public static unsafe void AvgForward(in Pool2DShape s, ReadOnlySpan<float> input, Span<float> output)
     {
-        gradInput.Clear();
-        int oh = s.OutHeight, ow = s.OutWidth, plane = s.InHeight * s.InWidth;
-        for (int p = 0; p < s.Batch * s.Channels; p++)
+        const string Op = "Pool2D.AvgForward";
+        s.Validate();
+        Check.Exactly(Op, nameof(input), input.Length, s.InputLength);
+        Check.Exactly(Op, nameof(output), output.Length, s.OutputLength);
+        fixed (float* x = input, y = output)
         {
-            for (int o = 0; o < oh * ow; o++)
-            {
-                int a = argmax[p * oh * ow + o];
-                if (a >= 0)
-                {
-                    gradInput[p * plane + a] += gradOutput[p * oh * ow + o];
-                }
-            }
+            PoolRunner.Current.AvgForward(s, x, y);
         }
     }
 
-    /// <summary>Avg forward.</summary>
-    public static void AvgForward(in Pool2DShape s, ReadOnlySpan<float> input, Span<float> output)
+    /// <summary>Gradient of average pooling: each output gradient, divided as in the forward, is added to its window.</summary>
+    /// <param name="s">The geometry.</param>
+    /// <param name="gradOutput">[N, C, OH, OW].</param>
+    /// <param name="gradInput">[N, C, H, W], overwritten.</param>
+    /// <exception cref="ArgumentException">The geometry is invalid or a span length does not match it.</exception>
+    public static unsafe void AvgBackward(in Pool2DShape s, ReadOnlySpan<float> gradOutput, Span<float> gradInput)
     {
-        int oh = s.OutHeight, ow = s.OutWidth, plane = s.InHeight * s.InWidth;
-        for (int p = 0; p < s.Batch * s.Channels; p++)
+        const string Op = "Pool2D.AvgBackward";
+        s.Validate();
+        Check.Exactly(Op, nameof(gradOutput), gradOutput.Length, s.OutputLength);
+        Check.Exactly(Op, nameof(gradInput), gradInput.Length, s.InputLength);
+        fixed (float* dy = gradOutput, dx = gradInput)
         {
-            for (int y = 0; y < oh; y++)
-            {
-                for (int x = 0; x < ow; x++)
-                {
-                    double sum = 0;
-                    int n = 0;
-                    int cnt = Count(s, y, x);
-                    for (int dy = 0; dy < s.KernelHeight; dy++)
-                    {
-                        int iy = y * s.StrideH - s.PadTop + dy;
-                        for (int dx = 0; dx < s.KernelWidth; dx++)
-                        {
-                            int ix = x * s.StrideW - s.PadLeft + dx;
-                            if (iy >= 0 && iy < s.InHeight && ix >= 0 && ix < s.InWidth)
-                            {
-                                sum += input[p * plane + iy * s.InWidth + ix];
-                                n++;
-                            }
-                        }
-                    }
-
-                    output[(p * oh + y) * ow + x] = (float)(sum / (s.CountIncludePad ? cnt : Math.Max(1, n)));
-                }
-            }
+            PoolRunner.Current.AvgBackward(s, dy, dx);
         }
     }
 
-    /// <summary>Avg backward.</summary>
-    public static void AvgBackward(in Pool2DShape s, ReadOnlySpan<float> gradOutput, Span<float> gradInput)
-    {
-        gradInput.Clear();
-        int oh = s.OutHeight, ow = s.OutWidth, plane = s.InHeight * s.InWidth;
-        for (int p = 0; p < s.Batch * s.Channels; p++)
-        {
-            for (int y = 0; y < oh; y++)
-            {
-                for (int x = 0; x < ow; x++)
-                {
-                    int n = 0;
-                    for (int pass = 0; pass < 2; pass++)
-                    {
-                        float g = pass == 1 ? gradOutput[(p * oh + y) * ow + x] / (s.CountIncludePad ? Count(s, y, x) : Math.Max(1, n)) : 0;
-                        for (int dy = 0; dy < s.KernelHeight; dy++)
-                        {
-                            int iy = y * s.StrideH - s.PadTop + dy;
-                            for (int dx = 0; dx < s.KernelWidth; dx++)
-                            {
-                                int ix = x * s.StrideW - s.PadLeft + dx;
-                                if (iy >= 0 && iy < s.InHeight && ix >= 0 && ix < s.InWidth)
-                                {
-                                    if (pass == 0)
-                                    {
-                                        n++;
-                                    }
-                                    else
-                                    {
-                                        gradInput[p * plane + iy * s.InWidth + ix] += g;
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    private static int Count(in Pool2DShape s, int y, int x)
-    {
-        int y0 = y * s.StrideH - s.PadTop, x0 = x * s.StrideW - s.PadLeft;
-        int y1 = Math.Min(y0 + s.KernelHeight, s.InHeight + s.PadBottom), x1 = Math.Min(x0 + s.KernelWidth, s.InWidth + s.PadRight);
-        return (y1 - y0) * (x1 - x0);
-    }
-
-    /// <summary>Global avg forward.</summary>
+    /// <summary>Global average pooling: <c>output[n, c]</c> = the mean of the <paramref name="spatial"/> values of plane (n, c).</summary>
+    /// <param name="batch">Images (N).</param>
+    /// <param name="channels">Channels (C).</param>
+    /// <param name="spatial">Elements per plane (H·W).</param>
+    /// <param name="input">[N, C, spatial].</param>
+    /// <param name="output">[N, C], overwritten.</param>
+    /// <exception cref="ArgumentException">A size is out of range or a span length does not match.</exception>
     public static void GlobalAvgForward(int batch, int channels, int spatial, ReadOnlySpan<float> input, Span<float> output)
     {
-        for (int p = 0; p < batch * channels; p++)
+        const string Op = "Pool2D.GlobalAvgForward";
+        CheckGlobal(Op, batch, channels, spatial);
+        Check.Exactly(Op, nameof(input), input.Length, (long)batch * channels * spatial);
+        Check.Exactly(Op, nameof(output), output.Length, (long)batch * channels);
+        float inv = 1f / spatial;
+        for (int p = 0; p < output.Length; p++)
         {
-            output[p] = System.Numerics.Tensors.TensorPrimitives.Sum(input.Slice(p * spatial, spatial)) / spatial;
+            output[p] = TensorPrimitives.Sum(input.Slice(p * spatial, spatial)) * inv;
         }
     }
 
-    /// <summary>Global avg backward.</summary>
+    /// <summary>Gradient of global average pooling: every element of plane (n, c) receives <c>gradOutput[n, c] / spatial</c>.</summary>
+    /// <param name="batch">Images (N).</param>
+    /// <param name="channels">Channels (C).</param>
+    /// <param name="spatial">Elements per plane (H·W).</param>
+    /// <param name="gradOutput">[N, C].</param>
+    /// <param name="gradInput">[N, C, spatial], overwritten.</param>
+    /// <exception cref="ArgumentException">A size is out of range or a span length does not match.</exception>
     public static void GlobalAvgBackward(int batch, int channels, int spatial, ReadOnlySpan<float> gradOutput, Span<float> gradInput)
     {
-        for (int p = 0; p < batch * channels; p++)
+        const string Op = "Pool2D.GlobalAvgBackward";
+        CheckGlobal(Op, batch, channels, spatial);
+        Check.Exactly(Op, nameof(gradOutput), gradOutput.Length, (long)batch * channels);
+        Check.Exactly(Op, nameof(gradInput), gradInput.Length, (long)batch * channels * spatial);
+        float inv = 1f / spatial;
+        for (int p = 0; p < gradOutput.Length; p++)
         {
-            gradInput.Slice(p * spatial, spatial).Fill(gradOutput[p] / spatial);
+            gradInput.Slice(p * spatial, spatial).Fill(gradOutput[p] * inv);
         }
+    }
+
+    private static void CheckGlobal(string op, int batch, int channels, int spatial)
+    {
+        Check.NonNegative(op, nameof(batch), batch);
+        Check.Positive(op, nameof(channels), channels);
+        Check.Positive(op, nameof(spatial), spatial);
+        Check.Size(op, batch, channels, spatial);
     }
 }

@@ -53,7 +53,7 @@ internal static class ConvReference
         return (y, mag);
     }
 
-    public static (double[] Dx, double[] DxMag, double[] Dw, double[] DwMag, double[] Db) Backward(in Conv2DShape s, float[] x, float[] w, float[] dy)
+    public static (double[] Dx, double[] DxMag, double[] Dw, double[] DwMag, double[] Db, double[] DbMag) Backward(in Conv2DShape s, float[] x, float[] w, float[] dy)
     {
         int cg = s.InChannels / s.Groups, kg = s.OutChannels / s.Groups, oh = s.OutHeight, ow = s.OutWidth;
         var dx = new double[s.InputLength];
@@ -61,6 +61,7 @@ internal static class ConvReference
         var dw = new double[s.WeightLength];
         var dwm = new double[dw.Length];
         var db = new double[s.OutChannels];
+        var dbm = new double[s.OutChannels];
         for (int n = 0; n < s.Batch; n++)
         {
             for (int k = 0; k < s.OutChannels; k++)
@@ -72,6 +73,7 @@ internal static class ConvReference
                     {
                         double d = dy[((n * s.OutChannels + k) * oh + i) * ow + j];
                         db[k] += d;
+                        dbm[k] += Math.Abs(d);
                         for (int c = 0; c < cg; c++)
                         {
                             for (int r = 0; r < s.KernelHeight; r++)
@@ -95,7 +97,7 @@ internal static class ConvReference
             }
         }
 
-        return (dx, dxm, dw, dwm, db);
+        return (dx, dxm, dw, dwm, db, dbm);
     }
 
     public static void AssertClose(double[] expected, double[] mag, float[] actual, string what)

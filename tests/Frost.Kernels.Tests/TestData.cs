@@ -3,6 +3,18 @@ namespace Frost.Kernels.Tests;
 /// <summary>Deterministic random data and tolerance checks shared by the kernel tests.</summary>
 internal static class TestData
 {
+    /// <summary>A seed derived from a string that is stable across processes (string.GetHashCode is randomised).</summary>
+    public static int Seed(string text)
+    {
+        uint h = 2166136261;
+        foreach (char ch in text)
+        {
+            h = (h ^ ch) * 16777619;
+        }
+
+        return (int)(h & 0x7fffffff);
+    }
+
     public static float[] Random(Random rng, int length, float scale = 1f)
     {
         var x = new float[length];

@@ -101,34 +101,20 @@ internal sealed unsafe class ConvRunner : IParallelWork
         new Span<float>(_biasAcc, g.K * _tasks).Clear();
         Dispatch();
 
-        // dw[gi·Kg + k][p] = Σ_t acc_t[gi][p][k], summed in task order; blocks of depth keep both sides in cache.
-        const int Block = 16;
-        Span<float> sums = stackalloc float[Block];
+        // dw[gi·Kg + k][p] = Σ_t acc_t[gi][p][k]: the partials are summed in task order, then transposed.
+        for (int t = 1; t < _tasks; t++)
+        {
+            for (long i = 0; i < perTask; i += int.MaxValue / 2)
+            {
+                int len = (int)Math.Min(int.MaxValue / 2, perTask - i);
+                var sum = new Span<float>(_acc + i, len);
+                TensorPrimitives.Add(sum, new ReadOnlySpan<float>(_acc + t * perTask + i, len), sum);
+            }
+        }
+
         for (int gi = 0; gi < g.G; gi++)
         {
-            for (int p0 = 0; p0 < g.Depth; p0 += Block)
-            {
-                int pn = Math.Min(Block, g.Depth - p0);
-                for (int k = 0; k < g.Kg; k++)
-                {
-                    float* src = _acc + ((nint)gi * g.Depth + p0) * g.Kg + k;
-                    for (int p = 0; p < pn; p++)
-                    {
-                        sums[p] = src[(nint)p * g.Kg];
-                    }
-
-                    for (int t = 1; t < _tasks; t++)
-                    {
-                        float* st = src + t * perTask;
-                        for (int p = 0; p < pn; p++)
-                        {
-                            sums[p] += st[(nint)p * g.Kg];
-                        }
-                    }
-
-                    sums[..pn].CopyTo(new Span<float>(dw + ((nint)gi * g.Kg + k) * g.Depth + p0, pn));
-                }
-            }
+            ImageOps.Transpose(_acc + (nint)gi * g.Depth * g.Kg, g.Depth, g.Kg, dw + (nint)gi * g.Kg * g.Depth);
         }
 
         if (dbias != null)
@@ -324,7 +310,7 @@ internal sealed unsafe class ConvRunner : IParallelWork
         float* col = Scratch.Col.Get((long)g.Depth * total);
         for (int j = 0; j < count; j++)
         {
-            ImageOps.Im2Col(Image(_x, n + j, g.C, gi, g.Cg, g.InPlane), g, col + (nint)j * piece, oh0, oh1, total);
+            ImageOps.Im2Col(Padded(Image(_x, n + j, g.C, gi, g.Cg, g.InPlane)), g, col + (nint)j * piece, oh0, oh1, total);
         }
 
         float* ct = Scratch.Work.Get((long)total * g.Kg);
@@ -370,13 +356,37 @@ internal sealed unsafe class ConvRunner : IParallelWork
             Alpha = 1f,
         };
         Gemm.Run(_path, problem, _gemmThreads);
+
+        // Accumulate into a zero-padded gradient image (or the output itself when there is no padding), crop at the end.
         float* dxg = Image(_y, n, g.C, gi, g.Cg, g.InPlane);
+        bool padded = HasPadding(g);
+        float* acc = padded ? Scratch.Pad.Get((long)g.Cg * g.Hp * g.Wp) : dxg;
         if (oh0 == 0)
         {
-            new Span<float>(dxg, g.Cg * g.InPlane).Clear();
+            new Span<float>(acc, g.Cg * g.Hp * g.Wp).Clear();
         }
 
-        ImageOps.Col2ImAdd(col, g, dxg, oh0, oh1, piece);
+        ImageOps.Col2ImAdd(col, g, acc, oh0, oh1, piece);
+        if (padded && oh1 == g.OH)
+        {
+            ImageOps.Crop(acc, g.Cg, g.H, g.W, g.Pt, g.Pl, g.Pb, g.Pr, dxg);
+        }
+    }
+
+    private static bool HasPadding(in ConvGeometry g) => g.Pt != 0 || g.Pl != 0 || g.Pb != 0 || g.Pr != 0;
+
+    /// <summary>The image itself if the convolution has no padding, else a zero-padded copy (per thread, reused).</summary>
+    private float* Padded(float* image)
+    {
+        ref readonly ConvGeometry g = ref _g;
+        if (!HasPadding(g))
+        {
+            return image;
+        }
+
+        float* padded = Scratch.Pad.Get((long)g.Cg * g.Hp * g.Wp);
+        ImageOps.PadCopy(image, g.Cg, g.H, g.W, g.Pt, g.Pl, g.Pb, g.Pr, padded, 0);
+        return padded;
     }
 
     private void BackwardWeightWide(int n, int count, int gi, bool first, int task)
@@ -433,7 +443,7 @@ internal sealed unsafe class ConvRunner : IParallelWork
         float* col = Scratch.Col.Get((long)g.Depth * total);
         for (int j = 0; j < count; j++)
         {
-            ImageOps.Im2Col(Image(_x, n + j, g.C, gi, g.Cg, g.InPlane), g, col + (nint)j * piece, oh0, oh1, total);
+            ImageOps.Im2Col(Padded(Image(_x, n + j, g.C, gi, g.Cg, g.InPlane)), g, col + (nint)j * piece, oh0, oh1, total);
         }
 
         float* dy = Image(_y, n, g.K, gi, g.Kg, g.OutPlane) + (nint)oh0 * g.OW;

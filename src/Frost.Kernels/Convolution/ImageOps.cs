@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -43,132 +42,183 @@ internal static unsafe class ImageOps
     }
 
     /// <summary>
-    /// Writes the columns of output rows [<paramref name="oh0"/>, <paramref name="oh1"/>) of one group of one image:
-    /// <c>col[(c·R + r)·S + s][(oh − oh0)·OW + ow]</c> = the input under tap (r, s) for output (oh, ow), or 0 in the
-    /// padding; column rows are <paramref name="stride"/> floats apart.
+    /// Writes the columns of output rows [<paramref name="oh0"/>, <paramref name="oh1"/>) of one group of one image from
+    /// its zero-padded copy (planes of Hp×Wp): <c>col[(c·R + r)·S + s][(oh − oh0)·OW + ow]</c> = the input under tap
+    /// (r, s) for output (oh, ow); column rows are <paramref name="stride"/> floats apart.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Im2Col(float* src, in ConvGeometry g, float* col, int oh0, int oh1, nint stride)
+    public static void Im2Col(float* padded, in ConvGeometry g, float* col, int oh0, int oh1, nint stride)
     {
-        int ow = g.OW;
+        int ow = g.OW, plane = g.Hp * g.Wp;
         for (int c = 0; c < g.Cg; c++)
         {
-            float* plane = src + (nint)c * g.H * g.W;
             for (int r = 0; r < g.R; r++)
             {
                 for (int s = 0; s < g.S; s++)
                 {
+                    float* src = padded + (nint)c * plane + (nint)r * g.Dh * g.Wp + s * g.Dw;
                     float* dst = col + ((c * g.R + r) * g.S + s) * stride;
-                    int dx = s * g.Dw - g.Pl;
-
-                    // Output columns whose input column is inside the image: ow in [lo, hi).
-                    int lo = dx >= 0 ? 0 : Math.Min(ow, (-dx + g.Sw - 1) / g.Sw);
-                    int hi = Math.Clamp((g.W - dx + g.Sw - 1) / g.Sw, lo, ow);
                     for (int y = oh0; y < oh1; y++)
                     {
-                        float* drow = dst + (nint)(y - oh0) * ow;
-                        int iy = y * g.Sh + r * g.Dh - g.Pt;
-                        if (iy < 0 || iy >= g.H)
-                        {
-                            for (int x = 0; x < ow; x++)
-                            {
-                                drow[x] = 0f;
-                            }
-
-                            continue;
-                        }
-
-                        float* srow = plane + (nint)iy * g.W + dx;
-                        for (int x = 0; x < lo; x++)
-                        {
-                            drow[x] = 0f;
-                        }
-
-                        if (g.Sw == 1 && hi - lo >= 32)
-                        {
-                            new ReadOnlySpan<float>(srow + lo, hi - lo).CopyTo(new Span<float>(drow + lo, hi - lo));
-                        }
-                        else if (g.Sw == 1)
-                        {
-                            for (int x = lo; x < hi; x++)
-                            {
-                                drow[x] = srow[x];
-                            }
-                        }
-                        else
-                        {
-                            int x = lo;
-                            if (g.Sw == 2 && Avx2.IsSupported)
-                            {
-                                // Even elements of 16 consecutive inputs; stops a vector early so no load passes the row.
-                                for (; x + 9 <= hi; x += 8)
-                                {
-                                    Vector256<float> v0 = Avx.LoadVector256(srow + 2 * x), v1 = Avx.LoadVector256(srow + 2 * x + 8);
-                                    Vector256<float> even = Avx.Shuffle(v0, v1, 0b10_00_10_00);
-                                    Avx2.Permute4x64(even.AsDouble(), 0b11_01_10_00).AsSingle().Store(drow + x);
-                                }
-                            }
-
-                            for (; x < hi; x++)
-                            {
-                                drow[x] = srow[x * g.Sw];
-                            }
-                        }
-
-                        for (int x = hi; x < ow; x++)
-                        {
-                            drow[x] = 0f;
-                        }
+                        CopyRow(src + (nint)y * g.Sh * g.Wp, g.Sw, dst + (nint)(y - oh0) * ow, ow);
                     }
                 }
             }
         }
     }
 
-    /// <summary>Adds columns of output rows [<paramref name="oh0"/>, <paramref name="oh1"/>) back into one group of one
-    /// image: the adjoint of <see cref="Im2Col"/>.</summary>
+    /// <summary>Adds columns of output rows [<paramref name="oh0"/>, <paramref name="oh1"/>) into a zero-padded gradient
+    /// image (planes of Hp×Wp): the adjoint of <see cref="Im2Col"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Col2ImAdd(float* col, in ConvGeometry g, float* dst, int oh0, int oh1, nint stride)
+    public static void Col2ImAdd(float* col, in ConvGeometry g, float* padded, int oh0, int oh1, nint stride)
     {
-        int ow = g.OW;
+        int ow = g.OW, plane = g.Hp * g.Wp;
         for (int c = 0; c < g.Cg; c++)
         {
-            float* plane = dst + (nint)c * g.H * g.W;
             for (int r = 0; r < g.R; r++)
             {
                 for (int s = 0; s < g.S; s++)
                 {
+                    float* dst = padded + (nint)c * plane + (nint)r * g.Dh * g.Wp + s * g.Dw;
                     float* src = col + ((c * g.R + r) * g.S + s) * stride;
-                    int dx = s * g.Dw - g.Pl;
-                    int lo = dx >= 0 ? 0 : Math.Min(ow, (-dx + g.Sw - 1) / g.Sw);
-                    int hi = Math.Clamp((g.W - dx + g.Sw - 1) / g.Sw, lo, ow);
                     for (int y = oh0; y < oh1; y++)
                     {
-                        int iy = y * g.Sh + r * g.Dh - g.Pt;
-                        if (iy < 0 || iy >= g.H)
-                        {
-                            continue;
-                        }
-
-                        float* srow = src + (nint)(y - oh0) * ow;
-                        float* drow = plane + (nint)iy * g.W + dx;
-                        if (g.Sw == 1)
-                        {
-                            var d = new Span<float>(drow + lo, hi - lo);
-                            TensorPrimitives.Add(d, new ReadOnlySpan<float>(srow + lo, hi - lo), d);
-                        }
-                        else
-                        {
-                            for (int x = lo; x < hi; x++)
-                            {
-                                drow[x * g.Sw] += srow[x];
-                            }
-                        }
+                        AddRow(src + (nint)(y - oh0) * ow, dst + (nint)y * g.Sh * g.Wp, g.Sw, ow);
                     }
                 }
             }
         }
     }
+
+    /// <summary>Copies the unpadded interior of padded planes into an image (the inverse of <see cref="PadCopy"/>).</summary>
+    public static void Crop(float* padded, int channels, int h, int w, int pt, int pl, int pb, int pr, float* dst)
+    {
+        int hp = h + pt + pb, wp = w + pl + pr;
+        for (int c = 0; c < channels; c++)
+        {
+            for (int y = 0; y < h; y++)
+            {
+                new ReadOnlySpan<float>(padded + ((nint)c * hp + y + pt) * wp + pl, w).CopyTo(new Span<float>(dst + ((nint)c * h + y) * w, w));
+            }
+        }
+    }
+
+    /// <summary>Writes the transpose of a rows×cols matrix: <c>dst[c·rows + r] = src[r·cols + c]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Transpose(float* src, int rows, int cols, float* dst)
+    {
+        int r0 = 0;
+        if (Avx.IsSupported)
+        {
+            for (; r0 + 8 <= rows; r0 += 8)
+            {
+                int c0 = 0;
+                for (; c0 + 8 <= cols; c0 += 8)
+                {
+                    float* s = src + (nint)r0 * cols + c0;
+                    Vector256<float> v0 = Avx.LoadVector256(s), v1 = Avx.LoadVector256(s + cols);
+                    Vector256<float> v2 = Avx.LoadVector256(s + 2 * cols), v3 = Avx.LoadVector256(s + 3 * cols);
+                    Vector256<float> v4 = Avx.LoadVector256(s + 4 * cols), v5 = Avx.LoadVector256(s + 5 * cols);
+                    Vector256<float> v6 = Avx.LoadVector256(s + 6 * cols), v7 = Avx.LoadVector256(s + 7 * cols);
+                    Packing.Transpose8x8(ref v0, ref v1, ref v2, ref v3, ref v4, ref v5, ref v6, ref v7);
+                    float* d = dst + (nint)c0 * rows + r0;
+                    v0.Store(d);
+                    v1.Store(d + rows);
+                    v2.Store(d + 2 * rows);
+                    v3.Store(d + 3 * rows);
+                    v4.Store(d + 4 * rows);
+                    v5.Store(d + 5 * rows);
+                    v6.Store(d + 6 * rows);
+                    v7.Store(d + 7 * rows);
+                }
+
+                for (int c = c0; c < cols; c++)
+                {
+                    for (int r = r0; r < r0 + 8; r++)
+                    {
+                        dst[(nint)c * rows + r] = src[(nint)r * cols + c];
+                    }
+                }
+            }
+        }
+
+        for (int r = r0; r < rows; r++)
+        {
+            for (int c = 0; c < cols; c++)
+            {
+                dst[(nint)c * rows + r] = src[(nint)r * cols + c];
+            }
+        }
+    }
+
+    /// <summary><c>dst[x] = src[x·step]</c> for x &lt; n, never touching memory past either row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyRow(float* src, int step, float* dst, int n)
+    {
+        int x = 0;
+        if (step == 1 && Avx2.IsSupported)
+        {
+            for (; x + 8 <= n; x += 8)
+            {
+                Avx.LoadVector256(src + x).Store(dst + x);
+            }
+
+            if (x < n)
+            {
+                Vector256<float> mask = Tail(n - x);
+                Avx.MaskStore(dst + x, mask, Avx.MaskLoad(src + x, mask));
+            }
+
+            return;
+        }
+
+        if (step == 2 && Avx2.IsSupported)
+        {
+            // Even elements of 16 consecutive inputs; the last inputs are read only if they exist.
+            for (; x + 9 <= n; x += 8)
+            {
+                Vector256<float> v0 = Avx.LoadVector256(src + 2 * x), v1 = Avx.LoadVector256(src + 2 * x + 8);
+                Avx2.Permute4x64(Avx.Shuffle(v0, v1, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle().Store(dst + x);
+            }
+        }
+
+        for (; x < n; x++)
+        {
+            dst[x] = src[x * step];
+        }
+    }
+
+    /// <summary><c>dst[x·step] += src[x]</c> for x &lt; n.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddRow(float* src, float* dst, int step, int n)
+    {
+        int x = 0;
+        if (step == 1 && Avx2.IsSupported)
+        {
+            for (; x + 8 <= n; x += 8)
+            {
+                (Avx.LoadVector256(dst + x) + Avx.LoadVector256(src + x)).Store(dst + x);
+            }
+
+            if (x < n)
+            {
+                Vector256<float> mask = Tail(n - x);
+                Avx.MaskStore(dst + x, mask, Avx.MaskLoad(dst + x, mask) + Avx.MaskLoad(src + x, mask));
+            }
+
+            return;
+        }
+
+        for (; x < n; x++)
+        {
+            dst[x * step] += src[x];
+        }
+    }
+
+    /// <summary>A mask with the first <paramref name="count"/> (1..7) lanes set.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Tail(int count) =>
+        Vector256.GreaterThan(Vector256.Create(count), Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7)).AsSingle();
 
     /// <summary>
     /// Writes <c>out[k·plane + y·ow + x] = ct[y·pitch + x][k] (+ bias[k])</c> for y &lt; oh, optionally max(·, 0) (NaN
@@ -230,7 +280,8 @@ internal static unsafe class ImageOps
 
         if (relu)
         {
-            v = Vector256.Max(v, Vector256<float>.Zero);
+            // NOTE: select on v < 0 rather than Max so NaN stays NaN, as in the scalar columns.
+            v = Vector256.ConditionalSelect(Vector256.LessThan(v, Vector256<float>.Zero), Vector256<float>.Zero, v);
         }
 
         v.Store(dst);

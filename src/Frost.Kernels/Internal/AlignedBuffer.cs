@@ -50,6 +50,7 @@ internal static class Scratch
     [ThreadStatic] private static AlignedBuffer? t_col;
     [ThreadStatic] private static AlignedBuffer? t_work;
     [ThreadStatic] private static AlignedBuffer? t_table;
+    [ThreadStatic] private static AlignedBuffer? t_pad;
     [ThreadStatic] private static AlignedBuffer? t_weights;
     [ThreadStatic] private static AlignedBuffer? t_transform;
     [ThreadStatic] private static AlignedBuffer? t_partials;
@@ -65,6 +66,9 @@ internal static class Scratch
 
     /// <summary>Per-image work buffer (GEMM results, widened gradients).</summary>
     public static AlignedBuffer Work => t_work ??= new AlignedBuffer();
+
+    /// <summary>Zero-padded copies of images.</summary>
+    public static AlignedBuffer Pad => t_pad ??= new AlignedBuffer();
 
     /// <summary>Pointer tables (two floats per pointer).</summary>
     public static AlignedBuffer Table => t_table ??= new AlignedBuffer();

@@ -1,0 +1,191 @@
+using System.Runtime.CompilerServices;
+using Frost.Kernels.Threading;
+
+namespace Frost.Kernels.Pooling;
+
+/// <summary>Max and average pooling over planes, split over threads by plane.</summary>
+internal sealed unsafe class PoolRunner : RangeWork
+{
+    [ThreadStatic] private static PoolRunner? t_runner;
+
+    private enum Op
+    {
+        MaxForward,
+        MaxBackward,
+        AvgForward,
+        AvgBackward,
+    }
+
+    private Op _op;
+    private Pool2DShape _s;
+    private float* _in;
+    private float* _out;
+    private int* _argmax;
+    private int _badIndex;
+
+    public static PoolRunner Current => t_runner ??= new PoolRunner();
+
+    public void MaxForward(in Pool2DShape s, float* x, float* y, int* argmax) => Start(Op.MaxForward, s, x, y, argmax);
+
+    /// <summary>Returns false if an argmax index was outside its plane.</summary>
+    public bool MaxBackward(in Pool2DShape s, float* dy, int* argmax, float* dx)
+    {
+        _badIndex = 0;
+        Start(Op.MaxBackward, s, dy, dx, argmax);
+        return Volatile.Read(ref _badIndex) == 0;
+    }
+
+    public void AvgForward(in Pool2DShape s, float* x, float* y) => Start(Op.AvgForward, s, x, y, null);
+
+    public void AvgBackward(in Pool2DShape s, float* dy, float* dx) => Start(Op.AvgBackward, s, dy, dx, null);
+
+    private void Start(Op op, in Pool2DShape s, float* a, float* b, int* argmax)
+    {
+        _op = op;
+        _s = s;
+        _in = a;
+        _out = b;
+        _argmax = argmax;
+        Dispatch(s.Batch * s.Channels, (long)s.InHeight * s.InWidth + (long)s.OutHeight * s.OutWidth * s.KernelHeight * s.KernelWidth);
+    }
+
+    /// <inheritdoc/>
+    protected override void Run(int begin, int end)
+    {
+        ref readonly Pool2DShape s = ref _s;
+        int inPlane = s.InHeight * s.InWidth, outPlane = s.OutHeight * s.OutWidth;
+        for (int p = begin; p < end; p++)
+        {
+            switch (_op)
+            {
+                case Op.MaxForward:
+                    MaxForwardPlane(_in + (nint)p * inPlane, _out + (nint)p * outPlane, _argmax == null ? null : _argmax + (nint)p * outPlane);
+                    break;
+                case Op.MaxBackward:
+                    MaxBackwardPlane(_in + (nint)p * outPlane, _argmax + (nint)p * outPlane, _out + (nint)p * inPlane);
+                    break;
+                case Op.AvgForward:
+                    AvgPlane(_in + (nint)p * inPlane, _out + (nint)p * outPlane, forward: true);
+                    break;
+                default:
+                    AvgPlane(_out + (nint)p * inPlane, _in + (nint)p * outPlane, forward: false);
+                    break;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void MaxForwardPlane(float* x, float* y, int* argmax)
+    {
+        ref readonly Pool2DShape s = ref _s;
+        int h = s.InHeight, w = s.InWidth;
+        for (int oh = 0; oh < s.OutHeight; oh++)
+        {
+            int hs = oh * s.StrideH - s.PadTop, he = Math.Min(hs + s.KernelHeight, h);
+            hs = Math.Max(hs, 0);
+            for (int ow = 0; ow < s.OutWidth; ow++)
+            {
+                int ws = ow * s.StrideW - s.PadLeft, we = Math.Min(ws + s.KernelWidth, w);
+                ws = Math.Max(ws, 0);
+                float best = float.NegativeInfinity;
+                int at = hs * w + ws;
+                for (int ih = hs; ih < he; ih++)
+                {
+                    float* row = x + (nint)ih * w;
+                    for (int iw = ws; iw < we; iw++)
+                    {
+                        float v = row[iw];
+
+                        // NOTE: NaN wins (and stays), as in PyTorch; ties keep the first element.
+                        if (v > best || (float.IsNaN(v) && !float.IsNaN(best)))
+                        {
+                            best = v;
+                            at = ih * w + iw;
+                        }
+                    }
+                }
+
+                int o = oh * s.OutWidth + ow;
+                y[o] = best;
+                if (argmax != null)
+                {
+                    argmax[o] = at;
+                }
+            }
+        }
+    }
+
+    private void MaxBackwardPlane(float* dy, int* argmax, float* dx)
+    {
+        ref readonly Pool2DShape s = ref _s;
+        int inPlane = s.InHeight * s.InWidth, outPlane = s.OutHeight * s.OutWidth;
+        new Span<float>(dx, inPlane).Clear();
+        for (int o = 0; o < outPlane; o++)
+        {
+            int at = argmax[o];
+            if ((uint)at >= (uint)inPlane)
+            {
+                Volatile.Write(ref _badIndex, 1);
+                return;
+            }
+
+            dx[at] += dy[o];
+        }
+    }
+
+    /// <summary>Forward: y = window sums / divisor. Backward: dx = Σ over windows of dy / divisor.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void AvgPlane(float* x, float* y, bool forward)
+    {
+        ref readonly Pool2DShape s = ref _s;
+        int h = s.InHeight, w = s.InWidth;
+        if (!forward)
+        {
+            new Span<float>(x, h * w).Clear();
+        }
+
+        for (int oh = 0; oh < s.OutHeight; oh++)
+        {
+            int hs = oh * s.StrideH - s.PadTop, he = Math.Min(hs + s.KernelHeight, h + s.PadBottom);
+            int poolH = he - hs;
+            hs = Math.Max(hs, 0);
+            he = Math.Min(he, h);
+            for (int ow = 0; ow < s.OutWidth; ow++)
+            {
+                int ws = ow * s.StrideW - s.PadLeft, we = Math.Min(ws + s.KernelWidth, w + s.PadRight);
+                int poolW = we - ws;
+                ws = Math.Max(ws, 0);
+                we = Math.Min(we, w);
+                int count = s.CountIncludePad ? poolH * poolW : (he - hs) * (we - ws);
+                float inv = 1f / count;
+                int o = oh * s.OutWidth + ow;
+                if (forward)
+                {
+                    float sum = 0f;
+                    for (int ih = hs; ih < he; ih++)
+                    {
+                        float* row = x + (nint)ih * w;
+                        for (int iw = ws; iw < we; iw++)
+                        {
+                            sum += row[iw];
+                        }
+                    }
+
+                    y[o] = sum * inv;
+                }
+                else
+                {
+                    float g = y[o] * inv;
+                    for (int ih = hs; ih < he; ih++)
+                    {
+                        float* row = x + (nint)ih * w;
+                        for (int iw = ws; iw < we; iw++)
+                        {
+                            row[iw] += g;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,184 @@
+namespace Frost.Kernels.Tests;
+
+public class PoolTests
+{
+    // (N, C, H, W, KH, KW, sh, sw, pt, pl, pb, pr, includePad, ceil)
+    public static TheoryData<string> Shapes() =>
+    [
+        "2,3,8,8,2,2,2,2,0,0,0,0,0,0",
+        "1,2,7,9,3,3,2,2,1,1,1,1,0,0",     // ResNet-style 3x3 s2 p1
+        "2,2,7,9,3,3,2,2,1,1,1,1,1,0",     // count_include_pad
+        "1,3,6,6,3,3,2,2,1,1,1,1,0,1",     // ceil mode
+        "2,1,5,7,2,3,2,2,0,1,1,0,1,1",     // ceil + asymmetric pads + include pad
+        "1,2,11,10,3,2,3,2,2,0,1,1,0,1",   // anisotropic, ceil drops a window
+        "3,2,4,5,4,5,1,1,0,0,0,0,0,0",     // window = whole image
+        "1,1,1,1,1,1,1,1,0,0,0,0,0,0",
+        "2,4,13,12,3,3,1,1,1,1,1,1,1,0",   // stride 1 overlapping
+    ];
+
+    private static Pool2DShape Parse(string spec)
+    {
+        int[] v = spec.Split(',').Select(int.Parse).ToArray();
+        return new Pool2DShape(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12] == 1, v[13] == 1);
+    }
+
+    /// <summary>Window positions (padded coordinates) of output (oh, ow), clipped to the padded input.</summary>
+    private static IEnumerable<(int Ih, int Iw, bool Inside)> Window(Pool2DShape s, int oh, int ow)
+    {
+        for (int kh = 0; kh < s.KernelHeight; kh++)
+        {
+            for (int kw = 0; kw < s.KernelWidth; kw++)
+            {
+                int ih = oh * s.StrideH - s.PadTop + kh, iw = ow * s.StrideW - s.PadLeft + kw;
+                if (ih >= s.InHeight + s.PadBottom || iw >= s.InWidth + s.PadRight)
+                {
+                    continue; // beyond the padded input (ceil mode)
+                }
+
+                yield return (ih, iw, ih >= 0 && ih < s.InHeight && iw >= 0 && iw < s.InWidth);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void MaxMatchesReference(string spec)
+    {
+        Pool2DShape s = Parse(spec);
+        var rng = new Random(TestData.Seed(spec));
+        float[] x = TestData.Random(rng, s.InputLength), dy = TestData.Random(rng, s.OutputLength);
+        var y = new float[s.OutputLength];
+        var arg = new int[s.OutputLength];
+        Pool2D.MaxForward(s, x, y, arg);
+        var dx = new double[s.InputLength];
+        int plane = s.InHeight * s.InWidth, o = 0;
+        for (int p = 0; p < s.Batch * s.Channels; p++)
+        {
+            for (int oh = 0; oh < s.OutHeight; oh++)
+            {
+                for (int ow = 0; ow < s.OutWidth; ow++, o++)
+                {
+                    float best = float.NegativeInfinity;
+                    int at = -1;
+                    foreach (var (ih, iw, inside) in Window(s, oh, ow))
+                    {
+                        if (inside && x[p * plane + ih * s.InWidth + iw] > best)
+                        {
+                            best = x[p * plane + ih * s.InWidth + iw];
+                            at = ih * s.InWidth + iw;
+                        }
+                    }
+
+                    Assert.Equal(best, y[o]);
+                    Assert.Equal(at, arg[o]);
+                    dx[p * plane + at] += dy[o];
+                }
+            }
+        }
+
+        var gx = TestData.Random(rng, s.InputLength);
+        Pool2D.MaxBackward(s, dy, arg, gx);
+        TestData.AssertClose(dx, gx, 1e-6, 1e-6, $"max backward {s}");
+
+        // Inference form without argmax gives the same values.
+        var y2 = new float[s.OutputLength];
+        Pool2D.MaxForward(s, x, y2, []);
+        Assert.Equal(y, y2);
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void AverageMatchesReference(string spec)
+    {
+        Pool2DShape s = Parse(spec);
+        var rng = new Random(TestData.Seed(spec) + 1);
+        float[] x = TestData.Random(rng, s.InputLength), dy = TestData.Random(rng, s.OutputLength);
+        var y = new float[s.OutputLength];
+        Pool2D.AvgForward(s, x, y);
+        var expected = new double[s.OutputLength];
+        var dx = new double[s.InputLength];
+        int plane = s.InHeight * s.InWidth, o = 0;
+        for (int p = 0; p < s.Batch * s.Channels; p++)
+        {
+            for (int oh = 0; oh < s.OutHeight; oh++)
+            {
+                for (int ow = 0; ow < s.OutWidth; ow++, o++)
+                {
+                    var window = Window(s, oh, ow).ToList();
+                    int count = s.CountIncludePad ? window.Count : window.Count(w => w.Inside);
+                    double sum = window.Where(w => w.Inside).Sum(w => (double)x[p * plane + w.Ih * s.InWidth + w.Iw]);
+                    expected[o] = sum / count;
+                    foreach (var w in window.Where(w => w.Inside))
+                    {
+                        dx[p * plane + w.Ih * s.InWidth + w.Iw] += dy[o] / count;
+                    }
+                }
+            }
+        }
+
+        TestData.AssertClose(expected, y, 1e-5, 1e-6, $"avg forward {s}");
+        var gx = TestData.Random(rng, s.InputLength);
+        Pool2D.AvgBackward(s, dy, gx);
+        TestData.AssertClose(dx, gx, 1e-5, 1e-6, $"avg backward {s}");
+    }
+
+    [Fact]
+    public void OutputSizesFollowPyTorch()
+    {
+        Assert.Equal(3, new Pool2DShape(1, 1, 5, 5, 2, 2, 2, 2, CeilMode: true).OutHeight);
+        Assert.Equal(2, new Pool2DShape(1, 1, 5, 5, 2, 2, 2, 2).OutHeight);
+        Assert.Equal(56, new Pool2DShape(1, 1, 112, 112, 3, 3, 2, 2, 1, 1, 1, 1).OutHeight);
+        Assert.Equal(4, new Pool2DShape(1, 1, 6, 6, 3, 3, 2, 2, 1, 1, 1, 1, CeilMode: true).OutWidth);
+
+        // ceil((3 + 2 - 2) / 2) + 1 = 3, but the third window would start at 4 ≥ 3 + 1 (in the bottom padding): 2.
+        Assert.Equal(2, new Pool2DShape(1, 1, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, CeilMode: true).OutHeight);
+        Assert.Equal(2, new Pool2DShape(1, 1, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, CeilMode: true).OutHeight);
+    }
+
+    [Fact]
+    public void MaxPropagatesNaN()
+    {
+        var s = new Pool2DShape(1, 1, 2, 2, 2, 2, 2, 2);
+        var y = new float[1];
+        Pool2D.MaxForward(s, [1f, float.NaN, 3f, 2f], y, []);
+        Assert.True(float.IsNaN(y[0]));
+    }
+
+    [Fact]
+    public void GlobalAverage()
+    {
+        var rng = new Random(9);
+        int n = 3, c = 5, sp = 49;
+        float[] x = TestData.Random(rng, n * c * sp), dy = TestData.Random(rng, n * c);
+        var y = new float[n * c];
+        Pool2D.GlobalAvgForward(n, c, sp, x, y);
+        var gx = new float[x.Length];
+        Pool2D.GlobalAvgBackward(n, c, sp, dy, gx);
+        for (int p = 0; p < n * c; p++)
+        {
+            double mean = 0;
+            for (int i = 0; i < sp; i++)
+            {
+                mean += x[p * sp + i];
+                Assert.Equal(dy[p] / sp, gx[p * sp + i], 6);
+            }
+
+            Assert.Equal(mean / sp, y[p], 5);
+        }
+    }
+
+    [Fact]
+    public void Validates()
+    {
+        Assert.Throws<ArgumentException>(() => new Pool2DShape(1, 1, 4, 4, 2, 2, 2, 2, PadTop: 2).Validate());
+        Assert.Throws<ArgumentException>(() => new Pool2DShape(1, 1, 4, 4, 2, 2, 0, 2).Validate());
+        var s = new Pool2DShape(1, 1, 4, 4, 2, 2, 2, 2);
+        var e = Assert.Throws<ArgumentException>(() => Pool2D.MaxForward(s, new float[15], new float[4], []));
+        Assert.Contains("Pool2D.MaxForward", e.Message);
+        Assert.Contains("16", e.Message);
+        Assert.Throws<ArgumentException>(() => Pool2D.MaxForward(s, new float[16], new float[4], new int[3]));
+        e = Assert.Throws<ArgumentException>(() => Pool2D.MaxBackward(s, new float[4], [0, 1, 16, 2], new float[16]));
+        Assert.Contains("argmax", e.Message);
+        Assert.Throws<ArgumentException>(() => Pool2D.GlobalAvgForward(2, 3, 4, new float[24], new float[5]));
+    }
+}
