@@ -43,6 +43,9 @@ internal static class BenchApp
             case "conv":
                 ConvSuite.Run(timer, report);
                 break;
+            case "resnet":
+                ResNetSuite.Run(timer, report);
+                break;
             default:
                 return Usage(suite is null ? "no suite given" : $"unknown suite '{suite}'");
         }
@@ -59,7 +62,7 @@ internal static class BenchApp
     private static int Usage(string why)
     {
         Console.Error.WriteLine($"Frost.Bench: {why}");
-        Console.Error.WriteLine("usage: Frost.Bench <gemm|conv> [--json FILE] [--reps N] [--threads N]");
+        Console.Error.WriteLine("usage: Frost.Bench <gemm|conv|resnet> [--json FILE] [--reps N] [--threads N]");
         return 2;
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Frost.Kernels;
 
 namespace Frost;
@@ -15,18 +16,18 @@ public static partial class Ops
         ArgumentNullException.ThrowIfNull(input);
         var s = PoolShape("MaxPool2D", input, kernelHeight, kernelWidth, settings, countIncludePad: false, ceilMode);
         var y = Tensor.Empty(new Shape(s.Batch, s.Channels, s.OutHeight, s.OutWidth));
-        bool record = GradientTape.RecorderFor(input) is not null;
-        int[] argmax = record ? new int[y.Size] : [];
-        Pool2D.MaxForward(s, input.AsReadOnlySpan(), y.AsSpan(), argmax);
-        if (record)
+        var recorder = GradientTape.RecorderFor(input);
+
+        // NOTE: the argmax indices live in a pooled float buffer reinterpreted as ints, so they return to the
+        // pool with the tape instead of adding a managed allocation per step.
+        var argmax = recorder is null ? null : Tensor.Empty(y.Shape);
+        Pool2D.MaxForward(s, input.AsReadOnlySpan(), y.AsSpan(), argmax is null ? default : MemoryMarshal.Cast<float, int>(argmax.AsSpan()));
+        recorder?.Record("MaxPool2D", y, [input], (g, sink) =>
         {
-            GradientTape.RecorderFor(input)!.Record("MaxPool2D", y, [input], (g, sink) =>
-            {
-                var gx = Tensor.Empty(input.Shape);
-                Pool2D.MaxBackward(s, g.AsReadOnlySpan(), argmax, gx.AsSpan());
-                sink.Add(0, gx);
-            });
-        }
+            var gx = Tensor.Empty(input.Shape);
+            Pool2D.MaxBackward(s, g.AsReadOnlySpan(), MemoryMarshal.Cast<float, int>(argmax!.AsReadOnlySpan()), gx.AsSpan());
+            sink.Add(0, gx);
+        });
 
         return y;
     }

@@ -1,0 +1,108 @@
+using System.Text.Json.Nodes;
+using Frost.Freezing;
+using Frost.Layers;
+using Frost.Optimizers;
+
+namespace Frost.Bench;
+
+/// <summary>
+/// A ResNet18-shaped network (torchvision layout: 7×7 stem, stages of [2, 2, 2, 2] basic blocks, 1000-class head):
+/// inference and one training step, all trainable and with the stem and stages 1–3 frozen, with images/s,
+/// effective GFLOP/s, managed allocation per step and the step's pooled buffer bytes.
+/// </summary>
+internal static class ResNetSuite
+{
+    private static readonly (int Batch, int Size)[] Configs = [(16, 224), (64, 64)];
+
+    public static void Run(Timer timer, Report report)
+    {
+        Console.WriteLine($"ResNet18-shaped network, threads = {Frost.Kernels.KernelOptions.MaxThreads}; medians over rounds.");
+        Console.WriteLine("GF/s counts 2 FLOPs per multiply-add of convolutions and dense layers (forward); a training step counts 3x for the trained part.");
+        var table = new Table("config", "mode", "ms", "images/s", "GF/s", "alloc/step", "step buffers");
+        foreach (var (batch, size) in Configs)
+        {
+            var rng = new Rng(1);
+            var model = ResNet.ResNet18(1000, rng);
+            var x = Tensor.Normal(new Shape(batch, 3, size, size), 0, 1, rng);
+            var labels = Enumerable.Range(0, batch).Select(i => i % 1000).ToArray();
+            var (total, frozenPart) = MultiplyAdds(model, size);
+            string config = $"batch {batch}, {size}x{size}";
+
+            void Inference()
+            {
+                model.Training = false;
+                using var noRecord = GradientTape.NoRecording();
+                using var scope = new TensorScope();
+                model.Call(x);
+                model.Training = true;
+            }
+
+            var sgd = new Sgd(0.01f, momentum: 0.9f);
+            void Train()
+            {
+                using var tape = new GradientTape();
+                sgd.Minimize(Ops.CrossEntropy(model.Call(x), labels));
+            }
+
+            Measure(timer, table, report, config, "inference", batch, 2.0 * total * batch, Inference);
+            Measure(timer, table, report, config, "train step, all trainable", batch, 6.0 * total * batch, Train);
+            new FreezePlan(model).Freeze(Selector.Glob("stem/**") | Selector.Glob("stage1/**") | Selector.Glob("stage2/**") | Selector.Glob("stage3/**")).Apply(sgd);
+            double flops = (2.0 * frozenPart + (6.0 * (total - frozenPart))) * batch;
+            Measure(timer, table, report, config, "train step, stem..stage3 frozen", batch, flops, Train);
+        }
+
+        table.Print();
+    }
+
+    private static void Measure(Timer timer, Table table, Report report, string config, string mode, int batch, double flops, Action action)
+    {
+        // Buffers a step needs: start from an empty pool and see what comes back to it.
+        BufferPool.Shared.Clear();
+        action();
+        long buffers = BufferPool.Shared.PooledBytes;
+
+        // Steady state: with the pool warm, what a step still allocates on the managed heap.
+        action();
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        action();
+        long alloc = GC.GetTotalAllocatedBytes(precise: true) - before;
+        double s = timer.Median($"{config} {mode}", action);
+        table.Add(config, mode, Table.F(s * 1e3), Table.F(batch / s), Table.F(flops / s / 1e9), Mib(alloc), Mib(buffers));
+        report.AddRow("resnet", new JsonObject
+        {
+            ["config"] = config,
+            ["mode"] = mode,
+            ["ms"] = s * 1e3,
+            ["images_per_s"] = batch / s,
+            ["gflops"] = flops / s / 1e9,
+            ["allocated_bytes_per_step"] = alloc,
+            ["step_buffer_bytes"] = buffers,
+        });
+    }
+
+    private static string Mib(long bytes) => Table.F(bytes / (1024.0 * 1024.0), 2) + " MiB";
+
+    /// <summary>Multiply-adds per image of convolutions and dense layers: all, and the part in stem..stage3.</summary>
+    private static (double Total, double Frozen) MultiplyAdds(Sequential model, int size)
+    {
+        var summary = LayerSummary.Build(model, new Shape(1, 3, size, size));
+        double total = 0, frozen = 0;
+        foreach (var row in summary.Rows)
+        {
+            var layer = row.Path.Length == 0 ? model : model[row.Path];
+            double macs = layer switch
+            {
+                Frost.Layers.Conv2D c when row.OutputShape is { } o => (double)o.Size * c.Kernel.Shape.Product(1, 4),
+                Dense d => (double)d.InFeatures * d.OutFeatures,
+                _ => 0,
+            };
+            total += macs;
+            if (!row.Path.StartsWith("stage4", StringComparison.Ordinal) && !row.Path.StartsWith("head", StringComparison.Ordinal))
+            {
+                frozen += macs;
+            }
+        }
+
+        return (total, frozen);
+    }
+}
