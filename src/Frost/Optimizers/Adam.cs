@@ -50,15 +50,51 @@ public class Adam : Optimizer
         float invSqrtBc2 = 1f / MathF.Sqrt(bc2);
         bool decoupled = DecoupledWeightDecay;
         float decay = decoupled ? 1f - learningRate * weightDecay : 1f;
-        for (int i = 0; i < param.Length; i++)
+        float l2 = decoupled ? 0f : weightDecay;
+        var k = new AdamStep(Beta1, Beta2, Epsilon, stepSize, invSqrtBc2, decay, l2);
+        ElementwiseUpdate.Run(param, grad, m, v, k);
+    }
+
+    /// <summary>One Adam update over a range, vectorised.</summary>
+    private readonly record struct AdamStep(float B1, float B2, float Eps, float StepSize, float InvSqrtBc2, float Decay, float L2) : IUpdateRule
+    {
+        public void Apply(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v)
         {
-            float p = param[i];
-            float g = decoupled ? grad[i] : grad[i] + weightDecay * p;
-            float mi = Beta1 * m[i] + (1f - Beta1) * g;
-            float vi = Beta2 * v[i] + (1f - Beta2) * g * g;
-            m[i] = mi;
-            v[i] = vi;
-            param[i] = p * decay - stepSize * mi / (MathF.Sqrt(vi) * invSqrtBc2 + Epsilon);
+            int i = 0;
+            if (System.Numerics.Vector.IsHardwareAccelerated)
+            {
+                int w = System.Numerics.Vector<float>.Count;
+                var b1 = new System.Numerics.Vector<float>(B1);
+                var c1 = new System.Numerics.Vector<float>(1f - B1);
+                var b2 = new System.Numerics.Vector<float>(B2);
+                var c2 = new System.Numerics.Vector<float>(1f - B2);
+                var eps = new System.Numerics.Vector<float>(Eps);
+                var step = new System.Numerics.Vector<float>(StepSize);
+                var inv = new System.Numerics.Vector<float>(InvSqrtBc2);
+                var decay = new System.Numerics.Vector<float>(Decay);
+                var l2 = new System.Numerics.Vector<float>(L2);
+                for (; i <= p.Length - w; i += w)
+                {
+                    var pv = new System.Numerics.Vector<float>(p[i..]);
+                    var gv = new System.Numerics.Vector<float>(g[i..]) + (l2 * pv);
+                    var mv = (b1 * new System.Numerics.Vector<float>(m[i..])) + (c1 * gv);
+                    var vv = (b2 * new System.Numerics.Vector<float>(v[i..])) + (c2 * gv * gv);
+                    mv.CopyTo(m[i..]);
+                    vv.CopyTo(v[i..]);
+                    (pv * decay - (step * mv / ((System.Numerics.Vector.SquareRoot(vv) * inv) + eps))).CopyTo(p[i..]);
+                }
+            }
+
+            for (; i < p.Length; i++)
+            {
+                float pi = p[i];
+                float gi = g[i] + (L2 * pi);
+                float mi = (B1 * m[i]) + ((1f - B1) * gi);
+                float vi = (B2 * v[i]) + ((1f - B2) * gi * gi);
+                m[i] = mi;
+                v[i] = vi;
+                p[i] = (pi * Decay) - (StepSize * mi / ((MathF.Sqrt(vi) * InvSqrtBc2) + Eps));
+            }
         }
     }
 }

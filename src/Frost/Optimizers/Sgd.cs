@@ -37,18 +37,49 @@ public sealed class Sgd : Optimizer
     protected override void Update(Span<float> param, ReadOnlySpan<float> grad, VariableState state, float learningRate, float weightDecay)
     {
         var buf = Momentum == 0f ? default : Slot(state, 0);
-        bool first = state.Step == 1;
-        for (int i = 0; i < param.Length; i++)
+        var rule = new SgdStep(learningRate, weightDecay, Momentum, Nesterov, state.Step == 1);
+        ElementwiseUpdate.Run(param, grad, buf, default, rule);
+    }
+
+    /// <summary>One SGD update over a range, vectorised.</summary>
+    private readonly record struct SgdStep(float Lr, float Wd, float Mu, bool Nesterov, bool First) : IUpdateRule
+    {
+        public void Apply(Span<float> p, ReadOnlySpan<float> g, Span<float> buf, Span<float> unused)
         {
-            float g = grad[i] + weightDecay * param[i];
-            if (Momentum != 0f)
+            int i = 0;
+            if (System.Numerics.Vector.IsHardwareAccelerated)
             {
-                float b = first ? g : Momentum * buf[i] + g;
-                buf[i] = b;
-                g = Nesterov ? g + Momentum * b : b;
+                int w = System.Numerics.Vector<float>.Count;
+                var lr = new System.Numerics.Vector<float>(Lr);
+                var wd = new System.Numerics.Vector<float>(Wd);
+                var mu = new System.Numerics.Vector<float>(Mu);
+                for (; i <= p.Length - w; i += w)
+                {
+                    var pv = new System.Numerics.Vector<float>(p[i..]);
+                    var gv = new System.Numerics.Vector<float>(g[i..]) + (wd * pv);
+                    if (Mu != 0f)
+                    {
+                        var b = First ? gv : (mu * new System.Numerics.Vector<float>(buf[i..])) + gv;
+                        b.CopyTo(buf[i..]);
+                        gv = Nesterov ? gv + (mu * b) : b;
+                    }
+
+                    (pv - (lr * gv)).CopyTo(p[i..]);
+                }
             }
 
-            param[i] -= learningRate * g;
+            for (; i < p.Length; i++)
+            {
+                float gi = g[i] + (Wd * p[i]);
+                if (Mu != 0f)
+                {
+                    float b = First ? gi : (Mu * buf[i]) + gi;
+                    buf[i] = b;
+                    gi = Nesterov ? gi + (Mu * b) : b;
+                }
+
+                p[i] -= Lr * gi;
+            }
         }
     }
 }
