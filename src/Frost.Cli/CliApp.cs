@@ -17,6 +17,7 @@ public static class CliApp
             ExportCommand.Create(),
             InspectCommand.Create(),
             MlpCommand.Create(),
+            CnnCommand.Create(),
         };
         root.SetAction(_ => DemoCommand.Run());
         return root.Parse(args).Invoke();

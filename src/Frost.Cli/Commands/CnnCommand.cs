@@ -1,0 +1,66 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Frost.Data;
+using Frost.Layers;
+using Frost.Optimizers;
+using Frost.Training;
+using Spectre.Console;
+
+namespace Frost.Cli.Commands;
+
+/// <summary>Trains a small CNN from scratch on the shipped Fashion-MNIST subset.</summary>
+internal static class CnnCommand
+{
+    public static Command Create()
+    {
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => 6 };
+        var width = new Option<int>("--width") { Description = "Channels of the first convolution (the second has twice as many).", DefaultValueFactory = _ => 32 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed for initialisation, shuffling and dropout.", DefaultValueFactory = _ => 1UL };
+        var data = new Option<string?>("--data") { Description = "Folder with {train,test}-{images,labels}.idx[.gz] (default: the shipped subset)." };
+        var cmd = new Command("cnn", "Train a small CNN (two conv/batch-norm/pool blocks and a dense head) from scratch and report test accuracy.")
+        {
+            epochs, width, seed, data,
+        };
+        cmd.SetAction(p => Run(p.GetValue(epochs), p.GetValue(width), p.GetValue(seed), p.GetValue(data)));
+        return cmd;
+    }
+
+    private static int Run(int epochs, int width, ulong seed, string? data) => CliErrors.Guard(() =>
+    {
+        if (epochs < 1 || width < 1)
+        {
+            throw new ArgumentException("cnn: --epochs and --width must be positive.");
+        }
+
+        var total = Stopwatch.StartNew();
+        string folder = data ?? DataPaths.FashionMnistSmall;
+        var train = LabeledImages.LoadIdx(folder, "train", LabeledImages.FashionMnistClasses);
+        var test = LabeledImages.LoadIdx(folder, "test", LabeledImages.FashionMnistClasses);
+        var rng = new Rng(seed);
+        var model = SimpleCnn.Build(1, train.Images.Shape[2], train.ClassNames.Count, rng, width);
+        int steps = epochs * Batches.Count(train.Count, 64);
+        var opt = new AdamW(3e-3f, weightDecay: 1e-4f) { Schedule = new OneCycle(steps, 0.25f) };
+        AnsiConsole.MarkupLine($"Small CNN on {train.Count} train / {test.Count} test images: {model.TrainableVariables.ParameterCount:N0} parameters, AdamW one-cycle, {epochs} epochs");
+        var trainer = new ClassifierTrainer((x, training) =>
+        {
+            model.Training = training;
+            return model.Call(x);
+        }, opt)
+        { BatchSize = 64, Rng = rng.Fork() };
+        var results = new List<EpochResult>();
+        AnsiConsole.Progress().AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(ctx =>
+            {
+                for (int e = 1; e <= epochs; e++)
+                {
+                    var task = ctx.AddTask($"epoch {e}/{epochs}", maxValue: Batches.Count(train.Count, 64));
+                    var r = trainer.TrainEpoch(train, e, test, (_, _, loss) => task.Increment(1));
+                    task.Description = $"epoch {e}/{epochs} loss {r.TrainLoss:F3} test {r.TestAccuracy:P1}";
+                    results.Add(r);
+                }
+            });
+        AnsiConsole.MarkupLine($"[bold]Test accuracy: {results[^1].TestAccuracy:P2}[/] in {total.Elapsed.TotalSeconds:F1}s");
+        return 0;
+    });
+}
