@@ -3,11 +3,11 @@ namespace Frost;
 /// <summary>Collects the gradients one recorded op sends to its inputs during backpropagation.</summary>
 public sealed class GradientSink
 {
-    private readonly Dictionary<Tensor, Tensor> _grads;
+    private readonly GradientStore _grads;
     private Node _node = null!;
     private bool[] _needs = [];
 
-    internal GradientSink(Dictionary<Tensor, Tensor> grads) => _grads = grads;
+    internal GradientSink(GradientStore grads) => _grads = grads;
 
     /// <summary>Number of gradient tensors delivered so far in this backward pass.</summary>
     internal int Delivered { get; private set; }
@@ -47,6 +47,6 @@ public sealed class GradientSink
             VariablesReached.Add(v);
         }
 
-        _grads[x] = _grads.TryGetValue(x, out var existing) ? Ops.Add(existing, gradient) : gradient;
+        _grads.Accumulate(x, gradient);
     }
 }

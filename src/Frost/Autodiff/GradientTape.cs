@@ -45,6 +45,9 @@ public sealed class GradientTape : TensorScope
     /// <summary>Variables into which a gradient was computed, over all gradient computations of this tape.</summary>
     public IReadOnlyCollection<Variable> VariablesWithGradients => _variablesWithGradients;
 
+    /// <summary>Bytes of gradient buffers returned to the pool during backward passes, as soon as they were consumed.</summary>
+    public long EarlyReleasedBytes { get; private set; }
+
     /// <summary>Number of gradient tensors computed for op inputs, over all gradient computations of this tape.</summary>
     public int GradientsComputed { get; private set; }
 
@@ -134,10 +137,10 @@ public sealed class GradientTape : TensorScope
         }
 
         var sourceSet = new HashSet<Tensor>(sources, ReferenceEqualityComparer.Instance);
-        var grads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
+        var grads = new GradientStore(this, OwnedBuffers);
         using (NoRecording())
         {
-            grads[target] = outputGradient ?? Tensor.Full(target.Shape, 1f);
+            grads.Accumulate(target, outputGradient ?? Tensor.Full(target.Shape, 1f));
             var order = TopologicalOrder(target);
 
             // Forward sweep (inputs before consumers): which inputs of each node lead to a source.
@@ -166,7 +169,7 @@ public sealed class GradientTape : TensorScope
             for (int n = order.Count - 1; n >= 0; n--)
             {
                 var node = order[n];
-                if (!reaches.Contains(node) || !grads.TryGetValue(node.Output, out var g))
+                if (!reaches.Contains(node) || !grads.TryGet(node.Output, out var g))
                 {
                     continue;
                 }
@@ -174,7 +177,13 @@ public sealed class GradientTape : TensorScope
                 sink.Reset(node, needs[n]);
                 node.Backward(g, sink);
                 BackwardCalls++;
+                if (!sourceSet.Contains(node.Output))
+                {
+                    grads.Remove(node.Output);
+                }
             }
+
+            EarlyReleasedBytes += grads.ReleasedBytes;
 
             GradientsComputed += sink.Delivered;
             _variablesWithGradients.UnionWith(sink.VariablesReached);
@@ -183,7 +192,7 @@ public sealed class GradientTape : TensorScope
         var result = new Tensor?[sources.Count];
         for (int i = 0; i < result.Length; i++)
         {
-            result[i] = grads.GetValueOrDefault(sources[i]);
+            result[i] = grads.Get(sources[i]);
         }
 
         return result;

@@ -16,6 +16,12 @@ internal sealed class Storage
 
     public bool Pooled { get; }
 
+    /// <summary>The scope that owns this storage, if pooled.</summary>
+    public TensorScope? Owner { get; set; }
+
+    /// <summary>Position of this storage among its owner's allocations.</summary>
+    public int OwnerIndex { get; set; }
+
     /// <summary>Set when the storage must outlive the scope that allocated it.</summary>
     public bool Kept { get; set; }
 

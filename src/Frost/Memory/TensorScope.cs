@@ -32,7 +32,13 @@ public class TensorScope : IDisposable
     /// <summary>Whether <see cref="Dispose()"/> has run.</summary>
     public bool IsDisposed => _owned is null;
 
-    internal void Own(Storage storage) => (_owned ?? throw new ObjectDisposedException(nameof(TensorScope))).Add(storage);
+    internal void Own(Storage storage)
+    {
+        var owned = _owned ?? throw new ObjectDisposedException(nameof(TensorScope));
+        storage.Owner = this;
+        storage.OwnerIndex = owned.Count;
+        owned.Add(storage);
+    }
 
     /// <summary>Returns the owned buffers to the pool and closes the scope.</summary>
     /// <exception cref="InvalidOperationException">A scope opened inside this one is still open, or this is another thread.</exception>

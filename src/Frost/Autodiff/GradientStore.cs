@@ -1,0 +1,67 @@
+namespace Frost;
+
+/// <summary>
+/// The gradients of one backward pass, keyed by tensor. Counts how many entries share each buffer so that a
+/// gradient buffer allocated during this pass returns to the pool as soon as the last entry using it is
+/// consumed, instead of living until the tape ends.
+/// </summary>
+internal sealed class GradientStore(GradientTape tape, int firstIndex)
+{
+    private readonly Dictionary<Tensor, Tensor> _grads = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Storage, int> _uses = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Buffers returned to the pool before the end of the tape.</summary>
+    public long ReleasedBytes { get; private set; }
+
+    public bool TryGet(Tensor key, out Tensor gradient) => _grads.TryGetValue(key, out gradient!);
+
+    public Tensor? Get(Tensor key) => _grads.GetValueOrDefault(key);
+
+    /// <summary>Adds <paramref name="gradient"/> to the entry of <paramref name="key"/> (out of place).</summary>
+    public void Accumulate(Tensor key, Tensor gradient)
+    {
+        if (_grads.TryGetValue(key, out var existing))
+        {
+            var sum = Ops.Add(existing, gradient);
+            Use(sum);
+            _grads[key] = sum;
+            Unuse(existing);
+        }
+        else
+        {
+            Use(gradient);
+            _grads[key] = gradient;
+        }
+    }
+
+    /// <summary>Drops the entry of <paramref name="key"/>, freeing its buffer if nothing else uses it.</summary>
+    public void Remove(Tensor key)
+    {
+        if (_grads.Remove(key, out var g))
+        {
+            Unuse(g);
+        }
+    }
+
+    private void Use(Tensor t) => _uses[t.Storage] = _uses.GetValueOrDefault(t.Storage) + 1;
+
+    private void Unuse(Tensor t)
+    {
+        var s = t.Storage;
+        int n = _uses[s] - 1;
+        if (n > 0)
+        {
+            _uses[s] = n;
+            return;
+        }
+
+        _uses.Remove(s);
+
+        // Only buffers this pass allocated: never a forward activation, a variable or a caller's tensor.
+        if (s.Pooled && !s.Kept && ReferenceEquals(s.Owner, tape) && s.OwnerIndex >= firstIndex && !s.Released)
+        {
+            ReleasedBytes += (long)s.Length * sizeof(float);
+            s.Release();
+        }
+    }
+}
