@@ -17,6 +17,7 @@ public class PoolTests
         "2,3,9,37,3,3,2,2,1,1,1,1,0,0",    // wide rows: vector blocks, overlapping last block, stride 2
         "1,2,6,40,2,2,2,2,0,0,0,0,0,1",    // stride 2, window 2, last load past the row end
         "1,2,5,33,3,4,1,1,0,2,0,3,0,0",    // stride 1, window 4, asymmetric horizontal pads
+        "4,16,64,60,3,3,2,2,1,1,1,1,0,0",  // large enough to split planes over threads
     ];
 
     private static Pool2DShape Parse(string spec)
