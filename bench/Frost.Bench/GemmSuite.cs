@@ -102,7 +102,7 @@ internal static class GemmSuite
     internal static void PrintPeak(Peak p, Report report)
     {
         Console.WriteLine($"Machine: {p.Cores} cores; /proc/cpuinfo 'cpu MHz' {Table.F(p.NominalGHz, 2)} GHz; " +
-            $"clock from a dependent FMA chain (4-cycle latency, all cores busy, best of 5) {Table.F(p.ClockGHz, 2)} GHz");
+            $"clock from a dependent FMA chain (4-cycle latency, one core, best of 9) {Table.F(p.ClockGHz, 2)} GHz");
         Console.WriteLine($"Theoretical peak = cores x 2 FMA units x lanes x 2 flops x clock: AVX2 {Table.F(p.Avx2Peak)} GFLOP/s, " +
             $"AVX-512 {Table.F(p.Avx512Peak)} GFLOP/s");
         Console.WriteLine($"Measured FMA-loop throughput, all cores (best of 5): 256-bit {Table.F(p.MeasuredAvx2)} GFLOP/s, " +

@@ -6,8 +6,9 @@ namespace Frost.Kernels;
 /// <summary>Single-precision general matrix multiply on row-major spans.</summary>
 public static class Gemm
 {
-    // NOTE: below this many multiply-adds per extra thread a dispatch costs more than it saves.
-    private const long MinFmaPerThread = 1L << 20;
+    // NOTE: below this many multiply-adds per thread (~20 µs of work) a second thread costs more than it saves,
+    // especially when the other core is busy: 128³ runs single-threaded, 256³ on two threads.
+    private const long MinFmaPerThread = 1L << 21;
 
     /// <summary>The fastest path this machine supports, chosen once at start-up.</summary>
     internal static GemmPath BestPath { get; } = SelectBestPath();

@@ -5,6 +5,7 @@ public class BatchNormTests
     public static TheoryData<int, int, int> Sizes() => new()
     {
         { 2, 3, 1 }, { 3, 5, 7 }, { 2, 4, 49 }, { 1, 3, 257 }, { 4, 2, 33 }, { 16, 6, 64 },
+        { 4, 8, 9000 }, // large enough to split channels over threads
     };
 
     private static (float[] X, float[] G, float[] B, float[] Dy) Data(int n, int c, int s, int seed)

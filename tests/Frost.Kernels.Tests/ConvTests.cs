@@ -25,9 +25,9 @@ public class ConvTests
         "2,3,5,4,2,3,3,1,1,2,2,2,2,1,1,1",       // pad larger than needed
         "4,17,6,7,33,3,3,1,1,1,1,1,1,1,1,1",     // channel counts not multiples of tiles, batch 4
         "1,20,5,5,70,3,3,1,1,1,1,1,1,1,1,1",     // more output channels than a direct-A panel
-        "4,32,10,10,32,3,3,1,1,1,1,1,1,1,1,1",   // big enough to split images over threads, stacked images
-        "3,32,10,11,40,3,3,1,1,1,1,1,1,1,1,1",   // batch that does not split evenly: threaded GEMMs
-        "4,16,15,15,24,3,3,2,2,1,1,1,1,1,1,1",   // strided, threaded
+        "4,32,12,12,32,3,3,1,1,1,1,1,1,1,1,1",   // big enough to split images over threads, stacked images
+        "3,32,12,13,40,3,3,1,1,1,1,1,1,1,1,1",   // batch that does not split evenly: threaded GEMMs
+        "4,32,31,31,32,3,3,2,2,1,1,1,1,1,1,1",   // strided, threaded
         "10,8,5,5,136,3,3,1,1,1,1,1,1,1,1,1",    // many small images: depth blocks span images
         "4,8,7,7,8,3,3,1,1,1,1,1,1,1,1,1",       // small images through explicit columns, several per GEMM
         "1,3,141,140,8,3,3,2,2,1,1,1,1,1,1,1",   // large strided output: columns built in row blocks

@@ -14,6 +14,10 @@ public class PoolTests
         "3,2,4,5,4,5,1,1,0,0,0,0,0,0",     // window = whole image
         "1,1,1,1,1,1,1,1,0,0,0,0,0,0",
         "2,4,13,12,3,3,1,1,1,1,1,1,1,0",   // stride 1 overlapping
+        "2,3,9,37,3,3,2,2,1,1,1,1,0,0",    // wide rows: vector blocks, overlapping last block, stride 2
+        "1,2,6,40,2,2,2,2,0,0,0,0,0,1",    // stride 2, window 2, last load past the row end
+        "1,2,5,33,3,4,1,1,0,2,0,3,0,0",    // stride 1, window 4, asymmetric horizontal pads
+        "4,16,64,60,3,3,2,2,1,1,1,1,0,0",  // large enough to split planes over threads
     ];
 
     private static Pool2DShape Parse(string spec)
@@ -142,6 +146,20 @@ public class PoolTests
         var y = new float[1];
         Pool2D.MaxForward(s, [1f, float.NaN, 3f, 2f], y, []);
         Assert.True(float.IsNaN(y[0]));
+
+        // Wide rows take the vector path: a NaN must win there too, and only in its own windows.
+        var wide = new Pool2DShape(1, 1, 3, 40, 3, 3, 2, 2, 1, 1, 1, 1);
+        var x = Enumerable.Range(0, 120).Select(i => (float)i).ToArray();
+        x[40 + 21] = float.NaN; // row 1, column 21: windows of output columns 10 and 11
+        var yw = new float[wide.OutputLength];
+        var arg = new int[wide.OutputLength];
+        Pool2D.MaxForward(wide, x, yw, arg);
+        for (int ow = 0; ow < wide.OutWidth; ow++)
+        {
+            Assert.Equal(ow is 10 or 11, float.IsNaN(yw[ow]));
+        }
+
+        Assert.Equal(61, arg[10]);
     }
 
     [Fact]

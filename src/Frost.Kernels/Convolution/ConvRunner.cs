@@ -221,19 +221,21 @@ internal sealed unsafe class ConvRunner : IParallelWork
             int count = Math.Min(perGemm, n1 - n);
             for (int gi = 0; gi < g.G; gi++)
             {
+                // Row blocks of one image share one padded copy.
+                float* image = count == 1 && _op != Op.BackwardInputStrided ? Padded(Image(_x, n, g.C, gi, g.Cg, g.InPlane)) : null;
                 for (int oh0 = 0; oh0 < g.OH; oh0 += rowsPerTile)
                 {
                     int oh1 = Math.Min(g.OH, oh0 + rowsPerTile);
                     switch (_op)
                     {
                         case Op.Forward:
-                            ForwardColumns(n, count, gi, oh0, oh1);
+                            ForwardColumns(n, count, gi, oh0, oh1, image);
                             break;
                         case Op.BackwardInputStrided:
                             BackwardInputColumns(n, gi, oh0, oh1);
                             break;
                         default:
-                            BackwardWeightColumns(n, count, gi, oh0, oh1, n == n0 && oh0 == 0, index);
+                            BackwardWeightColumns(n, count, gi, oh0, oh1, n == n0 && oh0 == 0, index, image);
                             break;
                     }
                 }
@@ -303,22 +305,34 @@ internal sealed unsafe class ConvRunner : IParallelWork
         }
     }
 
-    private void ForwardColumns(int n, int count, int gi, int oh0, int oh1)
+    private void ForwardColumns(int n, int count, int gi, int oh0, int oh1, float* padded)
     {
         ref readonly ConvGeometry g = ref _g;
         int piece = (oh1 - oh0) * g.OW, total = count * piece;
+
+        // NOTE: with few output channels the GEMM reads A in place, which wants patch rows (row-major A); a
+        // transposed A would have to be packed (3136x64x576: 0.70x of the SGEMM-1024 rate packed, 0.87x in place).
+        bool rows = g.Kg <= 128;
         float* col = Scratch.Col.Get((long)g.Depth * total);
         for (int j = 0; j < count; j++)
         {
-            ImageOps.Im2Col(Padded(Image(_x, n + j, g.C, gi, g.Cg, g.InPlane)), g, col + (nint)j * piece, oh0, oh1, total);
+            float* src = padded != null ? padded : Padded(Image(_x, n + j, g.C, gi, g.Cg, g.InPlane));
+            if (rows)
+            {
+                ImageOps.Im2Row(src, g, col + (nint)j * piece * g.Depth, oh0, oh1, g.Depth);
+            }
+            else
+            {
+                ImageOps.Im2Col(src, g, col + (nint)j * piece, oh0, oh1, total);
+            }
         }
 
         float* ct = Scratch.Work.Get((long)total * g.Kg);
         var problem = new GemmProblem
         {
             A = col,
-            Lda = total,
-            TransA = true,
+            Lda = rows ? g.Depth : total,
+            TransA = !rows,
             PackedB = _w + gi * _packedPerGroup,
             C = ct,
             Ldc = g.Kg,
@@ -436,14 +450,15 @@ internal sealed unsafe class ConvRunner : IParallelWork
         AccumulateBias(n, count, gi, task, 0, g.OH);
     }
 
-    private void BackwardWeightColumns(int n, int count, int gi, int oh0, int oh1, bool first, int task)
+    private void BackwardWeightColumns(int n, int count, int gi, int oh0, int oh1, bool first, int task, float* padded)
     {
         ref readonly ConvGeometry g = ref _g;
         int piece = (oh1 - oh0) * g.OW, total = count * piece;
         float* col = Scratch.Col.Get((long)g.Depth * total);
         for (int j = 0; j < count; j++)
         {
-            ImageOps.Im2Col(Padded(Image(_x, n + j, g.C, gi, g.Cg, g.InPlane)), g, col + (nint)j * piece, oh0, oh1, total);
+            float* src = padded != null ? padded : Padded(Image(_x, n + j, g.C, gi, g.Cg, g.InPlane));
+            ImageOps.Im2Col(src, g, col + (nint)j * piece, oh0, oh1, total);
         }
 
         float* dy = Image(_y, n, g.K, gi, g.Kg, g.OutPlane) + (nint)oh0 * g.OW;

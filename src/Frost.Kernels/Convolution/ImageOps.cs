@@ -67,6 +67,47 @@ internal static unsafe class ImageOps
         }
     }
 
+    /// <summary>
+    /// Writes patch rows of output rows [<paramref name="oh0"/>, <paramref name="oh1"/>) of one group of one image from its
+    /// zero-padded copy: row <c>(oh − oh0)·OW + ow</c> (<paramref name="ld"/> floats apart) holds the Cg·R·S inputs under
+    /// output (oh, ow) in (c, r, s) order, the transpose of <see cref="Im2Col"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Im2Row(float* padded, in ConvGeometry g, float* rows, int oh0, int oh1, nint ld)
+    {
+        int plane = g.Hp * g.Wp;
+        bool masked = Avx2.IsSupported && g.Dw == 1 && g.S <= 8;
+        Vector256<float> mask = masked ? Tail(g.S) : default;
+        for (int y = oh0; y < oh1; y++)
+        {
+            for (int x = 0; x < g.OW; x++)
+            {
+                float* dst = rows + ((nint)(y - oh0) * g.OW + x) * ld;
+                float* origin = padded + (nint)y * g.Sh * g.Wp + (nint)x * g.Sw;
+                for (int c = 0; c < g.Cg; c++)
+                {
+                    for (int r = 0; r < g.R; r++)
+                    {
+                        float* src = origin + (nint)c * plane + (nint)r * g.Dh * g.Wp;
+                        if (masked)
+                        {
+                            Avx.MaskStore(dst, mask, Avx.MaskLoad(src, mask));
+                        }
+                        else
+                        {
+                            for (int s = 0; s < g.S; s++)
+                            {
+                                dst[s] = src[s * g.Dw];
+                            }
+                        }
+
+                        dst += g.S;
+                    }
+                }
+            }
+        }
+    }
+
     /// <summary>Adds columns of output rows [<paramref name="oh0"/>, <paramref name="oh1"/>) into a zero-padded gradient
     /// image (planes of Hp×Wp): the adjoint of <see cref="Im2Col"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -193,6 +234,19 @@ internal static unsafe class ImageOps
     private static void AddRow(float* src, float* dst, int step, int n)
     {
         int x = 0;
+        if (step == 2 && Avx2.IsSupported)
+        {
+            // Spread 8 values over 16 slots (zeros in the odd ones); stops a block early so no store passes the row.
+            for (; x + 9 <= n; x += 8)
+            {
+                Vector256<float> v = Avx.LoadVector256(src + x);
+                Vector256<float> lo = Avx.UnpackLow(v, Vector256<float>.Zero), hi = Avx.UnpackHigh(v, Vector256<float>.Zero);
+                float* d = dst + 2 * x;
+                (Avx.LoadVector256(d) + Avx.Permute2x128(lo, hi, 0x20)).Store(d);
+                (Avx.LoadVector256(d + 8) + Avx.Permute2x128(lo, hi, 0x31)).Store(d + 8);
+            }
+        }
+
         if (step == 1 && Avx2.IsSupported)
         {
             for (; x + 8 <= n; x += 8)
@@ -215,7 +269,7 @@ internal static unsafe class ImageOps
         }
     }
 
-    /// <summary>A mask with the first <paramref name="count"/> (1..7) lanes set.</summary>
+    /// <summary>A mask with the first <paramref name="count"/> (1..8) lanes set.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Tail(int count) =>
         Vector256.GreaterThan(Vector256.Create(count), Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7)).AsSingle();

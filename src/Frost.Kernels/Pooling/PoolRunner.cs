@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Frost.Kernels.Threading;
 
 namespace Frost.Kernels.Pooling;
@@ -78,39 +80,116 @@ internal sealed unsafe class PoolRunner : RangeWork
     private void MaxForwardPlane(float* x, float* y, int* argmax)
     {
         ref readonly Pool2DShape s = ref _s;
-        int h = s.InHeight, w = s.InWidth;
+        int h = s.InHeight, w = s.InWidth, sw = s.StrideW, kw = s.KernelWidth;
+
+        // Output columns whose whole window lies inside the row: vector blocks of 8, the last one overlapping.
+        int lo = (s.PadLeft + sw - 1) / sw;
+        int hi = Math.Min(s.OutWidth, ((w - kw + s.PadLeft) / sw) + 1);
+        bool vector = Avx2.IsSupported && (sw == 1 || sw == 2) && hi - lo >= 8;
         for (int oh = 0; oh < s.OutHeight; oh++)
         {
             int hs = oh * s.StrideH - s.PadTop, he = Math.Min(hs + s.KernelHeight, h);
             hs = Math.Max(hs, 0);
-            for (int ow = 0; ow < s.OutWidth; ow++)
+            float* yrow = y + (nint)oh * s.OutWidth;
+            int* arow = argmax == null ? null : argmax + (nint)oh * s.OutWidth;
+            if (!vector)
             {
-                int ws = ow * s.StrideW - s.PadLeft, we = Math.Min(ws + s.KernelWidth, w);
-                ws = Math.Max(ws, 0);
-                float best = float.NegativeInfinity;
-                int at = hs * w + ws;
-                for (int ih = hs; ih < he; ih++)
-                {
-                    float* row = x + (nint)ih * w;
-                    for (int iw = ws; iw < we; iw++)
-                    {
-                        float v = row[iw];
+                MaxScalar(x, hs, he, 0, s.OutWidth, yrow, arow);
+                continue;
+            }
 
-                        // NOTE: NaN wins (and stays), as in PyTorch; ties keep the first element.
-                        if (v > best || (float.IsNaN(v) && !float.IsNaN(best)))
-                        {
-                            best = v;
-                            at = ih * w + iw;
-                        }
+            MaxScalar(x, hs, he, 0, lo, yrow, arow);
+            int ow = lo;
+            for (; ow + 8 <= hi; ow += 8)
+            {
+                MaxVector(x, hs, he, ow, yrow, arow);
+            }
+
+            if (ow < hi)
+            {
+                MaxVector(x, hs, he, hi - 8, yrow, arow);
+            }
+
+            MaxScalar(x, hs, he, hi, s.OutWidth, yrow, arow);
+        }
+    }
+
+    /// <summary>Eight outputs of one row whose windows are inside the input row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void MaxVector(float* x, int hs, int he, int ow, float* yrow, int* arow)
+    {
+        ref readonly Pool2DShape s = ref _s;
+        int w = s.InWidth, sw = s.StrideW;
+        Vector256<float> best = Vector256.Create(float.NegativeInfinity);
+        Vector256<int> at = Vector256<int>.Zero, lanes = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * sw;
+        for (int ih = hs; ih < he; ih++)
+        {
+            float* row = x + (nint)ih * w;
+            for (int k = 0; k < s.KernelWidth; k++)
+            {
+                int first = (ow * sw) - s.PadLeft + k;
+                Vector256<float> v;
+                if (sw == 1)
+                {
+                    v = Avx.LoadVector256(row + first);
+                }
+                else
+                {
+                    // The 16th element may lie past the row (and the tensor): load only what exists.
+                    Vector256<float> v0 = Avx.LoadVector256(row + first);
+                    int rest = w - first - 8;
+                    Vector256<float> v1 = rest >= 8
+                        ? Avx.LoadVector256(row + first + 8)
+                        : Avx.MaskLoad(row + first + 8, Vector256.GreaterThan(Vector256.Create(rest), Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7)).AsSingle());
+                    v = Avx2.Permute4x64(Avx.Shuffle(v0, v1, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle();
+                }
+
+                // NOTE: take v where it is larger, or NaN while the best so far is not: NaN wins and stays, as in the
+                // scalar path; equal values keep the earlier element.
+                Vector256<float> take = Vector256.GreaterThan(v, best)
+                    | (~Vector256.Equals(v, v) & Vector256.Equals(best, best));
+                best = Vector256.ConditionalSelect(take, v, best);
+                at = Vector256.ConditionalSelect(take.AsInt32(), Vector256.Create((ih * w) + first) + lanes, at);
+            }
+        }
+
+        best.Store(yrow + ow);
+        if (arow != null)
+        {
+            at.Store(arow + ow);
+        }
+    }
+
+    private void MaxScalar(float* x, int hs, int he, int ow0, int ow1, float* yrow, int* arow)
+    {
+        ref readonly Pool2DShape s = ref _s;
+        int w = s.InWidth;
+        for (int ow = ow0; ow < ow1; ow++)
+        {
+            int ws = ow * s.StrideW - s.PadLeft, we = Math.Min(ws + s.KernelWidth, w);
+            ws = Math.Max(ws, 0);
+            float best = float.NegativeInfinity;
+            int at = hs * w + ws;
+            for (int ih = hs; ih < he; ih++)
+            {
+                float* row = x + (nint)ih * w;
+                for (int iw = ws; iw < we; iw++)
+                {
+                    float v = row[iw];
+
+                    // NOTE: NaN wins (and stays), as in PyTorch; ties keep the first element.
+                    if (v > best || (float.IsNaN(v) && !float.IsNaN(best)))
+                    {
+                        best = v;
+                        at = ih * w + iw;
                     }
                 }
+            }
 
-                int o = oh * s.OutWidth + ow;
-                y[o] = best;
-                if (argmax != null)
-                {
-                    argmax[o] = at;
-                }
+            yrow[ow] = best;
+            if (arow != null)
+            {
+                arow[ow] = at;
             }
         }
     }
