@@ -54,9 +54,14 @@ public sealed class BasicBlock : Layer
     /// <inheritdoc/>
     protected override Tensor Forward(Tensor input)
     {
-        var h = Ops.Relu(Bn1.Call(Conv1.Call(input)));
-        h = Bn2.Call(Conv2.Call(h));
+        var a = Conv1.Call(input);
+        var b = ReleaseConsumed(a, Bn1.Call(a), input);
+        var c = ReleaseConsumed(b, Ops.Relu(b), input);
+        var d = ReleaseConsumed(c, Conv2.Call(c), input);
+        var e = ReleaseConsumed(d, Bn2.Call(d), input);
         var shortcut = Downsample is null ? input : Downsample.Call(input);
-        return Ops.Relu(Ops.Add(h, shortcut));
+        var sum = ReleaseConsumed(e, Ops.Add(e, shortcut), input);
+        ReleaseConsumed(shortcut, sum, input);
+        return ReleaseConsumed(sum, Ops.Relu(sum), input);
     }
 }

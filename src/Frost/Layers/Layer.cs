@@ -140,6 +140,27 @@ public abstract class Layer
     /// <summary>The layer's computation; sub-layers are invoked through <see cref="Call"/>.</summary>
     protected abstract Tensor Forward(Tensor input);
 
+    /// <summary>
+    /// Returns <paramref name="consumed"/>'s buffer to the pool early when no backward can need it: it is an
+    /// intermediate result (sharing no buffer with <paramref name="input"/>), neither it nor <paramref name="produced"/> is
+    /// recorded for differentiation, and they do not share a buffer. Returns <paramref name="produced"/>.
+    /// </summary>
+    protected static Tensor ReleaseConsumed(Tensor consumed, Tensor produced, Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(consumed);
+        ArgumentNullException.ThrowIfNull(produced);
+
+        // NOTE: an op records its inputs only when its output is recorded, so an unrecorded result means
+        // nothing captured the consumed tensor for a backward pass.
+        if (!ReferenceEquals(consumed.Storage, input.Storage) && !consumed.RequiresGrad && !produced.RequiresGrad
+            && !ReferenceEquals(consumed.Storage, produced.Storage))
+        {
+            consumed.Storage.ReleaseEarly();
+        }
+
+        return produced;
+    }
+
     /// <summary>Registers a sub-layer under <paramref name="name"/> (its own name when null).</summary>
     /// <exception cref="ArgumentException">The name is taken or invalid, or the layer already has a parent.</exception>
     protected T AddLayer<T>(T layer, string? name = null)

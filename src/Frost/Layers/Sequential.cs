@@ -48,7 +48,7 @@ public sealed class Sequential : Layer, IEnumerable<Layer>
         var x = input;
         for (int i = start; i < end; i++)
         {
-            x = Children[i].Call(x);
+            x = ReleaseConsumed(x, Children[i].Call(x), input);
         }
 
         return x;
@@ -60,16 +60,7 @@ public sealed class Sequential : Layer, IEnumerable<Layer>
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <inheritdoc/>
-    protected override Tensor Forward(Tensor input)
-    {
-        var x = input;
-        foreach (var l in Children)
-        {
-            x = l.Call(x);
-        }
-
-        return x;
-    }
+    protected override Tensor Forward(Tensor input) => CallRange(input, 0, Children.Count);
 
     private string Unique(string baseName)
     {

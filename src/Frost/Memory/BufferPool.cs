@@ -1,12 +1,14 @@
 namespace Frost;
 
 /// <summary>
-/// A pool of float buffers keyed by exact length, so the same shapes recur without new allocations from
-/// one training step to the next. Buffers come back when the <see cref="TensorScope"/> that rented them ends.
+/// A pool of float buffers, so the same shapes recur without new allocations from one training step to the
+/// next. A rental takes the smallest free buffer that is at least as long and at most twice as long, so a
+/// buffer freed by one layer serves the next layer's different shape. Buffers come back when the
+/// <see cref="TensorScope"/> that rented them ends, or earlier when nothing can use them any more.
 /// </summary>
 public sealed class BufferPool
 {
-    private readonly Dictionary<int, Stack<float[]>> _free = [];
+    private readonly SortedList<int, Stack<float[]>> _free = [];
     private readonly Lock _lock = new();
     private long _pooledBytes;
     private long _maxPooledBytes = 4L << 30;
@@ -60,11 +62,31 @@ public sealed class BufferPool
     {
         lock (_lock)
         {
-            if (_free.TryGetValue(length, out var stack) && stack.Count > 0)
+            var keys = _free.Keys;
+            int lo = 0, hi = keys.Count;
+            while (lo < hi)
             {
-                _pooledBytes -= (long)length * sizeof(float);
-                Hits++;
-                return stack.Pop();
+                int mid = (lo + hi) >>> 1;
+                if (keys[mid] < length)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid;
+                }
+            }
+
+            for (int k = lo; k < keys.Count && keys[k] <= 2L * length; k++)
+            {
+                var stack = _free.Values[k];
+                if (stack.Count > 0)
+                {
+                    var buffer = stack.Pop();
+                    _pooledBytes -= (long)buffer.Length * sizeof(float);
+                    Hits++;
+                    return buffer;
+                }
             }
 
             Misses++;

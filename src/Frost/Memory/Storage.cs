@@ -55,6 +55,15 @@ internal sealed class Storage
     /// <summary>Wraps an existing array without copying; never pooled.</summary>
     public static Storage Wrap(float[] array) => new(array, array.Length, pooled: false);
 
+    /// <summary>Returns the buffer to the pool before its scope ends when it belongs to the innermost scope.</summary>
+    public void ReleaseEarly()
+    {
+        if (ReferenceEquals(Owner, TensorScope.Current))
+        {
+            Release();
+        }
+    }
+
     public void Release()
     {
         if (_array is { } a && Pooled && !Kept)
