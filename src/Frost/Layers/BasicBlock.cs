@@ -54,14 +54,35 @@ public sealed class BasicBlock : Layer
     /// <inheritdoc/>
     protected override Tensor Forward(Tensor input)
     {
-        var a = Conv1.Call(input);
-        var b = ReleaseConsumed(a, Bn1.Call(a), input);
-        var c = ReleaseConsumed(b, Ops.Relu(b), input);
-        var d = ReleaseConsumed(c, Conv2.Call(c), input);
-        var e = ReleaseConsumed(d, Bn2.Call(d), input);
+        var c = Bn1.TryFuse(Conv1, input, relu: true);
+        if (c is null)
+        {
+            var a = Conv1.Call(input);
+            var b = ReleaseConsumed(a, Bn1.Call(a), input);
+            c = ReleaseConsumed(b, Ops.Relu(b), input);
+        }
+
+        var e = Bn2.TryFuse(Conv2, c, relu: false);
+        if (e is null)
+        {
+            var d = ReleaseConsumed(c, Conv2.Call(c), input);
+            e = ReleaseConsumed(d, Bn2.Call(d), input);
+        }
+        else
+        {
+            ReleaseConsumed(c, e, input);
+        }
+
         var shortcut = Downsample is null ? input : Downsample.Call(input);
         var sum = ReleaseConsumed(e, Ops.Add(e, shortcut), input);
         ReleaseConsumed(shortcut, sum, input);
+        if (GradientTape.RecorderFor(sum) is null && !ReferenceEquals(sum.Storage, input.Storage) && !ReferenceEquals(sum.Storage, shortcut.Storage))
+        {
+            // Not recorded: rectify in place instead of allocating another buffer.
+            System.Numerics.Tensors.TensorPrimitives.Max(sum.AsReadOnlySpan(), 0f, sum.AsSpan());
+            return sum;
+        }
+
         return ReleaseConsumed(sum, Ops.Relu(sum), input);
     }
 }

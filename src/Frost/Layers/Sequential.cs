@@ -48,6 +48,23 @@ public sealed class Sequential : Layer, IEnumerable<Layer>
         var x = input;
         for (int i = start; i < end; i++)
         {
+            // Convolution + inference-mode batch norm (+ ReLU) run fused when nothing is recorded.
+            if (i + 1 < end && Children[i] is Conv2D conv && Children[i + 1] is BatchNorm2D bn)
+            {
+                bool relu = i + 2 < end && Children[i + 2] is Relu;
+                if (bn.TryFuse(conv, x, relu) is { } fused)
+                {
+                    if (relu)
+                    {
+                        ShapeTrace.Record(Children[i + 2], fused.Shape);
+                    }
+
+                    x = ReleaseConsumed(x, fused, input);
+                    i += relu ? 2 : 1;
+                    continue;
+                }
+            }
+
             x = ReleaseConsumed(x, Children[i].Call(x), input);
         }
 
