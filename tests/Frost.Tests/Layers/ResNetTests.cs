@@ -85,4 +85,31 @@ public class ResNetTests
         _ = new Sgd(0.1f).Minimize(loss);
         Assert.Equal(2, tape.VariablesWithGradients.Count);
     }
+
+    [Fact]
+    public void Fused_inference_matches_the_layer_by_layer_computation()
+    {
+        var rng = new Rng(8);
+        var model = ResNet.Build([1, 1], 5, rng, width: 8);
+        foreach (var bn in model.Descendants().OfType<BatchNorm2D>())
+        {
+            bn.RunningMean.Value.CopyFrom(Tensor.Normal(bn.RunningMean.Shape, 0, 0.3f, rng));
+            bn.RunningVar.Value.CopyFrom(Tensor.Uniform(bn.RunningVar.Shape, 0.5f, 2f, rng));
+            bn.Gamma.Value.CopyFrom(Tensor.Uniform(bn.Gamma.Shape, 0.5f, 1.5f, rng));
+        }
+
+        model.Training = false;
+        var x = Tensor.Normal(new Shape(2, 3, 32, 32), 0, 1, rng);
+        Tensor fused;
+        using (GradientTape.NoRecording())
+        {
+            fused = model.Call(x);
+        }
+
+        // Under a tape with trainable weights nothing is fused: the plain ops run.
+        using var tape = new GradientTape();
+        var plain = model.Call(x);
+        Assert.True(tape.RecordedOps > 20);
+        TestKit.AssertClose.Equal(plain, fused, atol: 1e-4, rtol: 1e-4);
+    }
 }
