@@ -48,9 +48,7 @@ internal static class CnnCommand
         }, opt)
         { BatchSize = 64, Rng = rng.Fork() };
         var results = new List<EpochResult>();
-        AnsiConsole.Progress().AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .Start(ctx =>
+        TrainingOutput.Progress().Start(ctx =>
             {
                 for (int e = 1; e <= epochs; e++)
                 {

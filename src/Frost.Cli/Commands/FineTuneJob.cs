@@ -58,7 +58,7 @@ internal static class FineTuneJob
             string names = string.Join(", ", model.Children.Take(prefix).Select(c => c.Name));
             AnsiConsole.MarkupLine($"Frozen prefix [bold]{Markup.Escape(names)}[/]: computed once per image and cached (no recomputation, no activations kept).");
             Tensor? trainFeatures = null, testFeatures = null;
-            Progress().Start(ctx =>
+            TrainingOutput.Progress().Start(ctx =>
             {
                 var t1 = ctx.AddTask("caching train features", maxValue: train.Count);
                 trainFeatures = FrozenPrefix.Precompute(model, prefix, train.Images, 128, toInput, (d, _) => t1.Value = d);
@@ -81,7 +81,7 @@ internal static class FineTuneJob
         };
         var results = new List<EpochResult>();
         var losses = new List<float>();
-        Progress().Start(ctx =>
+        TrainingOutput.Progress().Start(ctx =>
         {
             for (int e = 1; e <= s.Epochs; e++)
             {
@@ -97,13 +97,7 @@ internal static class FineTuneJob
             }
         });
 
-        var table = new Table().AddColumns("epoch", "train loss", "train acc", "test acc", "time");
-        foreach (var r in results)
-        {
-            table.AddRow($"{r.Epoch}", $"{r.TrainLoss:F4}", $"{r.TrainAccuracy:P1}", $"{r.TestAccuracy:P1}", $"{r.Elapsed.TotalSeconds:F1}s");
-        }
-
-        AnsiConsole.Write(table);
+        TrainingOutput.PrintEpochs(results);
         AnsiConsole.MarkupLine($"[bold]Test accuracy: {results[^1].TestAccuracy:P2}[/] on {test.Count} images");
 
         var check = plan.VerifyFrozen();
@@ -135,9 +129,6 @@ internal static class FineTuneJob
         return check.FrozenIntact ? 0 : 2;
     });
 
-    private static Progress Progress() => AnsiConsole.Progress()
-        .AutoClear(false)
-        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn());
 
     /// <summary>The plan's steps and totals, with per-variable rows folded by top-level block.</summary>
     private static string Condense(FreezeReport report)

@@ -58,9 +58,7 @@ internal static class MlpCommand
         var adam = new Adam(s.LearningRate) { Schedule = new CosineDecay(s.Epochs * Batches.Count(train.Count, s.BatchSize)) };
         var trainer = new ClassifierTrainer(Forward, adam) { BatchSize = s.BatchSize, Rng = rng.Fork() };
         var results = new List<EpochResult>();
-        AnsiConsole.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .Start(ctx =>
+        TrainingOutput.Progress().Start(ctx =>
             {
                 for (int e = 1; e <= s.Epochs; e++)
                 {
@@ -75,13 +73,7 @@ internal static class MlpCommand
                 }
             });
 
-        var table = new Table().AddColumns("epoch", "train loss", "train acc", "test acc", "time");
-        foreach (var r in results)
-        {
-            table.AddRow($"{r.Epoch}", $"{r.TrainLoss:F4}", $"{r.TrainAccuracy:P1}", $"{r.TestAccuracy:P1}", $"{r.Elapsed.TotalSeconds:F1}s");
-        }
-
-        AnsiConsole.Write(table);
+        TrainingOutput.PrintEpochs(results);
         AnsiConsole.MarkupLine($"[bold]Test accuracy: {results[^1].TestAccuracy:P2}[/] in {total.Elapsed.TotalSeconds:F1}s");
         return 0;
     });

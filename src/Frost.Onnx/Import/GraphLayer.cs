@@ -102,42 +102,19 @@ public sealed class GraphLayer : Layer
         {
             case "Conv":
                 {
-                    var w = Init(1);
-                    var p = node.Window(source, withGroups: true);
-                    var conv = AddLayer(new Layers.Conv2D(w.Shape[1] * p.Groups, w.Shape[0], w.Shape[2], w.Shape[3], new Rng(0), p, useBias: IsInit(2)), child("conv"));
-                    conv.Kernel.Value.CopyFrom(w);
-                    conv.Bias?.Value.CopyFrom(Init(2));
+                    var conv = AddLayer(NodeLayers.Conv(node, inits, source, null), child("conv"));
                     return new Step(node, conv, (_, x) => [conv.Call(x[0]!)]);
                 }
 
             case "BatchNormalization":
                 {
-                    var scale = Init(1);
-                    var bn = AddLayer(new BatchNorm2D(scale.Size, 1f - node.Float("momentum", 0.9f), node.Float("epsilon", 1e-5f)), child("batchnorm"));
-                    bn.Gamma.Value.CopyFrom(scale);
-                    bn.Beta.Value.CopyFrom(Init(2));
-                    bn.RunningMean.Value.CopyFrom(Init(3));
-                    bn.RunningVar.Value.CopyFrom(Init(4));
+                    var bn = AddLayer(NodeLayers.BatchNorm(node, inits, source, null), child("batchnorm"));
                     return new Step(node, bn, (_, x) => [bn.Call(x[0]!)]);
                 }
 
             case "Gemm":
                 {
-                    if (node.Int("transA", 0) != 0)
-                    {
-                        throw new NotSupportedException($"{source}: {node.Describe()} has transA=1.");
-                    }
-
-                    var b = Init(1);
-                    float alpha = node.Float("alpha", 1f), beta = node.Float("beta", 1f);
-                    var kernel = node.Int("transB", 0) != 0 ? Ops.Transpose(b) : b;
-                    var dense = AddLayer(new Dense(kernel.Shape[0], kernel.Shape[1], new Rng(0), useBias: IsInit(2)), child("dense"));
-                    dense.Kernel.Value.CopyFrom(Ops.Mul(kernel, alpha));
-                    if (dense.Bias is { } bias)
-                    {
-                        bias.Value.CopyFrom(Ops.Reshape(Ops.Mul(Init(2), beta), dense.OutFeatures));
-                    }
-
+                    var dense = AddLayer(NodeLayers.Gemm(node, inits, source, null), child("dense"));
                     return new Step(node, dense, (_, x) => [dense.Call(x[0]!)]);
                 }
 

@@ -113,16 +113,9 @@ internal sealed class ResNetImport
 
             if (next.Count == 1 && next[0].OpType == "Gemm" && next[0].Int("transA", 0) == 0 && _inits.ContainsKey(next[0].Input[1]))
             {
-                var g = next[0];
-                var w = _inits[g.Input[1]].ToTensor();
-                var kernel = g.Int("transB", 0) != 0 ? Ops.Transpose(w) : w;
-                bool hasBias = g.Input.Count > 2 && _inits.ContainsKey(g.Input[2]);
-                var fc = new Dense(kernel.Shape[0], kernel.Shape[1], new Rng(0), useBias: hasBias, name: "fc");
-                fc.Kernel.Value.CopyFrom(Ops.Mul(kernel, g.Float("alpha", 1f)));
-                fc.Bias?.Value.CopyFrom(Ops.Reshape(Ops.Mul(_inits[g.Input[2]].ToTensor(), g.Float("beta", 1f)), fc.OutFeatures));
-                head.Add(fc);
-                Use(g);
-                cur = g.Output[0];
+                head.Add(NodeLayers.Gemm(next[0], _inits, _source, "fc"));
+                Use(next[0]);
+                cur = next[0].Output[0];
             }
         }
 
@@ -182,32 +175,9 @@ internal sealed class ResNetImport
         return pads.All(p => p == 0) && info is { Count: 4 } && info[2].DimValue == k[0] && info[3].DimValue == k[1];
     }
 
-    private Layers.Conv2D Conv(NodeProto node, string name)
-    {
-        var w = _inits.TryGetValue(node.Input[1], out var t) ? t.ToTensor()
-            : throw new NotSupportedException($"{_source}: {node.Describe()} has computed weights.");
-        var p = node.Window(_source, withGroups: true);
-        bool bias = node.Input.Count > 2 && node.Input[2].Length > 0;
-        var conv = new Layers.Conv2D(w.Shape[1] * p.Groups, w.Shape[0], w.Shape[2], w.Shape[3], new Rng(0), p, useBias: bias, name: name);
-        conv.Kernel.Value.CopyFrom(w);
-        if (bias)
-        {
-            conv.Bias!.Value.CopyFrom(_inits[node.Input[2]].ToTensor());
-        }
+    private Layers.Conv2D Conv(NodeProto node, string name) => NodeLayers.Conv(node, _inits, _source, name);
 
-        return conv;
-    }
-
-    private BatchNorm2D Bn(NodeProto node, string name)
-    {
-        var scale = _inits[node.Input[1]].ToTensor();
-        var bn = new BatchNorm2D(scale.Size, 1f - node.Float("momentum", 0.9f), node.Float("epsilon", 1e-5f), name);
-        bn.Gamma.Value.CopyFrom(scale);
-        bn.Beta.Value.CopyFrom(_inits[node.Input[2]].ToTensor());
-        bn.RunningMean.Value.CopyFrom(_inits[node.Input[3]].ToTensor());
-        bn.RunningVar.Value.CopyFrom(_inits[node.Input[4]].ToTensor());
-        return bn;
-    }
+    private BatchNorm2D Bn(NodeProto node, string name) => NodeLayers.BatchNorm(node, _inits, _source, name);
 
     private List<NodeProto> Consumers(string tensor) => _consumers.GetValueOrDefault(tensor) ?? [];
 

@@ -1,0 +1,66 @@
+using Frost.Layers;
+using Frost.Onnx.Proto;
+
+namespace Frost.Onnx.Import;
+
+/// <summary>Builds the Frost layer for an ONNX node with weights, copying the weights from the initializers.</summary>
+internal static class NodeLayers
+{
+    public static Layers.Conv2D Conv(NodeProto node, IReadOnlyDictionary<string, TensorProto> inits, string source, string? name)
+    {
+        var w = inits.TryGetValue(node.Input[1], out var t) ? t.ToTensor()
+            : throw new NotSupportedException($"{source}: {node.Describe()} takes its weights from a computed tensor.");
+        var p = node.Window(source, withGroups: true);
+        bool hasBias = node.Input.Count > 2 && node.Input[2].Length > 0;
+        if (hasBias && !inits.ContainsKey(node.Input[2]))
+        {
+            throw new NotSupportedException($"{source}: {node.Describe()} takes its bias from a computed tensor.");
+        }
+
+        var conv = new Layers.Conv2D(w.Shape[1] * p.Groups, w.Shape[0], w.Shape[2], w.Shape[3], new Rng(0), p, useBias: hasBias, name: name);
+        conv.Kernel.Value.CopyFrom(w);
+        if (hasBias)
+        {
+            conv.Bias!.Value.CopyFrom(inits[node.Input[2]].ToTensor());
+        }
+
+        return conv;
+    }
+
+    /// <summary>ONNX momentum weighs the old running value; Frost's weighs the new batch.</summary>
+    public static BatchNorm2D BatchNorm(NodeProto node, IReadOnlyDictionary<string, TensorProto> inits, string source, string? name)
+    {
+        for (int i = 1; i <= 4; i++)
+        {
+            if (!inits.ContainsKey(node.Input[i]))
+            {
+                throw new NotSupportedException($"{source}: {node.Describe()} takes input {i} from a computed tensor.");
+            }
+        }
+
+        var scale = inits[node.Input[1]].ToTensor();
+        var bn = new BatchNorm2D(scale.Size, 1f - node.Float("momentum", 0.9f), node.Float("epsilon", 1e-5f), name);
+        bn.Gamma.Value.CopyFrom(scale);
+        bn.Beta.Value.CopyFrom(inits[node.Input[2]].ToTensor());
+        bn.RunningMean.Value.CopyFrom(inits[node.Input[3]].ToTensor());
+        bn.RunningVar.Value.CopyFrom(inits[node.Input[4]].ToTensor());
+        return bn;
+    }
+
+    /// <summary>A Gemm (transA = 0) as a dense layer: kernel = alpha·B (transposed when transB), bias = beta·C.</summary>
+    public static Dense Gemm(NodeProto node, IReadOnlyDictionary<string, TensorProto> inits, string source, string? name)
+    {
+        if (node.Int("transA", 0) != 0 || !inits.ContainsKey(node.Input[1]))
+        {
+            throw new NotSupportedException($"{source}: {node.Describe()} has transA=1 or computed weights.");
+        }
+
+        var b = inits[node.Input[1]].ToTensor();
+        var kernel = node.Int("transB", 0) != 0 ? Ops.Transpose(b) : b;
+        bool hasBias = node.Input.Count > 2 && inits.ContainsKey(node.Input[2]);
+        var dense = new Dense(kernel.Shape[0], kernel.Shape[1], new Rng(0), useBias: hasBias, name: name);
+        dense.Kernel.Value.CopyFrom(Ops.Mul(kernel, node.Float("alpha", 1f)));
+        dense.Bias?.Value.CopyFrom(Ops.Reshape(Ops.Mul(inits[node.Input[2]].ToTensor(), node.Float("beta", 1f)), dense.OutFeatures));
+        return dense;
+    }
+}
