@@ -186,6 +186,23 @@ public static class OnnxExporter
                 }
 
                 var inputs = node.Input.Select(i => i.Length == 0 ? "" : rename.TryGetValue(i, out var r) ? r : OperandInit(g, prefix, i)).ToList();
+                if (node.OpType is "Dropout" or "Identity")
+                {
+                    rename[node.Output[0]] = inputs[0];
+                    continue;
+                }
+
+                if (node.OpType == "Softmax" && g.Opset < 13)
+                {
+                    // Opset 17 softmax normalises one axis; the old form normalised rows of the 2-D flattening.
+                    int axis = (int)(node.FindAttribute("axis")?.I ?? 1);
+                    string rows = Node("Flatten", $"{prefix}/{node.Name}/flatten", [inputs[0]], [AttributeProto.Int("axis", axis)]);
+                    string sm = Node("Softmax", $"{prefix}/{node.Name}", [rows], [AttributeProto.Int("axis", -1)]);
+                    string shape = Node("Shape", $"{prefix}/{node.Name}/shape", [inputs[0]]);
+                    rename[node.Output[0]] = Node("Reshape", $"{prefix}/{node.Name}/reshape", [sm, shape]);
+                    continue;
+                }
+
                 var copy = new NodeProto { OpType = node.OpType, Name = Unique($"{prefix}/{node.Name}"), Domain = node.Domain };
                 copy.Input.AddRange(inputs);
                 foreach (var o in node.Output)
@@ -195,16 +212,17 @@ public static class OnnxExporter
                     copy.Output.Add(n);
                 }
 
-                // Split's sizes moved from an attribute to an input in opset 13.
+                // Only attributes whose meaning is the same in opset 17; Split's sizes became an input in opset 13.
                 foreach (var a in node.Attribute)
                 {
                     if (node.OpType == "Split" && a.Name == "split")
                     {
                         copy.Input.Add(AddInit(OnnxTensors.FromInt64(Unique($"{prefix}/split_sizes"), [.. a.Ints])));
-                        continue;
                     }
-
-                    copy.Attribute.Add(a);
+                    else if (a.Name == "axis" && node.OpType is "Flatten" or "Concat" or "Split" or "Softmax")
+                    {
+                        copy.Attribute.Add(a);
+                    }
                 }
 
                 Graph.Node.Add(copy);

@@ -6,7 +6,8 @@ namespace Frost.Onnx;
 /// <summary>
 /// Turns ONNX models into Frost layers with readable structural names. Basic-block residual networks become
 /// <see cref="Sequential"/> models of <c>stem</c>, <c>stage1</c>…, <c>head</c> (so selectors such as
-/// <c>stage1/**</c> work); any other graph of supported ops becomes a <see cref="GraphLayer"/>.
+/// <c>stage1/**</c> work), whose pooled output is flattened to [N, C] for a head to follow; any other graph of
+/// supported ops becomes a <see cref="GraphLayer"/> with the graph's own output shape.
 /// </summary>
 public static class OnnxImporter
 {
@@ -26,9 +27,12 @@ public static class OnnxImporter
         ArgumentNullException.ThrowIfNull(model);
         CheckSupported(model);
         var graph = model.Graph;
-        Layer layer = (Layer?)ResNetImport.TryImport(graph, model.Source) ?? new GraphLayer(graph, model.Source, name ?? "graph");
+        Layer layer = (Layer?)ResNetImport.TryImport(graph, model.Source) ?? new GraphLayer(graph, model.Source, name ?? "graph", Opset(model));
         return layer;
     }
+
+    private static long Opset(OnnxModel model)
+        => model.Proto.OpsetImport.FirstOrDefault(o => o.Domain is "" or "ai.onnx")?.Version ?? 1;
 
     /// <summary>Throws, listing every unsupported op type and its count, when the model cannot be imported.</summary>
     /// <exception cref="NotSupportedException">Some ops are unsupported.</exception>
@@ -60,7 +64,7 @@ public static class OnnxImporter
         var net = (Sequential)Import(OnnxModel.Load(PretrainedModels.FindResNet18(packagesRoot)));
         var pre = OnnxModel.Load(PretrainedModels.FindResNetPreprocess(packagesRoot));
         CheckSupported(pre);
-        var preprocess = new GraphLayer(pre.Graph, pre.Source, "preprocess", t =>
+        var preprocess = new GraphLayer(pre.Graph, pre.Source, "preprocess", Opset(pre), t =>
             t.Rank == 4 && t.Shape[2] != inputSize ? Frost.Data.ImageOps.Resize(t, inputSize, inputSize) : t);
         net.Insert(0, preprocess, "preprocess");
         return net;

@@ -91,3 +91,40 @@ public class ImportTests
         Assert.Contains("odd.onnx: unsupported ONNX ops: LSTM (2), Resize (1)", ex.Message, StringComparison.Ordinal);
     }
 }
+
+public class LegacySemanticsTests
+{
+    [Theory]
+    [InlineData(11)]
+    [InlineData(13)]
+    public void Softmax_follows_the_models_opset_and_exports_equivalently(long opset)
+    {
+        var graph = new GraphProto { Name = "sm" };
+        graph.Input.Add(new ValueInfoProto("x", OnnxDataType.Float, 2, 3, 4));
+        graph.Output.Add(new ValueInfoProto("y", OnnxDataType.Float, 2, 3, 4));
+        var node = new NodeProto { OpType = "Softmax", Name = "softmax" };
+        node.Input.Add("x");
+        node.Output.Add("y");
+        node.Attribute.Add(AttributeProto.Int("axis", 1));
+        graph.Node.Add(node);
+        var proto = new ModelProto { IrVersion = 7, ProducerName = "frost-tests", Graph = graph };
+        proto.OpsetImport.Add(new OperatorSetIdProto("", opset));
+        var bytes = new OnnxModel(proto).ToBytes();
+
+        var x = Tensor.Normal(new Shape(2, 3, 4), 0, 1, new Rng(4));
+        var expected = Ort.Run(bytes, x.ToArray(), [2, 3, 4], out _);
+        var layer = OnnxImporter.Import(OnnxModel.Parse(bytes, "sm"));
+        var actual = layer.Call(x).ToArray();
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(expected[i], actual[i], 5);
+        }
+
+        var exported = OnnxExporter.Export(layer, x.Shape).ToBytes();
+        var again = Ort.Run(exported, x.ToArray(), [2, 3, 4], out _);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(expected[i], again[i], 5);
+        }
+    }
+}

@@ -16,10 +16,11 @@ public sealed class GraphLayer : Layer
     private readonly Dictionary<string, Variable> _constants = new(StringComparer.Ordinal);
     private readonly Func<Tensor, Tensor>? _constantMap;
 
-    internal GraphLayer(GraphProto graph, string source, string? name, Func<Tensor, Tensor>? constantMap = null)
+    internal GraphLayer(GraphProto graph, string source, string? name, long opset, Func<Tensor, Tensor>? constantMap = null)
         : base(name)
     {
         Source = source;
+        Opset = opset;
         _constantMap = constantMap;
         var inits = graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
         Initializers = inits;
@@ -39,6 +40,9 @@ public sealed class GraphLayer : Layer
         }
     }
 
+    /// <inheritdoc/>
+    protected override bool KeepsNoTensors => true;
+
     /// <summary>Name of the graph input the layer's input binds to.</summary>
     internal string InputName => _input;
 
@@ -56,6 +60,9 @@ public sealed class GraphLayer : Layer
 
     /// <summary>The file the graph came from.</summary>
     public string Source { get; }
+
+    /// <summary>The default-domain opset of the source model (op semantics depend on it).</summary>
+    public long Opset { get; }
 
     /// <summary>The ONNX nodes in execution order with the sub-layer each became (null for weightless ops).</summary>
     public IReadOnlyList<(string OpType, string NodeName, string? Layer)> Nodes => _steps.Select(s => (s.Node.OpType, s.Node.Name, s.Layer?.Name)).ToList();
@@ -159,6 +166,11 @@ public sealed class GraphLayer : Layer
                 return new Step(node, null, (_, x) => [x[0]!]);
             case "Add" or "Sub" or "Mul" or "Div":
                 {
+                    if (node.Int("broadcast", 0) != 0 && node.FindAttribute("axis") is not null)
+                    {
+                        throw new NotSupportedException($"{source}: {node.Describe()} uses legacy axis broadcasting (opset < 7).");
+                    }
+
                     Constant(0);
                     Constant(1);
                     Func<Tensor, Tensor, Tensor> f = node.OpType switch
@@ -234,8 +246,21 @@ public sealed class GraphLayer : Layer
 
             case "Softmax":
                 {
-                    int axis = (int)node.Int("axis", -1);
-                    return new Step(node, null, (_, x) => [Ops.Softmax(x[0]!, axis)]);
+                    // Before opset 13 the input is flattened to 2-D at the axis (default 1) and normalised as rows.
+                    bool legacy = Opset < 13;
+                    int axis = (int)node.Int("axis", legacy ? 1 : -1);
+                    return new Step(node, null, (_, x) =>
+                    {
+                        var t = x[0]!;
+                        if (!legacy)
+                        {
+                            return [Ops.Softmax(t, axis)];
+                        }
+
+                        int a = axis < 0 ? axis + t.Rank : axis;
+                        var rows = Ops.Reshape(t, t.Shape.Product(0, a), t.Shape.Product(a, t.Rank));
+                        return [Ops.Reshape(Ops.Softmax(rows, -1), t.Shape.ToArray())];
+                    });
                 }
 
             default:

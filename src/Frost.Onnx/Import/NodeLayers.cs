@@ -38,6 +38,11 @@ internal static class NodeLayers
             }
         }
 
+        if (node.Int("spatial", 1) != 1)
+        {
+            throw new NotSupportedException($"{source}: {node.Describe()} uses spatial=0 (per-activation statistics).");
+        }
+
         var scale = inits[node.Input[1]].ToTensor();
         var bn = new BatchNorm2D(scale.Size, 1f - node.Float("momentum", 0.9f), node.Float("epsilon", 1e-5f), name);
         bn.Gamma.Value.CopyFrom(scale);
@@ -57,10 +62,26 @@ internal static class NodeLayers
 
         var b = inits[node.Input[1]].ToTensor();
         var kernel = node.Int("transB", 0) != 0 ? Ops.Transpose(b) : b;
-        bool hasBias = node.Input.Count > 2 && inits.ContainsKey(node.Input[2]);
+        bool hasBias = node.Input.Count > 2 && node.Input[2].Length > 0;
+        if (hasBias && !inits.ContainsKey(node.Input[2]))
+        {
+            throw new NotSupportedException($"{source}: {node.Describe()} takes its bias C from a computed tensor.");
+        }
+
         var dense = new Dense(kernel.Shape[0], kernel.Shape[1], new Rng(0), useBias: hasBias, name: name);
         dense.Kernel.Value.CopyFrom(Ops.Mul(kernel, node.Float("alpha", 1f)));
-        dense.Bias?.Value.CopyFrom(Ops.Reshape(Ops.Mul(inits[node.Input[2]].ToTensor(), node.Float("beta", 1f)), dense.OutFeatures));
+        if (dense.Bias is { } bias)
+        {
+            // C broadcasts: a scalar or one value per output.
+            var c = Ops.Mul(inits[node.Input[2]].ToTensor(), node.Float("beta", 1f));
+            if (c.Size != 1 && c.Size != dense.OutFeatures)
+            {
+                throw new NotSupportedException($"{source}: {node.Describe()} has a bias C of shape {c.Shape}; expected a scalar or {dense.OutFeatures} values.");
+            }
+
+            bias.Value.CopyFrom(c.Size == 1 ? Tensor.Full(bias.Shape, c.AsReadOnlySpan()[0]) : Ops.Reshape(c, dense.OutFeatures));
+        }
+
         return dense;
     }
 }

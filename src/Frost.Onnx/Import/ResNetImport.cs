@@ -104,7 +104,7 @@ internal sealed class ResNetImport
             Use(p);
             cur = p.Output[0];
             next = Consumers(cur);
-            if (next.Count == 1 && next[0].OpType is "Flatten" or "Reshape" && head.Children[0] is GlobalAvgPool)
+            if (next.Count == 1 && next[0].OpType == "Flatten" && next[0].Int("axis", 1) == 1 && head.Children[0] is GlobalAvgPool)
             {
                 Use(next[0]);
                 cur = next[0].Output[0];

@@ -24,7 +24,7 @@ public sealed class FreezePlan
 {
     private readonly SelectionContext _context;
     private readonly List<(bool Freeze, Selector Selector)> _steps = [];
-    private Dictionary<Variable, byte[]> _snapshot = new(ReferenceEqualityComparer.Instance);
+    private Dictionary<Variable, (byte[] Hash, bool Masked)> _snapshot = new(ReferenceEqualityComparer.Instance);
     private Dictionary<Variable, byte[]> _trainableSnapshot = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>A plan over a layer tree.</summary>
@@ -115,7 +115,7 @@ public sealed class FreezePlan
         {
             if (IsFrozen(v))
             {
-                _snapshot[v] = Fingerprint(v, masked: false);
+                _snapshot[v] = (Fingerprint(v, masked: false), false);
             }
             else if (v.Kind == VariableKind.State)
             {
@@ -125,7 +125,7 @@ public sealed class FreezePlan
             {
                 if (v.FreezeMask is not null)
                 {
-                    _snapshot[v] = Fingerprint(v, masked: true);
+                    _snapshot[v] = (Fingerprint(v, masked: true), true);
                 }
 
                 _trainableSnapshot[v] = Fingerprint(v, masked: false);
@@ -147,7 +147,7 @@ public sealed class FreezePlan
             throw new InvalidOperationException("VerifyFrozen: apply the plan first; it fingerprints frozen values when applied.");
         }
 
-        var moved = _snapshot.Where(p => !p.Value.AsSpan().SequenceEqual(Fingerprint(p.Key, masked: p.Key.Trainable))).Select(p => p.Key.Name).ToList();
+        var moved = _snapshot.Where(p => !p.Value.Hash.AsSpan().SequenceEqual(Fingerprint(p.Key, p.Value.Masked))).Select(p => p.Key.Name).ToList();
         var stuck = _trainableSnapshot.Where(p => p.Key.Trainable && p.Value.AsSpan().SequenceEqual(Fingerprint(p.Key, masked: false))).Select(p => p.Key.Name).ToList();
         return new FrozenVerification(_snapshot.Count, moved, stuck);
     }

@@ -158,7 +158,10 @@ public abstract class Selector
 
         private protected override HashSet<Variable> Match(SelectionContext context)
         {
-            if (context.Root is { } root && !root.Descendants().Contains(_layer))
+            bool member = context.Root is { } root
+                ? root.Descendants().Contains(_layer)
+                : _layer.Variables.All(v => context.Variables.Contains(v));
+            if (!member)
             {
                 throw new SelectorMatchException($"Layer '{_layer.Path}' is not part of the model being selected from.");
             }
@@ -275,7 +278,13 @@ public abstract class Selector
         private protected override HashSet<Variable> Match(SelectionContext context)
         {
             var s = Required(left, context);
-            s.ExceptWith(Required(right, context));
+            var removed = Required(right, context);
+            if (!s.Overlaps(removed))
+            {
+                throw new SelectorMatchException($"Selector {Description}: {right.Description} removes nothing from {left.Description}.");
+            }
+
+            s.ExceptWith(removed);
             return s;
         }
     }

@@ -108,7 +108,7 @@ public static class Checkpoint
             var states = new JsonArray();
             foreach (var (v, st) in opt.State)
             {
-                if (!names.Contains(v.Name))
+                if (!names.Contains(v.Name) || !v.Trainable)
                 {
                     continue;
                 }
@@ -168,15 +168,8 @@ public static class Checkpoint
     {
         ArgumentNullException.ThrowIfNull(model);
         options ??= new RestoreOptions();
-        var report = Restore(path, model.Variables, options);
-        if (report.Metadata.ContainsKey("frost.rng") && model.Generators.Count > 0)
-        {
-            var file = Safetensors.Open(path);
-            var present = model.Generators.Where(g => file.Metadata["frost.rng"].Contains($"\"layer:{g.Name}\"", StringComparison.Ordinal));
-            RestoreRngs(path, file, present.ToDictionary(g => "layer:" + g.Name, g => g.Rng));
-        }
-
-        return report;
+        var layerRngs = model.Generators.ToDictionary(g => "layer:" + g.Name, g => g.Rng, StringComparer.Ordinal);
+        return Restore(path, model.Variables, options, layerRngs);
     }
 
     /// <summary>
@@ -186,6 +179,9 @@ public static class Checkpoint
     /// <exception cref="SafetensorsFormatException">The file is malformed or a frozen value fails its fingerprint.</exception>
     /// <exception cref="InvalidOperationException">Names or shapes mismatch under policy Error, or the optimizer kind differs.</exception>
     public static RestoreReport Restore(string path, IEnumerable<Variable> variables, RestoreOptions? options = null)
+        => Restore(path, variables, options, null);
+
+    private static RestoreReport Restore(string path, IEnumerable<Variable> variables, RestoreOptions? options, Dictionary<string, Rng>? layerRngs)
     {
         ArgumentNullException.ThrowIfNull(variables);
         options ??= new RestoreOptions();
@@ -248,9 +244,7 @@ public static class Checkpoint
 
             var values = file.ReadFloats(ckptName);
             records.TryGetValue(ckptName, out var rec);
-            float[]? mask = rec?.Mask is { } maskName
-                ? (file.Entries.ContainsKey(maskName) ? file.ReadFloats(maskName) : throw new SafetensorsFormatException(path, $"mask tensor '{maskName}' for '{ckptName}' is missing."))
-                : null;
+            float[]? mask = rec?.Mask is { } maskName ? ReadMask(path, file, maskName, ckptName, v.Shape) : null;
             if (rec?.Sha256 is { } expectedHash)
             {
                 var probe = new Variable(ckptName, Tensor.Wrap(values, v.Shape.ToArray()));
@@ -269,6 +263,19 @@ public static class Checkpoint
             loads.Add((v, values, mask, rec?.Trainable));
         }
 
+        var optimizerState = options.Optimizer is { } optimizer ? ReadOptimizer(path, file, optimizer, model, options.MapName) : null;
+        var rngStates = new List<(Rng Rng, RngState State)>();
+        if (options.Rngs is { } rngs)
+        {
+            rngStates.AddRange(ReadRngs(path, file, rngs, required: true));
+        }
+
+        if (layerRngs is { Count: > 0 } && file.Metadata.ContainsKey("frost.rng"))
+        {
+            rngStates.AddRange(ReadRngs(path, file, layerRngs, required: false));
+        }
+
+        // Everything is verified: apply.
         foreach (var (v, values, mask, trainable) in loads)
         {
             values.CopyTo(v.Value.AsSpan());
@@ -283,14 +290,14 @@ public static class Checkpoint
             }
         }
 
-        if (options.Optimizer is { } opt)
+        if (optimizerState is { } st)
         {
-            RestoreOptimizer(path, file, opt, model, options.MapName);
+            options.Optimizer!.RestoreState(st.Iterations, st.States.Where(x => x.Variable.Trainable), st.Transitions);
         }
 
-        if (options.Rngs is { } rngs)
+        foreach (var (rng, state) in rngStates)
         {
-            RestoreRngs(path, file, rngs);
+            rng.SetState(state);
         }
 
         return new RestoreReport(
@@ -328,70 +335,145 @@ public static class Checkpoint
         return result;
     }
 
-    private static void RestoreOptimizer(string path, Safetensors file, Optimizer opt, Dictionary<string, Variable> model, Func<string, string?>? map)
+    private static float[] ReadMask(string path, Safetensors file, string maskName, string owner, Shape shape)
+    {
+        if (!file.Entries.TryGetValue(maskName, out var entry))
+        {
+            throw new SafetensorsFormatException(path, $"mask tensor '{maskName}' for '{owner}' is missing.");
+        }
+
+        if (!entry.Shape.SequenceEqual(shape.ToArray()))
+        {
+            throw new SafetensorsFormatException(path, $"mask tensor '{maskName}' has shape [{string.Join(", ", entry.Shape)}], but '{owner}' is {shape}.");
+        }
+
+        var mask = file.ReadFloats(maskName);
+        if (mask.Any(m => m is not (0f or 1f)))
+        {
+            throw new SafetensorsFormatException(path, $"mask tensor '{maskName}' holds values other than 0 and 1.");
+        }
+
+        return mask;
+    }
+
+    private sealed record OptimizerState(long Iterations, List<(Variable Variable, long Step, float[][] Slots)> States, List<FreezeTransition> Transitions);
+
+    /// <summary>Reads and checks optimizer state without changing the optimizer.</summary>
+    private static OptimizerState ReadOptimizer(string path, Safetensors file, Optimizer opt, Dictionary<string, Variable> model, Func<string, string?>? map)
     {
         if (!file.Metadata.TryGetValue("frost.optimizer", out var json))
         {
             throw new InvalidOperationException($"{path}: the checkpoint holds no optimizer state.");
         }
 
+        string kind;
+        string[] slots;
+        long iterations;
+        var states = new List<(Variable, long, float[][])>();
+        var transitions = new List<FreezeTransition>();
         try
         {
             var o = JsonNode.Parse(json)!.AsObject();
-            string kind = (string)o["kind"]!;
-            if (kind != opt.Kind)
+            kind = (string)o["kind"]!;
+            slots = o["slots"]!.AsArray().Select(n => (string)n!).ToArray();
+            iterations = (long)o["iterations"]!;
+            if (kind != opt.Kind || !slots.SequenceEqual(opt.StateSlotNames))
             {
-                throw new InvalidOperationException($"{path}: the checkpoint holds {kind} state but the optimizer is {opt.Kind}.");
+                throw new InvalidOperationException(
+                    $"{path}: the checkpoint holds {kind} state with buffers [{string.Join(", ", slots)}], but the optimizer is {opt.Kind} with [{string.Join(", ", opt.StateSlotNames)}].");
             }
 
-            var slots = o["slots"]!.AsArray().Select(n => (string)n!).ToArray();
-            var states = new List<(Variable, long, float[][])>();
             foreach (var node in o["variables"]!.AsArray())
             {
                 string name = (string)node!["name"]!;
+                long step = (long)node["step"]!;
+                if (step < 1 || step > iterations)
+                {
+                    throw new FormatException($"step {step} of '{name}' is outside 1..{iterations}");
+                }
+
                 string? target = map is null ? name : map(name);
                 if (target is null || !model.TryGetValue(target, out var v))
                 {
                     continue;
                 }
 
-                var buffers = slots.Select(s => file.ReadFloats($"{OptimizerPrefix}{s}/{name}")).ToArray();
-                states.Add((v, (long)node["step"]!, buffers));
+                var buffers = new float[slots.Length][];
+                for (int i = 0; i < slots.Length; i++)
+                {
+                    string tensor = $"{OptimizerPrefix}{slots[i]}/{name}";
+                    if (!file.Entries.TryGetValue(tensor, out var entry) || !entry.Shape.SequenceEqual(v.Shape.ToArray()))
+                    {
+                        throw new FormatException($"buffer '{tensor}' is missing or not shaped like '{target}' {v.Shape}");
+                    }
+
+                    buffers[i] = file.ReadFloats(tensor);
+                }
+
+                states.Add((v, step, buffers));
             }
 
-            var transitions = o["transitions"]!.AsArray().Select(t => new FreezeTransition(
-                (long)t!["iteration"]!,
-                t["frozen"]!.AsArray().Select(n => (string)n!).ToList(),
-                t["unfrozen"]!.AsArray().Select(n => (string)n!).ToList()));
-            opt.RestoreState((long)o["iterations"]!, states, transitions.ToList());
+            foreach (var t in o["transitions"]!.AsArray())
+            {
+                transitions.Add(new FreezeTransition(
+                    (long)t!["iteration"]!,
+                    t["frozen"]!.AsArray().Select(n => (string)n!).ToList(),
+                    t["unfrozen"]!.AsArray().Select(n => (string)n!).ToList()));
+            }
         }
-        catch (Exception e) when (e is JsonException or NullReferenceException or FormatException or KeyNotFoundException or ArgumentException)
+        catch (InvalidOperationException e) when (e.Message.StartsWith(path, StringComparison.Ordinal))
+        {
+            throw;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException or KeyNotFoundException or ArgumentException)
         {
             throw new SafetensorsFormatException(path, $"optimizer state is malformed ({e.Message}).");
         }
+
+        return new OptimizerState(iterations, states, transitions);
     }
 
-    private static void RestoreRngs(string path, Safetensors file, IReadOnlyDictionary<string, Rng> rngs)
+    /// <summary>Reads generator states without changing any generator.</summary>
+    private static List<(Rng, RngState)> ReadRngs(string path, Safetensors file, IReadOnlyDictionary<string, Rng> rngs, bool required)
     {
         if (!file.Metadata.TryGetValue("frost.rng", out var json))
         {
             throw new InvalidOperationException($"{path}: the checkpoint holds no generator state.");
         }
 
+        var result = new List<(Rng, RngState)>();
         try
         {
             var o = JsonNode.Parse(json)!.AsObject();
             foreach (var (name, rng) in rngs)
             {
-                var a = o[name]?.AsArray() ?? throw new InvalidOperationException($"{path}: no state for generator '{name}'.");
+                var node = o[name];
+                if (node is null)
+                {
+                    if (required)
+                    {
+                        throw new KeyNotFoundException($"no state for generator '{name}'");
+                    }
+
+                    continue;
+                }
+
+                var a = node.AsArray();
                 ulong U(int i) => ulong.Parse((string)a[i]!, CultureInfo.InvariantCulture);
-                rng.SetState(new RngState(U(0), U(1), U(2), U(3),
-                    BitConverter.Int32BitsToSingle(int.Parse((string)a[4]!, CultureInfo.InvariantCulture)), (string)a[5]! == "1"));
+                var state = new RngState(U(0), U(1), U(2), U(3), BitConverter.Int32BitsToSingle(int.Parse((string)a[4]!, CultureInfo.InvariantCulture)), (string)a[5]! == "1");
+                if ((state.S0 | state.S1 | state.S2 | state.S3) == 0)
+                {
+                    throw new FormatException($"generator '{name}' has an all-zero state");
+                }
+
+                result.Add((rng, state));
             }
         }
-        catch (Exception e) when (e is JsonException or NullReferenceException or FormatException or ArgumentException or OverflowException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException or ArgumentException or OverflowException or KeyNotFoundException)
         {
             throw new SafetensorsFormatException(path, $"generator state is malformed ({e.Message}).");
         }
+
+        return result;
     }
 }

@@ -75,7 +75,10 @@ public sealed class BasicBlock : Layer
 
         var shortcut = Downsample is null ? input : Downsample.Call(input);
         var sum = ReleaseConsumed(e, Ops.Add(e, shortcut), input);
-        ReleaseConsumed(shortcut, sum, input);
+        if (Downsample is null || Downsample.KeepsNoTensorsDeep())
+        {
+            ReleaseConsumed(shortcut, sum, input);
+        }
         if (GradientTape.RecorderFor(sum) is null && !ReferenceEquals(sum.Storage, input.Storage) && !ReferenceEquals(sum.Storage, shortcut.Storage))
         {
             // Not recorded: rectify in place instead of allocating another buffer.

@@ -62,7 +62,7 @@ public sealed class BatchNorm2D : Layer
     /// </summary>
     internal Tensor? TryFuse(Conv2D conv, Tensor input, bool relu)
     {
-        if (UsesBatchStatistics || !Ops.CanFuseConvBatchNorm(input, conv.Kernel, conv.Bias?.Value, Gamma, Beta))
+        if (UsesBatchStatistics || conv.OutChannels != Channels || !Ops.CanFuseConvBatchNorm(input, conv.Kernel, conv.Bias?.Value, Gamma, Beta))
         {
             return null;
         }

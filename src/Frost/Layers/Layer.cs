@@ -141,6 +141,27 @@ public abstract class Layer
     protected abstract Tensor Forward(Tensor input);
 
     /// <summary>
+    /// Whether <see cref="Forward"/> keeps no reference to any tensor after it returns (its input, output or an
+    /// intermediate). True for Frost's own layers; a layer that stores tensors (e.g. to capture features) must
+    /// return false, which stops containers from releasing the results it passes on early.
+    /// </summary>
+    protected internal virtual bool KeepsNoTensors => GetType().Assembly == typeof(Layer).Assembly;
+
+    /// <summary>Whether this layer and every layer below it keep no tensors after a call.</summary>
+    internal bool KeepsNoTensorsDeep()
+    {
+        foreach (var l in Descendants())
+        {
+            if (!l.KeepsNoTensors)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// Returns <paramref name="consumed"/>'s buffer to the pool early when no backward can need it: it is an
     /// intermediate result (sharing no buffer with <paramref name="input"/>), neither it nor <paramref name="produced"/> is
     /// recorded for differentiation, and they do not share a buffer. Returns <paramref name="produced"/>.

@@ -46,8 +46,15 @@ public sealed class Sequential : Layer, IEnumerable<Layer>
         ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)start, (uint)Children.Count, nameof(start));
         ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)end, (uint)Children.Count, nameof(end));
         var x = input;
+        bool previousKeepsNothing = true;
         for (int i = start; i < end; i++)
         {
+            // A result may be released once consumed only if neither its producer nor its consumer keeps tensors.
+            var child = Children[i];
+            bool keepsNothing = child.KeepsNoTensorsDeep();
+            bool mayRelease = previousKeepsNothing && keepsNothing;
+            previousKeepsNothing = keepsNothing;
+
             // Convolution + inference-mode batch norm (+ ReLU) run fused when nothing is recorded.
             if (i + 1 < end && Children[i] is Conv2D conv && Children[i + 1] is BatchNorm2D bn)
             {
@@ -59,13 +66,14 @@ public sealed class Sequential : Layer, IEnumerable<Layer>
                         ShapeTrace.Record(Children[i + 2], fused.Shape);
                     }
 
-                    x = ReleaseConsumed(x, fused, input);
+                    x = mayRelease ? ReleaseConsumed(x, fused, input) : fused;
                     i += relu ? 2 : 1;
                     continue;
                 }
             }
 
-            x = ReleaseConsumed(x, Children[i].Call(x), input);
+            var y = child.Call(x);
+            x = mayRelease ? ReleaseConsumed(x, y, input) : y;
         }
 
         return x;

@@ -39,5 +39,6 @@ public static partial class Ops
 
     /// <summary>Whether a convolution and a batch norm in inference mode may run fused: nothing of theirs would be recorded.</summary>
     internal static bool CanFuseConvBatchNorm(Tensor input, Tensor weight, Tensor? bias, Tensor gamma, Tensor beta)
-        => GradientTape.RecorderFor(bias is null ? [input, weight, gamma, beta] : [input, weight, bias, gamma, beta]) is null;
+        => weight.Rank == 4 && gamma.Rank == 1 && gamma.Shape[0] == weight.Shape[0] && beta.Shape == gamma.Shape
+        && GradientTape.RecorderFor(bias is null ? [input, weight, gamma, beta] : [input, weight, bias, gamma, beta]) is null;
 }

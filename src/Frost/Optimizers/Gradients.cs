@@ -3,7 +3,11 @@ using System.Numerics.Tensors;
 
 namespace Frost.Optimizers;
 
-/// <summary>Gradients keyed by variable: an entry exists only for variables that received one.</summary>
+/// <summary>
+/// Gradients keyed by variable: an entry exists only for variables that received one. Treat the tensors as
+/// read-only: two variables may share one gradient tensor (e.g. the operands of an add), and optimizers never
+/// modify gradients in place (clipping scales a copy).
+/// </summary>
 public sealed class Gradients : IReadOnlyDictionary<Variable, Tensor>
 {
     private readonly Dictionary<Variable, Tensor> _map = new(ReferenceEqualityComparer.Instance);

@@ -163,6 +163,9 @@ public abstract class Optimizer
     {
         ArgumentNullException.ThrowIfNull(gradients);
         var admitted = gradients.Where(p => Admit(p.Key, "ApplyGradients")).ToList();
+
+        // Variables frozen since their last update (by any means) keep no state.
+        DropFrozenState();
         float clip = 1f;
         if (ClipGlobalNorm is float max)
         {
@@ -235,24 +238,24 @@ public abstract class Optimizer
     public virtual string Kind => GetType().Name;
 
     /// <summary>Replaces all state (used when restoring a checkpoint).</summary>
+    /// <remarks>All buffers are checked before any state changes.</remarks>
     internal void RestoreState(long iterations, IEnumerable<(Variable Variable, long Step, float[][] Slots)> states, IEnumerable<FreezeTransition> transitions)
     {
+        var list = states.ToList();
+        foreach (var (v, _, slots) in list)
+        {
+            if (slots.Length != SlotNames.Count || slots.Any(s => s.Length != v.Shape.Size))
+            {
+                throw new InvalidOperationException($"Optimizer state for '{v.Name}' does not fit {Kind}: {slots.Length} buffers, expected {SlotNames.Count} of {v.Shape.Size} values.");
+            }
+        }
+
         _state.Clear();
-        foreach (var (v, step, slots) in states)
+        foreach (var (v, step, slots) in list)
         {
             var st = new VariableState(v, SlotNames) { Step = step };
-            if (slots.Length != st.RawSlots.Length)
-            {
-                throw new InvalidOperationException($"Optimizer state for '{v.Name}' has {slots.Length} buffers; {Kind} keeps {st.RawSlots.Length}.");
-            }
-
             for (int i = 0; i < slots.Length; i++)
             {
-                if (slots[i].Length != v.Shape.Size)
-                {
-                    throw new InvalidOperationException($"Optimizer buffer '{SlotNames[i]}' for '{v.Name}' has {slots[i].Length} values, expected {v.Shape.Size}.");
-                }
-
                 slots[i].CopyTo(st.RawSlots[i], 0);
             }
 
@@ -270,6 +273,17 @@ public abstract class Optimizer
     /// <summary>Drops the state of variables that are now frozen (they will get fresh state if unfrozen); returns them.</summary>
     public IReadOnlyList<Variable> DropFrozenState()
     {
+        bool any = false;
+        foreach (var v in _state.Keys)
+        {
+            any |= !v.Trainable;
+        }
+
+        if (!any)
+        {
+            return [];
+        }
+
         var dropped = _state.Keys.Where(v => !v.Trainable).ToList();
         foreach (var v in dropped)
         {
