@@ -160,6 +160,15 @@ public static class Gemm
         _ => ScalarKernel.MR,
     };
 
+    /// <summary>Column width of a micro-tile on <paramref name="path"/>.</summary>
+    internal static int TileCols(GemmPath path) => path switch
+    {
+        GemmPath.Avx512 => Avx512Kernel.NR,
+        GemmPath.Avx2 => Avx2Kernel.NR,
+        GemmPath.Vector128 => Vector128Kernel.NR,
+        _ => ScalarKernel.NR,
+    };
+
     /// <summary>Whether <paramref name="path"/> runs natively on this machine.</summary>
     internal static bool IsSupported(GemmPath path) => path switch
     {

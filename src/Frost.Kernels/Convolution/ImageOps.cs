@@ -324,6 +324,33 @@ internal static unsafe class ImageOps
         }
     }
 
+    /// <summary><c>row[x] += bias</c> for x &lt; n, then max(·, 0) if <paramref name="relu"/> (NaN stays NaN).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void BiasRelu(float* row, int n, float bias, bool relu)
+    {
+        int x = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> vb = Vector256.Create(bias);
+            for (; x + 8 <= n; x += 8)
+            {
+                Vector256<float> v = Vector256.Load(row + x) + vb;
+                if (relu)
+                {
+                    v = Vector256.ConditionalSelect(Vector256.LessThan(v, Vector256<float>.Zero), Vector256<float>.Zero, v);
+                }
+
+                v.Store(row + x);
+            }
+        }
+
+        for (; x < n; x++)
+        {
+            float v = row[x] + bias;
+            row[x] = relu && v < 0f ? 0f : v;
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(float* dst, Vector256<float> v, float* bias, int k, bool relu)
     {
