@@ -6,7 +6,8 @@ namespace Frost.Kernels;
 /// <summary>2-D convolution over NCHW tensors (cross-correlation, as in ONNX and PyTorch) and its gradients.</summary>
 /// <remarks>
 /// Stride-1 convolutions run as one GEMM per image and group over a zero-padded copy of the image (no column matrix);
-/// strided ones build columns (im2col) first; depthwise ones (one input channel per group) run directly. Large problems
+/// strided ones with a shallow depth (Cg·R·S) run forward as an implicit GEMM whose operand is packed from the image,
+/// other strided ones build columns (im2col) first; depthwise ones (one input channel per group) run directly. Large problems
 /// use up to <see cref="KernelOptions.MaxThreads"/> threads; results are deterministic for a fixed thread count.
 /// Input and output spans must not overlap.
 /// </remarks>

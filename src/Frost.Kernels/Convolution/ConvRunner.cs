@@ -37,14 +37,12 @@ internal sealed unsafe class ConvRunner : IParallelWork
     private float* _biasAcc;
     private bool _relu;
 
-    internal static bool UseImplicit { get; set; } = true;
-
     public static ConvRunner Current => t_runner ??= new ConvRunner();
 
     /// <summary>y = conv(x, w) + bias (bias may be null), optionally max(·, 0).</summary>
     public void Forward(in ConvGeometry g, float* x, float* w, float* bias, float* y, bool relu)
     {
-        if (UseImplicit && ImplicitConv.Applies(g))
+        if (ImplicitConv.Applies(g))
         {
             ImplicitConv.Current.Forward(g, x, w, bias, y, relu);
             return;
