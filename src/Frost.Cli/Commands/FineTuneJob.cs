@@ -136,8 +136,8 @@ internal static class FineTuneJob
         var lines = report.Steps.ToList();
         foreach (var g in report.Rows.GroupBy(r => r.Name.Split('/')[0]))
         {
-            long p = g.Where(r => !r.Status.StartsWith("state", StringComparison.Ordinal)).Sum(r => r.Parameters);
-            var statuses = g.Where(r => !r.Status.StartsWith("state", StringComparison.Ordinal)).Select(r => r.Status).Distinct().ToList();
+            long p = g.Where(r => !r.IsState).Sum(r => r.Parameters);
+            var statuses = g.Where(r => !r.IsState).Select(r => r.Label).Distinct().ToList();
             string status = statuses.Count == 0 ? "constants" : string.Join("/", statuses);
             lines.Add($"  {g.Key,-12} {g.Count(),3} variables  {p,12:N0} params  {status}");
         }

@@ -5,13 +5,46 @@ using Frost.Optimizers;
 
 namespace Frost.Freezing;
 
+/// <summary>How a variable takes part in training.</summary>
+public enum VariableStatus
+{
+    /// <summary>A parameter that trains.</summary>
+    Trainable,
+
+    /// <summary>A parameter that trains except for the elements under its freeze mask.</summary>
+    PartlyFrozen,
+
+    /// <summary>A frozen parameter.</summary>
+    Frozen,
+
+    /// <summary>State (running statistics) that its layer updates while training.</summary>
+    State,
+
+    /// <summary>State whose layer is frozen, so it never changes.</summary>
+    FixedState,
+}
+
 /// <summary>One variable's line in a <see cref="FreezeReport"/>.</summary>
 /// <param name="Name">Name relative to the model.</param>
 /// <param name="Shape">Shape.</param>
-/// <param name="Status">trainable, frozen, partly frozen (mask), or state.</param>
+/// <param name="Status">How the variable takes part in training.</param>
 /// <param name="Parameters">Elements.</param>
 /// <param name="StateBytes">Optimizer state the variable holds or will hold (0 when frozen).</param>
-public sealed record FreezeReportRow(string Name, Shape Shape, string Status, long Parameters, long StateBytes);
+public sealed record FreezeReportRow(string Name, Shape Shape, VariableStatus Status, long Parameters, long StateBytes)
+{
+    /// <summary>The status as printed: trainable, partly frozen, frozen, state, or state, fixed.</summary>
+    public string Label => Status switch
+    {
+        VariableStatus.Trainable => "trainable",
+        VariableStatus.PartlyFrozen => "partly frozen",
+        VariableStatus.Frozen => "frozen",
+        VariableStatus.State => "state",
+        _ => "state, fixed",
+    };
+
+    /// <summary>Whether this is a state variable rather than a parameter.</summary>
+    public bool IsState => Status is VariableStatus.State or VariableStatus.FixedState;
+}
 
 /// <summary>What a <see cref="FreezePlan"/> did: each step, each variable's status, and totals.</summary>
 public sealed class FreezeReport
@@ -24,7 +57,8 @@ public sealed class FreezeReport
         Rows = context.Variables.Select(v => new FreezeReportRow(
             context.NameOf(v),
             v.Shape,
-            v.Kind == VariableKind.State ? (FreezePlan.IsFrozen(v) ? "state, fixed" : "state") : !v.Trainable ? "frozen" : v.FreezeMask is null ? "trainable" : "partly frozen",
+            v.Kind == VariableKind.State ? (FreezePlan.IsFrozen(v) ? VariableStatus.FixedState : VariableStatus.State)
+                : !v.Trainable ? VariableStatus.Frozen : v.FreezeMask is null ? VariableStatus.Trainable : VariableStatus.PartlyFrozen,
             v.Shape.Size,
             v.Trainable && optimizer is not null ? optimizer.StateBytesFor(v.Shape.Size) : 0)).ToList();
         HasOptimizer = optimizer is not null;
@@ -43,13 +77,13 @@ public sealed class FreezeReport
     public IReadOnlyList<string> NewlyUnfrozen { get; }
 
     /// <summary>Elements that train.</summary>
-    public long TrainableParameters => Rows.Where(r => r.Status is "trainable" or "partly frozen").Sum(r => r.Parameters);
+    public long TrainableParameters => Rows.Where(r => r.Status is VariableStatus.Trainable or VariableStatus.PartlyFrozen).Sum(r => r.Parameters);
 
     /// <summary>Elements of frozen parameters.</summary>
-    public long FrozenParameters => Rows.Where(r => r.Status == "frozen").Sum(r => r.Parameters);
+    public long FrozenParameters => Rows.Where(r => r.Status == VariableStatus.Frozen).Sum(r => r.Parameters);
 
     /// <summary>Elements of state variables (running statistics).</summary>
-    public long StateElements => Rows.Where(r => r.Status.StartsWith("state", StringComparison.Ordinal)).Sum(r => r.Parameters);
+    public long StateElements => Rows.Where(r => r.IsState).Sum(r => r.Parameters);
 
     /// <summary>Optimizer state the trainable variables need, in bytes.</summary>
     public long OptimizerStateBytes => Rows.Sum(r => r.StateBytes);
@@ -71,7 +105,7 @@ public sealed class FreezeReport
         sb.AppendLine(c, $"{"variable".PadRight(w)}  {"shape".PadRight(ws)}  {"status",-13}  {"params",12}{(HasOptimizer ? "  opt. state" : "")}");
         foreach (var r in Rows)
         {
-            sb.AppendLine(c, $"{r.Name.PadRight(w)}  {r.Shape.ToString().PadRight(ws)}  {r.Status,-13}  {r.Parameters,12:N0}{(HasOptimizer ? "  " + LayerSummary.FormatBytes(r.StateBytes).PadLeft(10) : "")}");
+            sb.AppendLine(c, $"{r.Name.PadRight(w)}  {r.Shape.ToString().PadRight(ws)}  {r.Label,-13}  {r.Parameters,12:N0}{(HasOptimizer ? "  " + LayerSummary.FormatBytes(r.StateBytes).PadLeft(10) : "")}");
         }
 
         long total = TrainableParameters + FrozenParameters;
