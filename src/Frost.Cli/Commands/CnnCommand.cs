@@ -47,17 +47,7 @@ internal static class CnnCommand
             return model.Call(x);
         }, opt)
         { BatchSize = 64, Rng = rng.Fork() };
-        var results = new List<EpochResult>();
-        TrainingOutput.Progress().Start(ctx =>
-            {
-                for (int e = 1; e <= epochs; e++)
-                {
-                    var task = ctx.AddTask($"epoch {e}/{epochs}", maxValue: Batches.Count(train.Count, 64));
-                    var r = trainer.TrainEpoch(train, e, test, (_, _, loss) => task.Increment(1));
-                    task.Description = $"epoch {e}/{epochs} loss {r.TrainLoss:F3} test {r.TestAccuracy:P1}";
-                    results.Add(r);
-                }
-            });
+        var results = TrainingOutput.RunEpochs(trainer, train, test, epochs);
         AnsiConsole.MarkupLine($"[bold]Test accuracy: {results[^1].TestAccuracy:P2}[/] in {total.Elapsed.TotalSeconds:F1}s");
         return 0;
     });

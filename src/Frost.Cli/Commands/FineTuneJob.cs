@@ -79,23 +79,8 @@ internal static class FineTuneJob
             BatchSize = s.BatchSize,
             Rng = rng.Fork(),
         };
-        var results = new List<EpochResult>();
         var losses = new List<float>();
-        TrainingOutput.Progress().Start(ctx =>
-        {
-            for (int e = 1; e <= s.Epochs; e++)
-            {
-                var task = ctx.AddTask($"epoch {e}/{s.Epochs}", maxValue: stepsPerEpoch);
-                var r = trainer.TrainEpoch(trainSet, e, testSet, (_, _, loss) =>
-                {
-                    losses.Add(loss);
-                    task.Increment(1);
-                    task.Description = $"epoch {e}/{s.Epochs} loss {losses.TakeLast(10).Average():F3}";
-                });
-                task.Description = $"epoch {e}/{s.Epochs} loss {r.TrainLoss:F3} test {r.TestAccuracy:P1}";
-                results.Add(r);
-            }
-        });
+        var results = TrainingOutput.RunEpochs(trainer, trainSet, testSet, s.Epochs, losses.Add);
 
         TrainingOutput.PrintEpochs(results);
         AnsiConsole.MarkupLine($"[bold]Test accuracy: {results[^1].TestAccuracy:P2}[/] on {test.Count} images");

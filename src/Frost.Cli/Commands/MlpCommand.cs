@@ -57,21 +57,7 @@ internal static class MlpCommand
         AnsiConsole.MarkupLine($"Model: {inputs}-{s.Hidden}-10, {root.TrainableVariables.ParameterCount:N0} trainable parameters; Adam lr {s.LearningRate} with cosine decay");
         var adam = new Adam(s.LearningRate) { Schedule = new CosineDecay(s.Epochs * Batches.Count(train.Count, s.BatchSize)) };
         var trainer = new ClassifierTrainer(Forward, adam) { BatchSize = s.BatchSize, Rng = rng.Fork() };
-        var results = new List<EpochResult>();
-        TrainingOutput.Progress().Start(ctx =>
-            {
-                for (int e = 1; e <= s.Epochs; e++)
-                {
-                    var task = ctx.AddTask($"epoch {e}/{s.Epochs}", maxValue: Batches.Count(train.Count, s.BatchSize));
-                    var r = trainer.TrainEpoch(train, e, test, (_, _, loss) =>
-                    {
-                        task.Increment(1);
-                        task.Description = $"epoch {e}/{s.Epochs} loss {loss:F3}";
-                    });
-                    task.Description = $"epoch {e}/{s.Epochs} loss {r.TrainLoss:F3} test {r.TestAccuracy:P1}";
-                    results.Add(r);
-                }
-            });
+        var results = TrainingOutput.RunEpochs(trainer, train, test, s.Epochs);
 
         TrainingOutput.PrintEpochs(results);
         AnsiConsole.MarkupLine($"[bold]Test accuracy: {results[^1].TestAccuracy:P2}[/] in {total.Elapsed.TotalSeconds:F1}s");
