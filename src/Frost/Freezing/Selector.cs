@@ -40,10 +40,19 @@ public abstract class Selector
         where T : Layer => new TypeSelector(typeof(T), int.MaxValue, 0);
 
     /// <summary>Variables whose name matches a glob (<c>*</c> within a segment, <c>**</c> across segments).</summary>
-    public static Selector Glob(string pattern) => new GlobSelector(pattern);
+    public static Selector Glob(string pattern)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(pattern);
+        return new NameSelector("glob", pattern, name => Freezing.Glob.IsMatch(pattern, name));
+    }
 
     /// <summary>Variables whose name contains a match of a regular expression (anchor it with ^ and $ as needed).</summary>
-    public static Selector Regex(string pattern) => new RegexSelector(pattern);
+    public static Selector Regex(string pattern)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(pattern);
+        var regex = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        return new NameSelector("regex", pattern, regex.IsMatch);
+    }
 
     /// <summary>Variables matched by either selector (each must match something).</summary>
     public static Selector operator |(Selector left, Selector right) => new UnionSelector(left, right);
@@ -215,48 +224,19 @@ public abstract class Selector
         }
     }
 
-    private sealed class GlobSelector : Selector
+    /// <summary>Variables whose name satisfies a predicate given by a pattern (glob or regex).</summary>
+    private sealed class NameSelector(string kind, string pattern, Func<string, bool> isMatch) : Selector
     {
-        private readonly string _pattern;
-
-        public GlobSelector(string pattern)
-        {
-            ArgumentException.ThrowIfNullOrWhiteSpace(pattern);
-            _pattern = pattern;
-        }
-
-        public override string Description => $"glob '{_pattern}'";
+        public override string Description => $"{kind} '{pattern}'";
 
         private protected override HashSet<Variable> Match(SelectionContext context)
         {
             var s = NewSet();
-            s.UnionWith(context.Variables.Where(v => Freezing.Glob.IsMatch(_pattern, context.NameOf(v))));
+            s.UnionWith(context.Variables.Where(v => isMatch(context.NameOf(v))));
             return s;
         }
 
-        private protected override string Hint(SelectionContext context) => ClosestHint(_pattern, context);
-    }
-
-    private sealed class RegexSelector : Selector
-    {
-        private readonly Regex _regex;
-
-        public RegexSelector(string pattern)
-        {
-            ArgumentException.ThrowIfNullOrWhiteSpace(pattern);
-            _regex = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-        }
-
-        public override string Description => $"regex '{_regex}'";
-
-        private protected override HashSet<Variable> Match(SelectionContext context)
-        {
-            var s = NewSet();
-            s.UnionWith(context.Variables.Where(v => _regex.IsMatch(context.NameOf(v))));
-            return s;
-        }
-
-        private protected override string Hint(SelectionContext context) => ClosestHint(_regex.ToString(), context);
+        private protected override string Hint(SelectionContext context) => ClosestHint(pattern, context);
     }
 
     private sealed class UnionSelector(Selector left, Selector right) : Selector
