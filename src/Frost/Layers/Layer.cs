@@ -18,6 +18,7 @@ public abstract class Layer
     private readonly List<Variable> _variables = [];
     private readonly List<(string Name, Rng Rng)> _generators = [];
     private bool _training = true;
+    private bool? _keepsNoTensorsDeep;
 
     /// <summary>Creates a layer; <paramref name="name"/> is its default name when added to a parent.</summary>
     protected Layer(string? name = null)
@@ -147,19 +148,9 @@ public abstract class Layer
     /// </summary>
     protected internal virtual bool KeepsNoTensors => GetType().Assembly == typeof(Layer).Assembly;
 
-    /// <summary>Whether this layer and every layer below it keep no tensors after a call.</summary>
+    /// <summary>Whether this layer and every layer below it keep no tensors after a call (cached until the tree changes).</summary>
     internal bool KeepsNoTensorsDeep()
-    {
-        foreach (var l in Descendants())
-        {
-            if (!l.KeepsNoTensors)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+        => _keepsNoTensorsDeep ??= KeepsNoTensors && _children.TrueForAll(c => c.KeepsNoTensorsDeep());
 
     /// <summary>
     /// Returns <paramref name="consumed"/>'s buffer to the pool early when no backward can need it: it is an
@@ -213,6 +204,11 @@ public abstract class Layer
 
         layer.Name = n;
         layer.Parent = this;
+        for (var l = this; l is not null; l = l.Parent)
+        {
+            l._keepsNoTensorsDeep = null;
+        }
+
         layer._training = _training;
         _children.Insert(index, layer);
         return layer;
