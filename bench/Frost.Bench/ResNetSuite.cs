@@ -93,7 +93,7 @@ internal static class ResNetSuite
             var layer = row.Path.Length == 0 ? model : model[row.Path];
             double macs = layer switch
             {
-                Frost.Layers.Conv2D c when row.OutputShape is { } o => (double)o.Size * c.Kernel.Shape.Product(1, 4),
+                Frost.Layers.Conv2D c when row.OutputShape is { } o => (double)o.Size * c.Weight.Shape.Product(1, 4),
                 Dense d => (double)d.InFeatures * d.OutFeatures,
                 _ => 0,
             };

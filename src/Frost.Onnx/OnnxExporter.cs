@@ -99,14 +99,14 @@ public static class OnnxExporter
                 case Layers.Conv2D c:
                     {
                         var st = c.Settings;
-                        var inputs = new List<string> { x, Init(c.Kernel) };
+                        var inputs = new List<string> { x, Init(c.Weight) };
                         if (c.Bias is { } b)
                         {
                             inputs.Add(Init(b));
                         }
 
                         return Node("Conv", p, inputs, [
-                            AttributeProto.IntList("kernel_shape", c.Kernel.Shape[2], c.Kernel.Shape[3]),
+                            AttributeProto.IntList("kernel_shape", c.Weight.Shape[2], c.Weight.Shape[3]),
                         AttributeProto.IntList("strides", st.StrideH, st.StrideW),
                         AttributeProto.IntList("pads", st.PadTop, st.PadLeft, st.PadBottom, st.PadRight),
                         AttributeProto.IntList("dilations", st.DilationH, st.DilationW),
@@ -114,7 +114,7 @@ public static class OnnxExporter
                     }
 
                 case BatchNorm2D bn:
-                    return Node("BatchNormalization", p, [x, Init(bn.Gamma), Init(bn.Beta), Init(bn.RunningMean), Init(bn.RunningVar)],
+                    return Node("BatchNormalization", p, [x, Init(bn.Weight), Init(bn.Bias), Init(bn.RunningMean), Init(bn.RunningVar)],
                         [AttributeProto.Float("epsilon", bn.Epsilon), AttributeProto.Float("momentum", 1f - bn.Momentum)]);
                 case Relu:
                     return Node("Relu", p, [x]);
@@ -139,7 +139,7 @@ public static class OnnxExporter
                     return Node("Flatten", p, [x], [AttributeProto.Int("axis", 1)]);
                 case Dense d:
                     {
-                        string y = Node("MatMul", p, [x, Init(d.Kernel)]);
+                        string y = Node("MatMul", p, [x, Node("Transpose", p + "/weight_t", [Init(d.Weight)], [AttributeProto.IntList("perm", 1, 0)])]);
                         return d.Bias is { } b ? Node("Add", p + "/bias", [y, Init(b)]) : y;
                     }
 
@@ -154,11 +154,11 @@ public static class OnnxExporter
                     }
 
                 case LayerNorm ln:
-                    return Node("LayerNormalization", p, [x, Init(ln.Gamma), Init(ln.Beta)], [AttributeProto.Int("axis", -1), AttributeProto.Float("epsilon", ln.Epsilon)]);
+                    return Node("LayerNormalization", p, [x, Init(ln.Weight), Init(ln.Bias)], [AttributeProto.Int("axis", -1), AttributeProto.Float("epsilon", ln.Epsilon)]);
                 case Embedding emb:
                     {
                         string ix = Node("Cast", p + "/cast", [x], [AttributeProto.Int("to", (long)OnnxDataType.Int64)]);
-                        return Node("Gather", p, [Init(emb.Table), ix], [AttributeProto.Int("axis", 0)]);
+                        return Node("Gather", p, [Init(emb.Weight), ix], [AttributeProto.Int("axis", 0)]);
                     }
 
                 case GraphLayer g:

@@ -47,8 +47,8 @@ public sealed class CliTests : IDisposable
 
         // Every variable is in the checkpoint, frozen or not, with its flag.
         var st = Safetensors.Open(ckpt);
-        Assert.Contains("stem/conv/kernel", st.Entries.Keys);
-        Assert.Contains("\"name\":\"stem/conv/kernel\",\"kind\":\"parameter\",\"trainable\":false", st.Metadata["frost.variables"], StringComparison.Ordinal);
+        Assert.Contains("stem/conv/weight", st.Entries.Keys);
+        Assert.Contains("\"name\":\"stem/conv/weight\",\"kind\":\"parameter\",\"trainable\":false", st.Metadata["frost.variables"], StringComparison.Ordinal);
 
         var (evalCode, evalOut) = Run("eval", ckpt, "--count", "64");
         Assert.True(evalCode == 0, evalOut);

@@ -70,8 +70,8 @@ public class ExportTests
         var x = Tensor.FromArray(Ort.Image(2, 64), 2, 3, 64, 64);
         AssertMatchesOrt(model, x, tolerance: 1e-4);
         var names = OnnxExporter.Export(model, x.Shape).Graph.Initializer.Select(t => t.Name).ToHashSet();
-        Assert.Contains("stage2/block0/downsample/conv/kernel", names);
-        Assert.Contains("head/fc/kernel", names);
+        Assert.Contains("stage2/block0/downsample/conv/weight", names);
+        Assert.Contains("head/fc/weight", names);
         Assert.Contains("preprocess/MeanImage", names);
     }
 

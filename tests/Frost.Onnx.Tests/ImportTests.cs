@@ -21,8 +21,8 @@ public class ImportTests
 
         // 22 convolutions + 22 batch norms: 15,885,504 conv weights, 11,648 BN scales/shifts, 11,648 running statistics.
         Assert.Equal(15_885_504 + 11_648, model.Variables.Where(v => v.Kind == VariableKind.Parameter).Sum(v => (long)v.Shape.Size));
-        Assert.Equal(11_648, model.NonTrainableVariables.ParameterCount);
-        Assert.Equal(7, Selector.Glob("stage4/**/kernel").Resolve(model).Count); // 3 blocks × 2 convs + 1 projection
+        Assert.Equal(11_648, model.NonTrainableVariables.ElementCount);
+        Assert.Equal(7, Selector.Glob("stage4/**/conv*/weight").Resolve(model).Count); // 3 blocks × 2 convs + 1 projection
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public class ImportTests
         var graph = Assert.IsType<GraphLayer>(layer);
         Assert.Equal(["Split", "Concat", "Sub"], graph.Nodes.Select(n => n.OpType));
         Assert.Equal(expected, layer.Call(Tensor.FromArray(image, 1, 3, 224, 224)).ToArray());
-        Assert.Equal(3 * 224 * 224, layer.NonTrainableVariables.ParameterCount);
+        Assert.Equal(3 * 224 * 224, layer.NonTrainableVariables.ElementCount);
     }
 
     [Fact]

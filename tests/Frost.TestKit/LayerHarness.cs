@@ -51,8 +51,8 @@ public static class LayerHarness
         var layer = spec.Create(1);
         var y = layer.Call(Input(spec, new Rng(2)));
         Xunit.Assert.Equal(spec.Output, y.Shape.ToArray());
-        Xunit.Assert.Equal(spec.Trainable, layer.TrainableVariables.ParameterCount);
-        Xunit.Assert.Equal(spec.NonTrainable, layer.NonTrainableVariables.ParameterCount);
+        Xunit.Assert.Equal(spec.Trainable, layer.TrainableVariables.ElementCount);
+        Xunit.Assert.Equal(spec.NonTrainable, layer.NonTrainableVariables.ElementCount);
         var names = layer.Variables.Select(v => v.Name).ToList();
         Xunit.Assert.Equal(names.Count, names.Distinct().Count());
     }

@@ -43,14 +43,14 @@ public sealed class ReviewRegressionTests : IDisposable
     public void A_crafted_mask_is_a_format_error_and_changes_nothing()
     {
         var m = Model(1);
-        ((Dense)m["fc"]).Kernel.FreezeRows(0);
+        ((Dense)m["fc"]).Weight.FreezeRows(0);
         string p = Path.Combine(_dir, "mask.safetensors");
         Checkpoint.Save(p, m);
 
         // Turn a mask byte into 2: a value no mask may hold.
         var bytes = File.ReadAllBytes(p);
         var st = Safetensors.Open(p);
-        var e = st.Entries["__mask__/fc/kernel"];
+        var e = st.Entries["__mask__/fc/weight"];
         long dataStart = 8 + (long)BinaryPrimitives.ReadUInt64LittleEndian(bytes);
         bytes[dataStart + e.Begin] = 2;
         File.WriteAllBytes(p, bytes);
@@ -74,7 +74,7 @@ public sealed class ReviewRegressionTests : IDisposable
         var st = Safetensors.Open(p);
         var meta = st.Metadata.ToDictionary(kv => kv.Key, kv => kv.Value);
         string optimizerJson = meta["frost.optimizer"];
-        meta["frost.optimizer"] = optimizerJson.Replace("\"name\":\"fc/kernel\"", "\"name\":5", StringComparison.Ordinal);
+        meta["frost.optimizer"] = optimizerJson.Replace("\"name\":\"fc/weight\"", "\"name\":5", StringComparison.Ordinal);
         Assert.NotEqual(optimizerJson, meta["frost.optimizer"]);
         var tensors = st.Entries.Values.OrderBy(e => e.Begin).Select(e => (e.Name, e.DType, e.Shape, st.ReadFloats(e.Name))).ToList();
         Safetensors.Write(p, tensors, meta);
@@ -144,9 +144,9 @@ public sealed class ReviewRegressionTests : IDisposable
         Assert.Equal(4, opt.State.Count);
         m["fc"].Freeze();
         Step(m, opt);
-        Assert.Equal(["out/kernel", "out/bias"], opt.State.Keys.Select(v => v.Name).Order().Reverse());
+        Assert.Equal(["out/weight", "out/bias"], opt.State.Keys.Select(v => v.Name).Order().Reverse());
         string p = Path.Combine(_dir, "s.safetensors");
         Checkpoint.Save(p, m, new CheckpointOptions { Optimizer = opt });
-        Assert.DoesNotContain("__optimizer__/m/fc/kernel", Safetensors.Open(p).Entries.Keys);
+        Assert.DoesNotContain("__optimizer__/m/fc/weight", Safetensors.Open(p).Entries.Keys);
     }
 }

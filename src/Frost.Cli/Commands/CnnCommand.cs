@@ -40,7 +40,7 @@ internal static class CnnCommand
         var model = SimpleCnn.Build(1, train.Images.Shape[2], train.ClassNames.Count, rng, width);
         int steps = epochs * Batches.Count(train.Count, 64);
         var opt = new AdamW(3e-3f, weightDecay: 1e-4f) { Schedule = new OneCycle(steps, 0.25f) };
-        AnsiConsole.MarkupLine($"Small CNN on {train.Count} train / {test.Count} test images: {model.TrainableVariables.ParameterCount:N0} parameters, AdamW one-cycle, {epochs} epochs");
+        AnsiConsole.MarkupLine($"Small CNN on {train.Count} train / {test.Count} test images: {model.TrainableVariables.ElementCount:N0} parameters, AdamW one-cycle, {epochs} epochs");
         var trainer = new ClassifierTrainer((x, training) =>
         {
             model.Training = training;

@@ -44,17 +44,17 @@ internal static class MlpCommand
         var rng = new Rng(s.Seed);
         var root = new VariableScope();
         int inputs = train.Images.Size / train.Count;
-        var w1 = root.Scope("hidden").Variable("kernel", Initializers.HeNormal(new Shape(inputs, s.Hidden), rng));
+        var w1 = root.Scope("hidden").Variable("weight", Initializers.HeNormal(new Shape(s.Hidden, inputs), rng));
         var b1 = root.Scope("hidden").Variable("bias", Tensor.Zeros(s.Hidden));
-        var w2 = root.Scope("output").Variable("kernel", Initializers.GlorotUniform(new Shape(s.Hidden, 10), rng));
+        var w2 = root.Scope("output").Variable("weight", Initializers.GlorotUniform(new Shape(10, s.Hidden), rng));
         var b2 = root.Scope("output").Variable("bias", Tensor.Zeros(10));
         Tensor Forward(Tensor x, bool training)
         {
-            var h = Ops.Relu(Ops.Add(Ops.MatMul(Ops.Flatten(x), w1), b1));
-            return Ops.Add(Ops.MatMul(h, w2), b2);
+            var h = Ops.Relu(Ops.Add(Ops.MatMul(Ops.Flatten(x), w1, transposeB: true), b1));
+            return Ops.Add(Ops.MatMul(h, w2, transposeB: true), b2);
         }
 
-        AnsiConsole.MarkupLine($"Model: {inputs}-{s.Hidden}-10, {root.TrainableVariables.ParameterCount:N0} trainable parameters; Adam lr {s.LearningRate} with cosine decay");
+        AnsiConsole.MarkupLine($"Model: {inputs}-{s.Hidden}-10, {root.TrainableVariables.ElementCount:N0} trainable parameters; Adam lr {s.LearningRate} with cosine decay");
         var adam = new Adam(s.LearningRate) { Schedule = new CosineDecay(s.Epochs * Batches.Count(train.Count, s.BatchSize)) };
         var trainer = new ClassifierTrainer(Forward, adam) { BatchSize = s.BatchSize, Rng = rng.Fork() };
         var results = TrainingOutput.RunEpochs(trainer, train, test, s.Epochs);

@@ -129,7 +129,7 @@ public sealed class GraphLayer : Layer
                 {
                     var b = Init(1);
                     var dense = AddLayer(new Dense(b.Shape[0], b.Shape[1], new Rng(0), useBias: false), child("dense"));
-                    dense.Kernel.Value.CopyFrom(b);
+                    dense.Weight.Value.CopyFrom(Ops.Transpose(b));
                     return new Step(node, dense, (_, x) => [dense.Call(x[0]!)]);
                 }
 

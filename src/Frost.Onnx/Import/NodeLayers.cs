@@ -18,7 +18,7 @@ internal static class NodeLayers
         }
 
         var conv = new Layers.Conv2D(w.Shape[1] * p.Groups, w.Shape[0], w.Shape[2], w.Shape[3], new Rng(0), p, useBias: hasBias, name: name);
-        conv.Kernel.Value.CopyFrom(w);
+        conv.Weight.Value.CopyFrom(w);
         if (hasBias)
         {
             conv.Bias!.Value.CopyFrom(inits[node.Input[2]].ToTensor());
@@ -45,14 +45,14 @@ internal static class NodeLayers
 
         var scale = inits[node.Input[1]].ToTensor();
         var bn = new BatchNorm2D(scale.Size, 1f - node.Float("momentum", 0.9f), node.Float("epsilon", 1e-5f), name);
-        bn.Gamma.Value.CopyFrom(scale);
-        bn.Beta.Value.CopyFrom(inits[node.Input[2]].ToTensor());
+        bn.Weight.Value.CopyFrom(scale);
+        bn.Bias.Value.CopyFrom(inits[node.Input[2]].ToTensor());
         bn.RunningMean.Value.CopyFrom(inits[node.Input[3]].ToTensor());
         bn.RunningVar.Value.CopyFrom(inits[node.Input[4]].ToTensor());
         return bn;
     }
 
-    /// <summary>A Gemm (transA = 0) as a dense layer: kernel = alpha·B (transposed when transB), bias = beta·C.</summary>
+    /// <summary>A Gemm (transA = 0) as a dense layer: weight [out, in] = alpha·Bᵀ (B itself when transB), bias = beta·C.</summary>
     public static Dense Gemm(NodeProto node, IReadOnlyDictionary<string, TensorProto> inits, string source, string? name)
     {
         if (node.Int("transA", 0) != 0 || !inits.ContainsKey(node.Input[1]))
@@ -61,15 +61,15 @@ internal static class NodeLayers
         }
 
         var b = inits[node.Input[1]].ToTensor();
-        var kernel = node.Int("transB", 0) != 0 ? Ops.Transpose(b) : b;
+        var weight = node.Int("transB", 0) != 0 ? b : Ops.Transpose(b);
         bool hasBias = node.Input.Count > 2 && node.Input[2].Length > 0;
         if (hasBias && !inits.ContainsKey(node.Input[2]))
         {
             throw new NotSupportedException($"{source}: {node.Describe()} takes its bias C from a computed tensor.");
         }
 
-        var dense = new Dense(kernel.Shape[0], kernel.Shape[1], new Rng(0), useBias: hasBias, name: name);
-        dense.Kernel.Value.CopyFrom(Ops.Mul(kernel, node.Float("alpha", 1f)));
+        var dense = new Dense(weight.Shape[1], weight.Shape[0], new Rng(0), useBias: hasBias, name: name);
+        dense.Weight.Value.CopyFrom(Ops.Mul(weight, node.Float("alpha", 1f)));
         if (dense.Bias is { } bias)
         {
             // C broadcasts: a scalar or one value per output.

@@ -26,8 +26,8 @@ public sealed class BatchNorm2D : Layer
         Channels = channels;
         Momentum = momentum;
         Epsilon = epsilon;
-        Gamma = AddParameter("gamma", Tensor.Ones(channels));
-        Beta = AddParameter("beta", Tensor.Zeros(channels));
+        Weight = AddParameter("weight", Tensor.Ones(channels));
+        Bias = AddParameter("bias", Tensor.Zeros(channels));
         RunningMean = AddState("running_mean", Tensor.Zeros(channels));
         RunningVar = AddState("running_var", Tensor.Ones(channels));
     }
@@ -42,10 +42,10 @@ public sealed class BatchNorm2D : Layer
     public float Epsilon { get; }
 
     /// <summary>Scale.</summary>
-    public Variable Gamma { get; }
+    public Variable Weight { get; }
 
     /// <summary>Shift.</summary>
-    public Variable Beta { get; }
+    public Variable Bias { get; }
 
     /// <summary>Running mean (state).</summary>
     public Variable RunningMean { get; }
@@ -54,7 +54,7 @@ public sealed class BatchNorm2D : Layer
     public Variable RunningVar { get; }
 
     /// <summary>Whether the next call uses batch statistics: training mode and trainable parameters.</summary>
-    public bool UsesBatchStatistics => Training && (Gamma.Trainable || Beta.Trainable);
+    public bool UsesBatchStatistics => Training && (Weight.Trainable || Bias.Trainable);
 
     /// <summary>
     /// Runs <paramref name="conv"/> then this layer (then ReLU) as one fused convolution when this layer is in
@@ -62,12 +62,12 @@ public sealed class BatchNorm2D : Layer
     /// </summary>
     internal Tensor? TryFuse(Conv2D conv, Tensor input, bool relu)
     {
-        if (UsesBatchStatistics || conv.OutChannels != Channels || !Ops.CanFuseConvBatchNorm(input, conv.Kernel, conv.Bias?.Value, Gamma, Beta))
+        if (UsesBatchStatistics || conv.OutChannels != Channels || !Ops.CanFuseConvBatchNorm(input, conv.Weight, conv.Bias?.Value, Weight, Bias))
         {
             return null;
         }
 
-        var y = Ops.Conv2DBatchNormInference(input, conv.Kernel, conv.Bias?.Value, conv.Settings, Gamma, Beta, RunningMean, RunningVar, Epsilon, relu);
+        var y = Ops.Conv2DBatchNormInference(input, conv.Weight, conv.Bias?.Value, conv.Settings, Weight, Bias, RunningMean, RunningVar, Epsilon, relu);
         ShapeTrace.Record(conv, y.Shape);
         ShapeTrace.Record(this, y.Shape);
         return y;
@@ -75,5 +75,5 @@ public sealed class BatchNorm2D : Layer
 
     /// <inheritdoc/>
     protected override Tensor Forward(Tensor input)
-        => Ops.BatchNorm2D(input, Gamma, Beta, RunningMean, RunningVar, UsesBatchStatistics, Momentum, Epsilon);
+        => Ops.BatchNorm2D(input, Weight, Bias, RunningMean, RunningVar, UsesBatchStatistics, Momentum, Epsilon);
 }

@@ -23,7 +23,7 @@ public sealed class Conv2D : Layer
         InChannels = inChannels;
         OutChannels = outChannels;
         Settings = settings;
-        Kernel = AddParameter("kernel", Initializers.HeNormal(new Shape(outChannels, inChannels / settings.Groups, kernelHeight, kernelWidth), rng));
+        Weight = AddParameter("weight", Initializers.HeNormal(new Shape(outChannels, inChannels / settings.Groups, kernelHeight, kernelWidth), rng));
         Bias = useBias ? AddParameter("bias", Tensor.Zeros(outChannels)) : null;
     }
 
@@ -37,11 +37,11 @@ public sealed class Conv2D : Layer
     public Conv2DSettings Settings { get; }
 
     /// <summary>The [out, in/groups, kh, kw] weights.</summary>
-    public Variable Kernel { get; }
+    public Variable Weight { get; }
 
     /// <summary>The bias, if used.</summary>
     public Variable? Bias { get; }
 
     /// <inheritdoc/>
-    protected override Tensor Forward(Tensor input) => Ops.Conv2D(input, Kernel, Bias?.Value, Settings);
+    protected override Tensor Forward(Tensor input) => Ops.Conv2D(input, Weight, Bias?.Value, Settings);
 }

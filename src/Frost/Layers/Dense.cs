@@ -1,9 +1,12 @@
 namespace Frost.Layers;
 
-/// <summary>Fully connected layer <c>y = x·kernel + bias</c> over the last axis; kernel is [in, out].</summary>
+/// <summary>
+/// Fully connected layer <c>y = x·Wᵀ + b</c> over the last axis, with the weight <c>W</c> stored [out, in] and the bias
+/// [out], as PyTorch stores them (so checkpoints exchange weights with it by name and layout).
+/// </summary>
 public sealed class Dense : Layer
 {
-    /// <summary>Creates the layer with Glorot-uniform kernel and zero bias.</summary>
+    /// <summary>Creates the layer with a Glorot-uniform weight and a zero bias.</summary>
     public Dense(int inFeatures, int outFeatures, Rng rng, bool useBias = true, string? name = null)
         : base(name)
     {
@@ -12,7 +15,7 @@ public sealed class Dense : Layer
         ArgumentOutOfRangeException.ThrowIfLessThan(outFeatures, 1);
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
-        Kernel = AddParameter("kernel", Initializers.GlorotUniform(new Shape(inFeatures, outFeatures), rng));
+        Weight = AddParameter("weight", Initializers.GlorotUniform(new Shape(outFeatures, inFeatures), rng));
         Bias = useBias ? AddParameter("bias", Tensor.Zeros(outFeatures)) : null;
     }
 
@@ -22,8 +25,8 @@ public sealed class Dense : Layer
     /// <summary>Output features.</summary>
     public int OutFeatures { get; }
 
-    /// <summary>The [in, out] weight matrix.</summary>
-    public Variable Kernel { get; }
+    /// <summary>The [out, in] weight matrix.</summary>
+    public Variable Weight { get; }
 
     /// <summary>The bias, if used.</summary>
     public Variable? Bias { get; }
@@ -37,7 +40,7 @@ public sealed class Dense : Layer
         }
 
         var x = input.Rank == 2 ? input : Ops.Reshape(input, -1, InFeatures);
-        var y = Ops.MatMul(x, Kernel);
+        var y = Ops.MatMul(x, Weight, transposeB: true);
         if (Bias is not null)
         {
             y = Ops.Add(y, Bias);

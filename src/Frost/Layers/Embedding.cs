@@ -16,7 +16,7 @@ public sealed class Embedding : Layer
         ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
         Entries = entries;
         Dimension = dimension;
-        Table = AddParameter("embeddings", Tensor.Normal(new Shape(entries, dimension), 0f, 1f, rng));
+        Weight = AddParameter("weight", Tensor.Normal(new Shape(entries, dimension), 0f, 1f, rng));
     }
 
     /// <summary>Number of rows.</summary>
@@ -26,7 +26,7 @@ public sealed class Embedding : Layer
     public int Dimension { get; }
 
     /// <summary>The [entries, dimension] table.</summary>
-    public Variable Table { get; }
+    public Variable Weight { get; }
 
     /// <inheritdoc/>
     protected override Tensor Forward(Tensor input)
@@ -44,7 +44,7 @@ public sealed class Embedding : Layer
             ix[i] = (int)f;
         }
 
-        var rows = Ops.Gather(Table, 0, ix);
+        var rows = Ops.Gather(Weight, 0, ix);
         return Ops.Reshape(rows, [.. input.Shape.ToArray(), Dimension]);
     }
 }

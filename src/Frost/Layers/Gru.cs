@@ -18,8 +18,8 @@ public sealed class Gru : Layer
         InputFeatures = inputFeatures;
         Units = units;
         ReturnSequences = returnSequences;
-        Kernel = AddParameter("kernel", Initializers.GlorotUniform(new Shape(inputFeatures, 3 * units), rng));
-        RecurrentKernel = AddParameter("recurrent_kernel", Initializers.GlorotUniform(new Shape(units, 3 * units), rng));
+        Weight = AddParameter("weight", Initializers.GlorotUniform(new Shape(3 * units, inputFeatures), rng));
+        RecurrentWeight = AddParameter("recurrent_weight", Initializers.GlorotUniform(new Shape(3 * units, units), rng));
         Bias = AddParameter("bias", Tensor.Zeros(3 * units));
         RecurrentBias = AddParameter("recurrent_bias", Tensor.Zeros(3 * units));
     }
@@ -33,11 +33,11 @@ public sealed class Gru : Layer
     /// <summary>Whether all hidden states are returned.</summary>
     public bool ReturnSequences { get; }
 
-    /// <summary>Input weights [features, 3·units].</summary>
-    public Variable Kernel { get; }
+    /// <summary>Input weights [3·units, features].</summary>
+    public Variable Weight { get; }
 
-    /// <summary>Recurrent weights [units, 3·units].</summary>
-    public Variable RecurrentKernel { get; }
+    /// <summary>Recurrent weights [3·units, units].</summary>
+    public Variable RecurrentWeight { get; }
 
     /// <summary>Input-side biases [3·units].</summary>
     public Variable Bias { get; }
@@ -50,13 +50,13 @@ public sealed class Gru : Layer
     {
         var (n, t) = Recurrent.CheckInput(this, input, InputFeatures);
         int u = Units;
-        var xw = Ops.Reshape(Ops.Add(Ops.MatMul(Ops.Reshape(input, n * t, InputFeatures), Kernel), Bias), n, t, 3 * u);
+        var xw = Ops.Reshape(Ops.Add(Ops.MatMul(Ops.Reshape(input, n * t, InputFeatures), Weight, transposeB: true), Bias), n, t, 3 * u);
         var h = Tensor.Zeros(n, u);
         var outputs = new List<Tensor>(ReturnSequences ? t : 0);
         for (int step = 0; step < t; step++)
         {
             var xs = Ops.Reshape(Ops.Slice(xw, 1, step, 1), n, 3 * u);
-            var hs = Ops.Add(Ops.MatMul(h, RecurrentKernel), RecurrentBias);
+            var hs = Ops.Add(Ops.MatMul(h, RecurrentWeight, transposeB: true), RecurrentBias);
             var z = Ops.Sigmoid(Ops.Add(Ops.Slice(xs, 1, 0, u), Ops.Slice(hs, 1, 0, u)));
             var r = Ops.Sigmoid(Ops.Add(Ops.Slice(xs, 1, u, u), Ops.Slice(hs, 1, u, u)));
             var cand = Ops.Tanh(Ops.Add(Ops.Slice(xs, 1, 2 * u, u), Ops.Mul(r, Ops.Slice(hs, 1, 2 * u, u))));

@@ -4,7 +4,7 @@ namespace Frost.Layers;
 
 /// <summary>
 /// A building block of a model: owns variables and sub-layers under path names
-/// (<c>stage2/block0/conv1/kernel</c>), can be frozen or unfrozen as a whole, and has a training mode that
+/// (<c>stage2/block0/conv1/weight</c>), can be frozen or unfrozen as a whole, and has a training mode that
 /// is separate from freezing.
 /// </summary>
 /// <remarks>

@@ -11,8 +11,8 @@ public sealed class LayerNorm : Layer
         ArgumentOutOfRangeException.ThrowIfLessThan(features, 1);
         Features = features;
         Epsilon = epsilon;
-        Gamma = AddParameter("gamma", Tensor.Ones(features));
-        Beta = AddParameter("beta", Tensor.Zeros(features));
+        Weight = AddParameter("weight", Tensor.Ones(features));
+        Bias = AddParameter("bias", Tensor.Zeros(features));
     }
 
     /// <summary>Size of the normalised axis.</summary>
@@ -22,10 +22,10 @@ public sealed class LayerNorm : Layer
     public float Epsilon { get; }
 
     /// <summary>Scale.</summary>
-    public Variable Gamma { get; }
+    public Variable Weight { get; }
 
     /// <summary>Shift.</summary>
-    public Variable Beta { get; }
+    public Variable Bias { get; }
 
     /// <inheritdoc/>
     protected override Tensor Forward(Tensor input)
@@ -39,6 +39,6 @@ public sealed class LayerNorm : Layer
         var centered = Ops.Sub(input, mean);
         var variance = Ops.Mean(Ops.Square(centered), -1, keepDims: true);
         var normed = Ops.Div(centered, Ops.Sqrt(Ops.Add(variance, Epsilon)));
-        return Ops.Add(Ops.Mul(normed, Gamma), Beta);
+        return Ops.Add(Ops.Mul(normed, Weight), Bias);
     }
 }

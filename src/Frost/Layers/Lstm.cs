@@ -3,7 +3,7 @@ namespace Frost.Layers;
 /// <summary>
 /// Long short-term memory over a batch-first sequence [N, T, features]. Returns every hidden state
 /// [N, T, units] with <see cref="ReturnSequences"/>, else the last one [N, units]. Gates are ordered
-/// input, forget, cell, output (Keras layout); the forget-gate bias starts at 1. Freezing the layer freezes
+/// input, forget, cell, output (as in Keras and PyTorch; weights stored [gates·units, in] as PyTorch stores them); the forget-gate bias starts at 1. Freezing the layer freezes
 /// every gate's weights.
 /// </summary>
 /// <remarks>Hochreiter and Schmidhuber, "Long Short-Term Memory", 1997.</remarks>
@@ -19,8 +19,8 @@ public sealed class Lstm : Layer
         InputFeatures = inputFeatures;
         Units = units;
         ReturnSequences = returnSequences;
-        Kernel = AddParameter("kernel", Initializers.GlorotUniform(new Shape(inputFeatures, 4 * units), rng));
-        RecurrentKernel = AddParameter("recurrent_kernel", Initializers.GlorotUniform(new Shape(units, 4 * units), rng));
+        Weight = AddParameter("weight", Initializers.GlorotUniform(new Shape(4 * units, inputFeatures), rng));
+        RecurrentWeight = AddParameter("recurrent_weight", Initializers.GlorotUniform(new Shape(4 * units, units), rng));
         var bias = Tensor.Zeros(4 * units);
         bias.AsSpan().Slice(units, units).Fill(1f);
         Bias = AddParameter("bias", bias);
@@ -35,11 +35,11 @@ public sealed class Lstm : Layer
     /// <summary>Whether all hidden states are returned.</summary>
     public bool ReturnSequences { get; }
 
-    /// <summary>Input weights [features, 4·units].</summary>
-    public Variable Kernel { get; }
+    /// <summary>Input weights [4·units, features].</summary>
+    public Variable Weight { get; }
 
-    /// <summary>Recurrent weights [units, 4·units].</summary>
-    public Variable RecurrentKernel { get; }
+    /// <summary>Recurrent weights [4·units, units].</summary>
+    public Variable RecurrentWeight { get; }
 
     /// <summary>Gate biases [4·units].</summary>
     public Variable Bias { get; }
@@ -51,13 +51,13 @@ public sealed class Lstm : Layer
         int u = Units;
 
         // Input projections for all steps at once: [N·T, 4U] → [N, T, 4U].
-        var xw = Ops.Reshape(Ops.Add(Ops.MatMul(Ops.Reshape(input, n * t, InputFeatures), Kernel), Bias), n, t, 4 * u);
+        var xw = Ops.Reshape(Ops.Add(Ops.MatMul(Ops.Reshape(input, n * t, InputFeatures), Weight, transposeB: true), Bias), n, t, 4 * u);
         var h = Tensor.Zeros(n, u);
         var c = Tensor.Zeros(n, u);
         var outputs = new List<Tensor>(ReturnSequences ? t : 0);
         for (int step = 0; step < t; step++)
         {
-            var z = Ops.Add(Ops.Reshape(Ops.Slice(xw, 1, step, 1), n, 4 * u), Ops.MatMul(h, RecurrentKernel));
+            var z = Ops.Add(Ops.Reshape(Ops.Slice(xw, 1, step, 1), n, 4 * u), Ops.MatMul(h, RecurrentWeight, transposeB: true));
             var i = Ops.Sigmoid(Ops.Slice(z, 1, 0, u));
             var f = Ops.Sigmoid(Ops.Slice(z, 1, u, u));
             var g = Ops.Tanh(Ops.Slice(z, 1, 2 * u, u));

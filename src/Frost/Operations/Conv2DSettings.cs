@@ -1,6 +1,9 @@
 namespace Frost.Operations;
 
-/// <summary>Stride, padding (possibly asymmetric), dilation and groups of a 2-D convolution or pooling window.</summary>
+/// <summary>
+/// Stride, padding (possibly asymmetric), dilation and groups of a 2-D convolution or pooling window. Every
+/// parameter has a valid default: <c>new Conv2DSettings()</c> is stride 1, no padding, no dilation, one group.
+/// </summary>
 /// <param name="StrideH">Vertical stride.</param>
 /// <param name="StrideW">Horizontal stride.</param>
 /// <param name="PadTop">Zero rows added above.</param>
@@ -10,12 +13,12 @@ namespace Frost.Operations;
 /// <param name="DilationH">Vertical dilation.</param>
 /// <param name="DilationW">Horizontal dilation.</param>
 /// <param name="Groups">Channel groups (1: dense; input channels: depthwise).</param>
-public readonly record struct Conv2DSettings(
+public sealed record Conv2DSettings(
     int StrideH = 1, int StrideW = 1, int PadTop = 0, int PadLeft = 0, int PadBottom = 0, int PadRight = 0,
     int DilationH = 1, int DilationW = 1, int Groups = 1)
 {
     /// <summary>Stride 1, no padding.</summary>
-    public static Conv2DSettings Default => new(1, 1, 0, 0, 0, 0, 1, 1, 1);
+    public static Conv2DSettings Default { get; } = new();
 
     /// <summary>The same stride, padding and dilation in both directions.</summary>
     public static Conv2DSettings Symmetric(int stride = 1, int padding = 0, int dilation = 1, int groups = 1)

@@ -35,14 +35,14 @@ public static class Initializers
         return Tensor.Normal(shape, 0f, MathF.Sqrt(2f / (fanIn + fanOut)), rng);
     }
 
-    /// <summary>Fan-in and fan-out of a weight shape: [in, out] for rank 2, [out, in, k…] for rank ≥ 3, the size for rank ≤ 1.</summary>
+    /// <summary>Fan-in and fan-out of a weight shape: [out, in] for rank 2 and [out, in, k…] for rank ≥ 3 (PyTorch's layouts), the size for rank ≤ 1.</summary>
     public static (int FanIn, int FanOut) Fans(Shape shape)
     {
         return shape.Rank switch
         {
             0 => (1, 1),
             1 => (shape[0], shape[0]),
-            2 => (shape[0], shape[1]),
+            2 => (shape[1], shape[0]),
             _ => (shape[1] * shape.Product(2, shape.Rank), shape[0] * shape.Product(2, shape.Rank)),
         };
     }

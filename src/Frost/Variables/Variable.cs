@@ -28,7 +28,7 @@ public sealed class Variable
     }
 
     /// <summary>
-    /// The full name, e.g. <c>stage1/block0/conv1/kernel</c>: the owning layer's path followed by
+    /// The full name, e.g. <c>stage1/block0/conv1/weight</c>: the owning layer's path followed by
     /// <see cref="LocalName"/>, so it follows the layer tree the variable lives in.
     /// </summary>
     public string Name => Owner is { Path.Length: > 0 } o ? o.Path + "/" + _name : _name;

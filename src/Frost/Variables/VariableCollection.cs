@@ -26,8 +26,8 @@ public sealed class VariableCollection : IReadOnlyList<Variable>
     /// <summary>The variable with the given full name, or null.</summary>
     public Variable? Find(string name) => _source().FirstOrDefault(v => v.Name == name);
 
-    /// <summary>Total number of elements.</summary>
-    public long ParameterCount => _source().Sum(v => (long)v.Shape.Size);
+    /// <summary>Total number of elements of the variables in the view (parameters and state alike).</summary>
+    public long ElementCount => _source().Sum(v => (long)v.Shape.Size);
 
     /// <inheritdoc/>
     public IEnumerator<Variable> GetEnumerator() => _source().GetEnumerator();

@@ -1,7 +1,7 @@
 namespace Frost.Variables;
 
 /// <summary>
-/// Names variables of hand-written models by nesting (<c>encoder/dense/kernel</c>) and owns them: names are
+/// Names variables of hand-written models by nesting (<c>encoder/dense/weight</c>) and owns them: names are
 /// unique among all scopes sharing one root, and a duplicate is an error. Each scope's collections are live
 /// views of the variables at or below it.
 /// </summary>
@@ -9,9 +9,9 @@ namespace Frost.Variables;
 /// <code>
 /// var root = new VariableScope();
 /// var enc = root.Scope("encoder");
-/// var w = enc.Variable("kernel", Tensor.Zeros(4, 2));          // "encoder/kernel"
+/// var w = enc.Variable("weight", Tensor.Zeros(4, 2));          // "encoder/weight"
 /// var b = enc.Variable("bias", Tensor.Zeros(2), trainable: false);
-/// root.TrainableVariables;                                     // [encoder/kernel]
+/// root.TrainableVariables;                                     // [encoder/weight]
 /// </code>
 /// </example>
 public sealed class VariableScope

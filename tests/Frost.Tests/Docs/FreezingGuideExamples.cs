@@ -40,7 +40,7 @@ public class FreezingGuideExamples
             var loss = Ops.CrossEntropy(model.Call(x), y);
             var error = Assert.Throws<FrozenVariableException>(
                 () => optimizer.Minimize(loss, model.Variables));
-            Assert.Equal("encoder/fc1/kernel", error.Variable.Name);
+            Assert.Equal("encoder/fc1/weight", error.Variable.Name);
         }
         #endregion
     }
@@ -58,7 +58,7 @@ public class FreezingGuideExamples
         using var tape = new GradientTape();
         var loss = Ops.CrossEntropy(model.Call(x), y);
         var grads = new Sgd(0.1f).Minimize(loss);
-        Assert.Equal(["head/kernel", "head/bias"], grads.Keys.Select(v => v.Name));
+        Assert.Equal(["head/weight", "head/bias"], grads.Keys.Select(v => v.Name));
         Assert.True(encoder.Trainable);                  // flags untouched
 
         // On any tensor: Ops.StopGradient(h) returns h's values with no history.
@@ -119,7 +119,7 @@ public class FreezingGuideExamples
         // Keep the pretrained rows 0..1 of an embedding while new rows 2..3 train.
         var embedding = new Embedding(4, 8, rng);
         var head = new Dense(8, 2, rng);
-        embedding.Table.FreezeRows(0, 1);
+        embedding.Weight.FreezeRows(0, 1);
 
         var model = new Sequential(embedding, head);
         var optimizer = new Adam(1e-2f) { WeightDecay = 0.1f };   // decay never touches masked rows
@@ -130,7 +130,7 @@ public class FreezingGuideExamples
 
         // Later: freeze the head and keep training the embedding, in one call.
         new FreezePlan(model).Freeze(Selector.Layer(head)).Apply(optimizer);
-        Assert.False(optimizer.State.ContainsKey(head.Kernel));   // its state was dropped
+        Assert.False(optimizer.State.ContainsKey(head.Weight));   // its state was dropped
         Assert.Equal(10, optimizer.Transitions[^1].Iteration);     // and the change recorded
         #endregion
     }

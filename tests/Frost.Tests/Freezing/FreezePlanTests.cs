@@ -29,11 +29,11 @@ public class FreezePlanTests
         var m = Model();
         var opt = new Adam();
         var report = new FreezePlan(m).Freeze(Selector.All).Unfreeze(Selector.Glob("head/**")).Apply(opt);
-        Assert.Equal(["head/kernel", "head/bias"], m.TrainableVariables.Select(v => v.Name));
+        Assert.Equal(["head/weight", "head/bias"], m.TrainableVariables.Select(v => v.Name));
         string text = report.ToString();
         Assert.Contains("freeze all: 6 variable(s)", text, StringComparison.Ordinal);
         Assert.Contains("unfreeze glob 'head/**': 2 variable(s), 27 parameters", text, StringComparison.Ordinal);
-        Assert.Contains("stem/kernel", text, StringComparison.Ordinal);
+        Assert.Contains("stem/weight", text, StringComparison.Ordinal);
         Assert.Equal(27, report.TrainableParameters);
         Assert.Equal(40 + 72 + 27, report.TrainableParameters + report.FrozenParameters);
         Assert.Equal(27 * 2 * 4, report.OptimizerStateBytes);
@@ -64,10 +64,10 @@ public class FreezePlanTests
         Assert.Empty(opt.State);
         var t = opt.Transitions[^1];
         Assert.Equal(2, t.Iteration);
-        Assert.Equal(["stage1/fc/kernel", "stage1/fc/bias"], t.Unfrozen);
-        Assert.Equal(["head/kernel", "head/bias"], t.Frozen);
+        Assert.Equal(["stage1/fc/weight", "stage1/fc/bias"], t.Unfrozen);
+        Assert.Equal(["head/weight", "head/bias"], t.Frozen);
         Step(m, opt, 3);
-        Assert.Equal(["stage1/fc/bias", "stage1/fc/kernel"], opt.State.Keys.Select(v => v.Name).Order());
+        Assert.Equal(["stage1/fc/bias", "stage1/fc/weight"], opt.State.Keys.Select(v => v.Name).Order());
         Assert.True(plan.VerifyFrozen().FrozenIntact);
     }
 
@@ -92,14 +92,14 @@ public class FreezePlanTests
         m["stem"].OwnVariables[0].Value.AsSpan()[3] += 1e-7f;
         var bad = plan.VerifyFrozen();
         Assert.False(bad.FrozenIntact);
-        Assert.Equal(["stem/kernel"], bad.Moved);
+        Assert.Equal(["stem/weight"], bad.Moved);
         Assert.Throws<InvalidOperationException>(bad.ThrowIfViolated);
 
         // A trainable head that never receives a gradient is reported.
         var m2 = Model();
         var plan2 = new FreezePlan(m2).Freeze(Selector.Glob("stem/**"));
         plan2.Apply();
-        Assert.Contains("head/kernel", plan2.VerifyFrozen().NeverChanged);
+        Assert.Contains("head/weight", plan2.VerifyFrozen().NeverChanged);
     }
 
     [Fact]
@@ -110,8 +110,8 @@ public class FreezePlanTests
             var rng = new Rng(5);
             var emb = new Embedding(6, 4, rng);
             var head = new Dense(4, 3, rng);
-            emb.Table.FreezeRows(0, 1, 2);
-            var before = emb.Table.Value.ToArray();
+            emb.Weight.FreezeRows(0, 1, 2);
+            var before = emb.Weight.Value.ToArray();
             var opt = Optimizers.OptimizerTests.Make(kind, 0.05f);
             opt.WeightDecay = 0.1f;
             opt.ClipGlobalNorm = 0.5f;
@@ -127,7 +127,7 @@ public class FreezePlanTests
                 opt.Minimize(() => Ops.CrossEntropy(head.Call(emb.Call(ids)), [0, 1, 2, 0, 1, 2]));
             }
 
-            var after = emb.Table.Value.ToArray();
+            var after = emb.Weight.Value.ToArray();
             Assert.Equal(before[..12], after[..12]);
             Assert.NotEqual(before[12..], after[12..]);
             Assert.True(plan2.VerifyFrozen().FrozenIntact, kind);

@@ -20,20 +20,20 @@ public class SelectorTests
     public void Glob_star_and_double_star()
     {
         var m = Model(out _);
-        Assert.Equal(["block0/fc1/kernel", "block0/fc1/bias", "block0/fc2/kernel", "block0/fc2/bias"], Names(Selector.Glob("block0/**").Resolve(m)));
-        Assert.Equal(["block0/fc1/kernel", "block1/fc1/kernel"], Names(Selector.Glob("*/fc1/kernel").Resolve(m)));
-        Assert.Equal(["block0/fc1/bias", "block0/fc2/bias", "block1/fc1/bias", "head/bias"], Names(Selector.Glob("**/bias").Resolve(m)));
-        Assert.Equal(["block0/fc2/kernel"], Names(Selector.Glob("block?/fc2/k*").Resolve(m)));
+        Assert.Equal(["block0/fc1/weight", "block0/fc1/bias", "block0/fc2/weight", "block0/fc2/bias"], Names(Selector.Glob("block0/**").Resolve(m)));
+        Assert.Equal(["block0/fc1/weight", "block1/fc1/weight"], Names(Selector.Glob("*/fc1/weight").Resolve(m)));
+        Assert.Equal(["block0/fc1/bias", "block0/fc2/bias", "block1/fc1/bias", "block1/norm/bias", "head/bias"], Names(Selector.Glob("**/bias").Resolve(m)));
+        Assert.Equal(["block0/fc2/weight"], Names(Selector.Glob("block?/fc2/w*").Resolve(m)));
     }
 
     [Fact]
     public void Regex_union_except_and_exact_counts()
     {
         var m = Model(out _);
-        Assert.Equal(["block1/norm/gamma", "block1/norm/beta"], Names(Selector.Regex("norm/").Resolve(m)));
+        Assert.Equal(["block1/norm/weight", "block1/norm/bias"], Names(Selector.Regex("norm/").Resolve(m)));
         var sel = Selector.Glob("block0/**") | Selector.Glob("head/**");
         Assert.Equal(6, sel.Resolve(m).Count);
-        Assert.Equal(["block0/fc1/kernel", "block0/fc2/kernel"], Names((Selector.Glob("block0/**") - Selector.Glob("**/bias")).Resolve(m)));
+        Assert.Equal(["block0/fc1/weight", "block0/fc2/weight"], Names((Selector.Glob("block0/**") - Selector.Glob("**/bias")).Resolve(m)));
         Assert.Equal(2, Selector.Glob("head/**").Exactly(2).Resolve(m).Count);
         var ex = Assert.Throws<SelectorMatchException>(() => Selector.Glob("head/**").Exactly(3).Resolve(m));
         Assert.Contains("matched 2", ex.Message, StringComparison.Ordinal);
@@ -46,9 +46,9 @@ public class SelectorTests
     public void Layer_object_and_type_position_selectors()
     {
         var m = Model(out _);
-        Assert.Equal(["block1/fc1/kernel", "block1/fc1/bias", "block1/norm/gamma", "block1/norm/beta"], Names(Selector.Layer(m["block1"]).Resolve(m)));
-        Assert.Equal(["block0/fc1/kernel", "block0/fc1/bias", "block0/fc2/kernel", "block0/fc2/bias"], Names(Selector.LayersOfType<Dense>(2).Resolve(m)));
-        Assert.Equal(["head/kernel", "head/bias"], Names(Selector.LayersOfType<Dense>(1, skip: 3).Resolve(m)));
+        Assert.Equal(["block1/fc1/weight", "block1/fc1/bias", "block1/norm/weight", "block1/norm/bias"], Names(Selector.Layer(m["block1"]).Resolve(m)));
+        Assert.Equal(["block0/fc1/weight", "block0/fc1/bias", "block0/fc2/weight", "block0/fc2/bias"], Names(Selector.LayersOfType<Dense>(2).Resolve(m)));
+        Assert.Equal(["head/weight", "head/bias"], Names(Selector.LayersOfType<Dense>(1, skip: 3).Resolve(m)));
         var ex = Assert.Throws<SelectorMatchException>(() => Selector.LayersOfType<Dense>(5).Resolve(m));
         Assert.Contains("only 4 Dense", ex.Message, StringComparison.Ordinal);
         Assert.Throws<SelectorMatchException>(() => Selector.Layer(new Dense(1, 1, new Rng(0))).Resolve(m));

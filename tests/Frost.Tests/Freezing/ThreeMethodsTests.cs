@@ -14,8 +14,8 @@ public class ThreeMethodsTests
     {
         var rng = new Rng(3);
         var root = new VariableScope();
-        var w1 = root.Scope("layer1").Variable("kernel", Tensor.Normal(new Shape(4, 5), 0, 1, rng), trainable: firstTrainable);
-        var w2 = root.Scope("layer2").Variable("kernel", Tensor.Normal(new Shape(5, 3), 0, 1, rng));
+        var w1 = root.Scope("layer1").Variable("weight", Tensor.Normal(new Shape(4, 5), 0, 1, rng), trainable: firstTrainable);
+        var w2 = root.Scope("layer2").Variable("weight", Tensor.Normal(new Shape(5, 3), 0, 1, rng));
         return (w1, w2, Tensor.Normal(new Shape(6, 4), 0, 1, rng), [0, 1, 2, 0, 1, 2]);
     }
 
@@ -45,7 +45,7 @@ public class ThreeMethodsTests
         var loss = Loss(w1, w2, x, y);
         var ex = Assert.Throws<FrozenVariableException>(() => new Sgd(0.1f).Minimize(loss, [w1, w2]));
         Assert.Same(w1, ex.Variable);
-        Assert.Contains("'layer1/kernel' is frozen", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("'layer1/weight' is frozen", ex.Message, StringComparison.Ordinal);
         Assert.Equal(before, w1.Value.ToArray());
 
         // Applying hand-made gradients to it is refused too.
@@ -63,7 +63,7 @@ public class ThreeMethodsTests
         using var tape = new GradientTape();
         var grads = opt.Minimize(Loss(w1, w2, x, y), [w1, w2]);
         Assert.Equal([w2], grads.Keys);
-        Assert.Contains(warnings, w => w.Contains("layer1/kernel", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.Contains("layer1/weight", StringComparison.Ordinal));
         Assert.Equal(before, w1.Value.ToArray());
     }
 
@@ -108,7 +108,7 @@ public class ThreeMethodsTests
         var encBefore = encoder.Variables.Select(v => v.Value.ToArray()).ToList();
         using var tape = new GradientTape();
         var grads = new Sgd(0.1f).Minimize(Ops.CrossEntropy(model.Call(x), [0, 1, 2, 0, 1]));
-        Assert.Equal(["head/kernel", "head/bias"], grads.Keys.Select(v => v.Name));
+        Assert.Equal(["head/weight", "head/bias"], grads.Keys.Select(v => v.Name));
         Assert.Equal(encBefore, encoder.Variables.Select(v => v.Value.ToArray()).ToList());
         Assert.All(encoder.Variables, v => Assert.True(v.Trainable));
     }
@@ -133,8 +133,8 @@ public class ThreeMethodsTests
     public void Method3_trap_a_renamed_scope_fails_loudly_instead_of_matching_nothing()
     {
         var root = new VariableScope();
-        root.Scope("encoder_v2").Scope("dense").Variable("kernel", Tensor.Zeros(2));
-        root.Scope("head").Variable("kernel", Tensor.Zeros(2));
+        root.Scope("encoder_v2").Scope("dense").Variable("weight", Tensor.Zeros(2));
+        root.Scope("head").Variable("weight", Tensor.Zeros(2));
         var ex = Assert.Throws<SelectorMatchException>(() => Selector.Glob("encoder/**").Resolve(SelectionContext.Of(root.Variables)));
         Assert.Contains("glob 'encoder/**'", ex.Message, StringComparison.Ordinal);
         Assert.Contains("encoder_v2", ex.Message, StringComparison.Ordinal);
@@ -144,8 +144,8 @@ public class ThreeMethodsTests
     public void Method3_trap_prefix_filters_respect_segment_boundaries()
     {
         var root = new VariableScope();
-        var l1 = root.Scope("layer1").Variable("kernel", Tensor.Zeros(1));
-        root.Scope("layer10").Variable("kernel", Tensor.Zeros(1));
+        var l1 = root.Scope("layer1").Variable("weight", Tensor.Zeros(1));
+        root.Scope("layer10").Variable("weight", Tensor.Zeros(1));
         Assert.Equal([l1], Selector.Glob("layer1/**").Resolve(SelectionContext.Of(root.Variables)));
     }
 }

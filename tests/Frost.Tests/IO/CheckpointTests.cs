@@ -32,13 +32,13 @@ public sealed class CheckpointTests : IDisposable
     {
         var m = Model(1);
         m["fc1"].Freeze();
-        ((Dense)m["head"]).Kernel.FreezeRows(0, 2);
+        ((Dense)m["head"]).Weight.FreezeRows(0, 2);
         Checkpoint.Save(PathOf("a.safetensors"), m);
 
         var m2 = Model(2);
         var report = Checkpoint.Restore(PathOf("a.safetensors"), m2);
         Assert.Equal(6, report.Restored.Count);
-        Assert.Equal(["fc1/kernel", "fc1/bias"], report.Frozen);
+        Assert.Equal(["fc1/weight", "fc1/bias"], report.Frozen);
         foreach (var (a, b) in m.Variables.Zip(m2.Variables))
         {
             Assert.Equal(a.Name, b.Name);
@@ -59,13 +59,13 @@ public sealed class CheckpointTests : IDisposable
         new FreezePlan(m).TrainOnly(Selector.Glob("head/**")).Apply();
         Checkpoint.Save(PathOf("f.safetensors"), m);
         var st = Safetensors.Open(PathOf("f.safetensors"));
-        Assert.Contains("fc1/kernel", st.Entries.Keys);
-        Assert.Contains("norm/gamma", st.Entries.Keys);
+        Assert.Contains("fc1/weight", st.Entries.Keys);
+        Assert.Contains("norm/weight", st.Entries.Keys);
 
         var m2 = Model(3);
         Assert.True(m2.Trainable);
         Checkpoint.Restore(PathOf("f.safetensors"), m2);
-        Assert.Equal(["head/kernel", "head/bias"], m2.TrainableVariables.Select(v => v.Name));
+        Assert.Equal(["head/weight", "head/bias"], m2.TrainableVariables.Select(v => v.Name));
     }
 
     private static void Train(Sequential m, Optimizer opt, Rng dataRng, LabeledImages data, int steps)
@@ -139,9 +139,9 @@ public sealed class CheckpointTests : IDisposable
         var rng = new Rng(1);
         var other = new Sequential(new Dense(5, 8, rng, name: "fc1"), new Dense(8, 4, rng, name: "head"), new Dense(4, 2, rng, name: "extra"));
         var ex = Assert.Throws<InvalidOperationException>(() => Checkpoint.Restore(PathOf("m.safetensors"), other));
-        Assert.Contains("missing from the checkpoint: extra/kernel, extra/bias", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("not in the model: norm/gamma, norm/beta", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("head/kernel (model [8, 4], checkpoint [8, 3])", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("missing from the checkpoint: extra/weight, extra/bias", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("not in the model: norm/weight, norm/bias", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("head/weight (model [4, 8], checkpoint [3, 8])", ex.Message, StringComparison.Ordinal);
         Assert.True(other["head"].OwnVariables[1].Value.ToArray().All(v => v == 0));
 
         var report = Checkpoint.Restore(PathOf("m.safetensors"), other, new RestoreOptions
@@ -150,7 +150,7 @@ public sealed class CheckpointTests : IDisposable
             Unexpected = MismatchPolicy.Skip,
             ShapeMismatch = MismatchPolicy.Skip,
         });
-        Assert.Equal(["fc1/bias", "fc1/kernel"], report.Restored.Order());
+        Assert.Equal(["fc1/bias", "fc1/weight"], report.Restored.Order());
         Assert.Equal(m["fc1"].OwnVariables[0].Value.ToArray(), other["fc1"].OwnVariables[0].Value.ToArray());
 
         // Renamed model: map checkpoint names onto the new scopes.
@@ -170,7 +170,7 @@ public sealed class CheckpointTests : IDisposable
         string p = PathOf("e.safetensors");
         Checkpoint.Save(p, m);
         var st = Safetensors.Open(p);
-        var e = st.Entries["fc1/kernel"];
+        var e = st.Entries["fc1/weight"];
         var bytes = File.ReadAllBytes(p);
         long dataStart = 8 + (long)BinaryPrimitives.ReadUInt64LittleEndian(bytes);
         bytes[dataStart + e.Begin + 1] ^= 0x40;
@@ -178,7 +178,7 @@ public sealed class CheckpointTests : IDisposable
         var before = Model(2);
         var snapshot = before.Variables.Select(v => v.Value.ToArray()).ToList();
         var ex = Assert.Throws<SafetensorsFormatException>(() => Checkpoint.Restore(p, before));
-        Assert.Contains("'fc1/kernel' does not match its recorded SHA-256", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("'fc1/weight' does not match its recorded SHA-256", ex.Message, StringComparison.Ordinal);
         Assert.Equal(snapshot, before.Variables.Select(v => v.Value.ToArray()).ToList());
     }
 

@@ -29,13 +29,13 @@ public class ResNetTests
     {
         var model = ResNet.Build([2, 2, 2, 3], 10, new Rng(1));
         var names = model.Variables.Select(v => v.Name).ToHashSet();
-        Assert.Contains("stem/conv/kernel", names);
+        Assert.Contains("stem/conv/weight", names);
         Assert.Contains("stem/bn/running_mean", names);
-        Assert.Contains("stage2/block0/conv1/kernel", names);
-        Assert.Contains("stage2/block0/downsample/bn/gamma", names);
-        Assert.Contains("stage4/block2/bn2/beta", names);
-        Assert.Contains("head/fc/kernel", names);
-        Assert.DoesNotContain("stage1/block0/downsample/conv/kernel", names);
+        Assert.Contains("stage2/block0/conv1/weight", names);
+        Assert.Contains("stage2/block0/downsample/bn/weight", names);
+        Assert.Contains("stage4/block2/bn2/bias", names);
+        Assert.Contains("head/fc/weight", names);
+        Assert.DoesNotContain("stage1/block0/downsample/conv/weight", names);
     }
 
     [Fact]
@@ -62,11 +62,11 @@ public class ResNetTests
         var plan = new FreezePlan(model).Freeze(Selector.Glob("stem/**") | Selector.Glob("stage1/**")).TrainBatchNorm();
         plan.Apply(opt);
         Assert.True(stemBn.UsesBatchStatistics);
-        Assert.False(((Conv2D)model["stem/conv"]).Kernel.Trainable);
-        var convBefore = ((Conv2D)model["stem/conv"]).Kernel.Value.ToArray();
+        Assert.False(((Conv2D)model["stem/conv"]).Weight.Trainable);
+        var convBefore = ((Conv2D)model["stem/conv"]).Weight.Value.ToArray();
         opt.Minimize(() => Ops.CrossEntropy(model.Call(x), y));
         Assert.NotEqual(statsBefore, stemBn.RunningMean.Value.ToArray());
-        Assert.Equal(convBefore, ((Conv2D)model["stem/conv"]).Kernel.Value.ToArray());
+        Assert.Equal(convBefore, ((Conv2D)model["stem/conv"]).Weight.Value.ToArray());
         Assert.True(plan.VerifyFrozen().FrozenIntact);
     }
 
@@ -95,7 +95,7 @@ public class ResNetTests
         {
             bn.RunningMean.Value.CopyFrom(Tensor.Normal(bn.RunningMean.Shape, 0, 0.3f, rng));
             bn.RunningVar.Value.CopyFrom(Tensor.Uniform(bn.RunningVar.Shape, 0.5f, 2f, rng));
-            bn.Gamma.Value.CopyFrom(Tensor.Uniform(bn.Gamma.Shape, 0.5f, 1.5f, rng));
+            bn.Weight.Value.CopyFrom(Tensor.Uniform(bn.Weight.Shape, 0.5f, 1.5f, rng));
         }
 
         model.Training = false;

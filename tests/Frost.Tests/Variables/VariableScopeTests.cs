@@ -7,12 +7,12 @@ public class VariableScopeTests
     {
         var root = new VariableScope();
         var enc = root.Scope("encoder");
-        var w = enc.Scope("dense").Variable("kernel", Tensor.Zeros(2, 2));
-        Assert.Equal("encoder/dense/kernel", w.Name);
-        Assert.Same(w, root["encoder/dense/kernel"]);
-        Assert.Same(w, enc["dense/kernel"]);
-        var ex = Assert.Throws<ArgumentException>(() => root.Scope("encoder").Scope("dense").Variable("kernel", Tensor.Zeros(1)));
-        Assert.Contains("encoder/dense/kernel", ex.Message, StringComparison.Ordinal);
+        var w = enc.Scope("dense").Variable("weight", Tensor.Zeros(2, 2));
+        Assert.Equal("encoder/dense/weight", w.Name);
+        Assert.Same(w, root["encoder/dense/weight"]);
+        Assert.Same(w, enc["dense/weight"]);
+        var ex = Assert.Throws<ArgumentException>(() => root.Scope("encoder").Scope("dense").Variable("weight", Tensor.Zeros(1)));
+        Assert.Contains("encoder/dense/weight", ex.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => root.Scope("a/b"));
         Assert.Throws<ArgumentException>(() => root.Variable("", Tensor.Zeros(1)));
     }
@@ -32,16 +32,16 @@ public class VariableScopeTests
         Assert.Equal([a], root.NonTrainableVariables);
         var c = root.Scope("a").Variable("v", Tensor.Zeros(1));
         Assert.Equal([a, c], root.Scope("a").Variables);
-        Assert.Equal(8, root.Variables.ParameterCount);
+        Assert.Equal(8, root.Variables.ElementCount);
     }
 
     [Fact]
     public void Unknown_names_list_the_closest()
     {
         var root = new VariableScope();
-        root.Scope("layer1").Variable("kernel", Tensor.Zeros(1));
+        root.Scope("layer1").Variable("weight", Tensor.Zeros(1));
         var ex = Assert.Throws<KeyNotFoundException>(() => root["layer1/kernal"]);
-        Assert.Contains("layer1/kernel", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("layer1/weight", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
