@@ -68,10 +68,19 @@ public sealed class BertBasicNormalizer : Normalizer
             int i = 0;
             while (i < original.Length)
             {
-                // Invalid UTF-16 (a lone surrogate) decodes as U+FFFD.
-                Rune.DecodeFromUtf16(original[i..], out Rune rune, out int used);
-                i += used;
-                int cp = rune.Value;
+                int cp = original[i];
+                if (cp < 0x80)
+                {
+                    i++;
+                }
+                else
+                {
+                    // Invalid UTF-16 (a lone surrogate) decodes as U+FFFD.
+                    Rune.DecodeFromUtf16(original[i..], out Rune rune, out int used);
+                    i += used;
+                    cp = rune.Value;
+                }
+
                 if (CleanText)
                 {
                     byte flags = BertUnicode.Flags(cp);
@@ -211,7 +220,11 @@ public sealed class BertBasicNormalizer : Normalizer
             for (int i = 0; i < _count; i++)
             {
                 int cp = _items[i];
-                if (lowercase && BertUnicode.LowerCase(cp) is { } lower)
+                if (cp < 0x80)
+                {
+                    length++;
+                }
+                else if (lowercase && BertUnicode.LowerCase(cp) is { } lower)
                 {
                     foreach (int l in lower)
                     {
