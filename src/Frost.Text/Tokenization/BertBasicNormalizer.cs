@@ -81,9 +81,9 @@ public sealed class BertBasicNormalizer : Normalizer
                     cp = rune.Value;
                 }
 
+                byte flags = BertUnicode.Flags(cp);
                 if (CleanText)
                 {
-                    byte flags = BertUnicode.Flags(cp);
                     if ((flags & BertUnicode.Remove) != 0)
                     {
                         continue;
@@ -91,11 +91,11 @@ public sealed class BertBasicNormalizer : Normalizer
 
                     if ((flags & BertUnicode.Space) != 0)
                     {
-                        cp = ' ';
+                        (cp, flags) = (' ', 0);
                     }
                 }
 
-                if (HandleChineseChars && (BertUnicode.Flags(cp) & BertUnicode.Cjk) != 0)
+                if (HandleChineseChars && (flags & BertUnicode.Cjk) != 0)
                 {
                     AddStripped(ref output, ' ');
                     AddStripped(ref output, cp);
