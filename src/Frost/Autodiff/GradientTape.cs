@@ -140,7 +140,7 @@ public sealed class GradientTape : TensorScope
         var grads = new GradientStore(this, OwnedBuffers);
         using (NoRecording())
         {
-            grads.Accumulate(target, outputGradient ?? Tensor.Full(target.Shape, 1f));
+            grads.Accumulate(target, outputGradient ?? Tensor.PooledFull(target.Shape, 1f));
             var order = TopologicalOrder(target);
 
             // Forward sweep (inputs before consumers): which inputs of each node lead to a source.

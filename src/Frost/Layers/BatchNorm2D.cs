@@ -56,23 +56,6 @@ public sealed class BatchNorm2D : Layer
     /// <summary>Whether the next call uses batch statistics: training mode and trainable parameters.</summary>
     public bool UsesBatchStatistics => Training && (Weight.Trainable || Bias.Trainable);
 
-    /// <summary>
-    /// Runs <paramref name="conv"/> then this layer (then ReLU) as one fused convolution when this layer is in
-    /// inference mode and nothing would be recorded; otherwise returns null.
-    /// </summary>
-    internal Tensor? TryFuse(Conv2D conv, Tensor input, bool relu)
-    {
-        if (UsesBatchStatistics || conv.OutChannels != Channels || !Ops.CanFuseConvBatchNorm(input, conv.Weight, conv.Bias?.Value, Weight, Bias))
-        {
-            return null;
-        }
-
-        var y = Ops.Conv2DBatchNormInference(input, conv.Weight, conv.Bias?.Value, conv.Settings, Weight, Bias, RunningMean, RunningVar, Epsilon, relu);
-        ShapeTrace.Record(conv, y.Shape);
-        ShapeTrace.Record(this, y.Shape);
-        return y;
-    }
-
     /// <inheritdoc/>
     protected override Tensor Forward(Tensor input)
         => Ops.BatchNorm2D(input, Weight, Bias, RunningMean, RunningVar, UsesBatchStatistics, Momentum, Epsilon);

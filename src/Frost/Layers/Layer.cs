@@ -1,4 +1,5 @@
 using System.Text;
+using Frost.Execution;
 
 namespace Frost.Layers;
 
@@ -18,7 +19,7 @@ public abstract class Layer
     private readonly List<Variable> _variables = [];
     private readonly List<(string Name, Rng Rng)> _generators = [];
     private bool _training = true;
-    private bool? _keepsNoTensorsDeep;
+    private bool? _retainsTensorsDeep;
 
     /// <summary>Creates a layer; <paramref name="name"/> is its default name when added to a parent.</summary>
     protected Layer(string? name = null)
@@ -133,45 +134,27 @@ public abstract class Layer
     public Tensor Call(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var y = Forward(input);
-        ShapeTrace.Record(this, y.Shape);
-        return y;
+        return Executor.Call(this, input);
     }
 
     /// <summary>The layer's computation; sub-layers are invoked through <see cref="Call"/>.</summary>
     protected abstract Tensor Forward(Tensor input);
 
     /// <summary>
-    /// Whether <see cref="Forward"/> keeps no reference to any tensor after it returns (its input, output or an
-    /// intermediate). True for Frost's own layers; a layer that stores tensors (e.g. to capture features) must
-    /// return false, which stops containers from releasing the results it passes on early.
+    /// Whether <see cref="Forward"/> keeps references to tensors after it returns (its input, its output or an
+    /// intermediate), e.g. to capture features. False by default: the library may then reuse the buffers of
+    /// results nothing can read any more. A layer that keeps tensors must return true.
     /// </summary>
-    protected internal virtual bool KeepsNoTensors => GetType().Assembly == typeof(Layer).Assembly;
+    protected internal virtual bool RetainsTensors => false;
 
-    /// <summary>Whether this layer and every layer below it keep no tensors after a call (cached until the tree changes).</summary>
-    internal bool KeepsNoTensorsDeep()
-        => _keepsNoTensorsDeep ??= KeepsNoTensors && _children.TrueForAll(c => c.KeepsNoTensorsDeep());
+    /// <summary>Whether this layer or a layer below it retains tensors (cached until the tree changes).</summary>
+    internal bool RetainsTensorsDeep()
+        => _retainsTensorsDeep ??= RetainsTensors || _children.Exists(c => c.RetainsTensorsDeep());
 
-    /// <summary>
-    /// Returns <paramref name="consumed"/>'s buffer to the pool early when no backward can need it: it is an
-    /// intermediate result (sharing no buffer with <paramref name="input"/>), neither it nor <paramref name="produced"/> is
-    /// recorded for differentiation, and they do not share a buffer. Returns <paramref name="produced"/>.
-    /// </summary>
-    protected static Tensor ReleaseConsumed(Tensor consumed, Tensor produced, Tensor input)
-    {
-        ArgumentNullException.ThrowIfNull(consumed);
-        ArgumentNullException.ThrowIfNull(produced);
+    internal Tensor InvokeForward(Tensor input) => Forward(input);
 
-        // NOTE: an op records its inputs only when its output is recorded, so an unrecorded result means
-        // nothing captured the consumed tensor for a backward pass.
-        if (!ReferenceEquals(consumed.Storage, input.Storage) && !consumed.RequiresGrad && !produced.RequiresGrad
-            && !ReferenceEquals(consumed.Storage, produced.Storage))
-        {
-            consumed.Storage.ReleaseEarly();
-        }
-
-        return produced;
-    }
+    /// <summary>Called on a layer and its ancestors when sub-layers are added below it.</summary>
+    private protected virtual void OnChildrenChanged() => _retainsTensorsDeep = null;
 
     /// <summary>Registers a sub-layer under <paramref name="name"/> (its own name when null).</summary>
     /// <exception cref="ArgumentException">The name is taken or invalid, or the layer already has a parent.</exception>
@@ -206,7 +189,7 @@ public abstract class Layer
         layer.Parent = this;
         for (var l = this; l is not null; l = l.Parent)
         {
-            l._keepsNoTensorsDeep = null;
+            l.OnChildrenChanged();
         }
 
         layer._training = _training;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Frost.Execution;
 
 namespace Frost.Layers;
 

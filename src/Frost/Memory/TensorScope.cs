@@ -29,6 +29,9 @@ public class TensorScope : IDisposable
     /// <summary>Number of buffers this scope owns now.</summary>
     public int OwnedBuffers => _owned?.Count ?? 0;
 
+    /// <summary>Number of owned buffers not yet returned to the pool.</summary>
+    internal int LiveBuffers => _owned?.Count(s => !s.Released) ?? 0;
+
     /// <summary>Whether <see cref="Dispose()"/> has run.</summary>
     public bool IsDisposed => _owned is null;
 
@@ -38,6 +41,22 @@ public class TensorScope : IDisposable
         storage.Owner = this;
         storage.OwnerIndex = owned.Count;
         owned.Add(storage);
+    }
+
+    /// <summary>
+    /// Returns to the pool the buffers this scope allocated after the first <paramref name="mark"/> ones, except
+    /// <paramref name="keep"/> (the executor's release after a call whose result nothing recorded).
+    /// </summary>
+    internal void ReleaseAllocatedSince(int mark, Storage keep)
+    {
+        var owned = _owned ?? throw new ObjectDisposedException(nameof(TensorScope));
+        for (int i = mark; i < owned.Count; i++)
+        {
+            if (!ReferenceEquals(owned[i], keep))
+            {
+                owned[i].Release();
+            }
+        }
     }
 
     /// <summary>Returns the owned buffers to the pool and closes the scope.</summary>

@@ -63,7 +63,7 @@ public static class FrozenPrefix
             {
                 var dims = y.Shape.ToArray();
                 dims[0] = n;
-                result = Tensor.Zeros(new Shape(dims)).Keep();
+                result = Tensor.Zeros(new Shape(dims));
             }
 
             y.AsReadOnlySpan().CopyTo(result.AsSpan().Slice(ix[0] * (y.Size / ix.Length), y.Size));
