@@ -1,0 +1,309 @@
+using System.Runtime.ExceptionServices;
+
+namespace Frost.Vision;
+
+/// <summary>
+/// Background workers that build the batches of one pass over an index order. Workers claim example
+/// positions in order, but only in batches fewer than <see cref="ImagePipelineOptions.Prefetch"/> ahead of
+/// the batches handed out, so memory stays bounded; the consumer receives batches in order. A failure
+/// stops the claiming; the consumer gets every batch before the first failing example, then its exception.
+/// </summary>
+internal sealed class BatchProducer : IDisposable
+{
+    private readonly object _lock = new();
+    private readonly ImageBatchReader _reader;
+    private readonly int[] _order;
+    private readonly int _batchSize;
+    private readonly int _batches;
+    private readonly bool _augment;
+    private readonly int _epoch;
+    private readonly int _imageFloats;
+    private readonly int _prefetch;
+    private readonly Slot?[] _slots;
+    private readonly CancellationToken _cancellation;
+    private readonly Thread[] _threads;
+    private CancellationTokenRegistration _registration;
+    private int _next;
+    private int _consumed;
+    private int _inFlight;
+    private int _failedAt = int.MaxValue;
+    private ExceptionDispatchInfo? _failure;
+    private bool _stopping;
+
+    public BatchProducer(ImageBatchReader reader, int[] order, int batchSize, bool augment, int epoch, CancellationToken cancellation)
+    {
+        var o = reader.Options;
+        _reader = reader;
+        _order = order;
+        _batchSize = batchSize;
+        _batches = (order.Length + batchSize - 1) / batchSize;
+        _augment = augment;
+        _epoch = epoch;
+        _imageFloats = 3 * o.Size * o.Size;
+        _prefetch = o.Prefetch;
+        _slots = new Slot?[_batches];
+        _cancellation = cancellation;
+        _threads = new Thread[Math.Min(o.Workers, Math.Max(1, order.Length))];
+        for (int i = 0; i < _threads.Length; i++)
+        {
+            _threads[i] = new Thread(Work) { IsBackground = true, Name = $"Frost.Vision reader {i}" };
+        }
+    }
+
+    /// <summary>Highest batch index any worker has started, for tests of the prefetch bound.</summary>
+    internal int HighestClaimedBatch { get; private set; } = -1;
+
+    /// <summary>Batches handed to the consumer so far.</summary>
+    internal int Consumed
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _consumed;
+            }
+        }
+    }
+
+    public void Start()
+    {
+        _registration = _cancellation.Register(() =>
+        {
+            lock (_lock)
+            {
+                Monitor.PulseAll(_lock);
+            }
+        });
+        foreach (var t in _threads)
+        {
+            t.Start();
+        }
+    }
+
+    /// <summary>The next non-empty batch in order, or null after the last.</summary>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public ImageBatch? Next()
+    {
+        while (true)
+        {
+            int b;
+            Slot slot;
+            lock (_lock)
+            {
+                b = _consumed;
+                if (b >= _batches)
+                {
+                    return null;
+                }
+
+                while (true)
+                {
+                    _cancellation.ThrowIfCancellationRequested();
+                    if (_slots[b] is { Pending: 0 } ready)
+                    {
+                        slot = ready;
+                        break;
+                    }
+
+                    if (_failure is not null && _inFlight == 0)
+                    {
+                        _failure.Throw();
+                    }
+
+                    Monitor.Wait(_lock);
+                }
+
+                _slots[b] = null;
+                _consumed++;
+                Monitor.PulseAll(_lock);
+            }
+
+            var batch = Assemble(b, slot);
+            if (batch.Count > 0)
+            {
+                return batch;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _stopping = true;
+            Monitor.PulseAll(_lock);
+        }
+
+        foreach (var t in _threads)
+        {
+            if (t.ThreadState != ThreadState.Unstarted)
+            {
+                t.Join();
+            }
+        }
+
+        _registration.Dispose();
+    }
+
+    private void Work()
+    {
+        var context = new DecodeContext(_reader.Options);
+        try
+        {
+            while (Claim() is (int p, Slot slot))
+            {
+                Build(p, slot, context);
+            }
+        }
+        catch (Exception e)
+        {
+            // Only an allocation failure can land here; examples report their own errors in Build.
+            Fail(int.MaxValue - 1, e);
+        }
+    }
+
+    /// <summary>The next position to build and its batch's slot, or null when this worker should stop.</summary>
+    private (int Position, Slot Slot)? Claim()
+    {
+        lock (_lock)
+        {
+            while (true)
+            {
+                if (_stopping || _failure is not null || _cancellation.IsCancellationRequested || _next >= _order.Length)
+                {
+                    return null;
+                }
+
+                if (_next / _batchSize < _consumed + _prefetch)
+                {
+                    break;
+                }
+
+                Monitor.Wait(_lock);
+            }
+
+            int p = _next++;
+            int b = p / _batchSize;
+            HighestClaimedBatch = Math.Max(HighestClaimedBatch, b);
+            var slot = _slots[b] ??= new Slot(Math.Min(_batchSize, _order.Length - b * _batchSize), _imageFloats);
+            _inFlight++;
+            return (p, slot);
+        }
+    }
+
+    private void Build(int p, Slot slot, DecodeContext context)
+    {
+        int index = _order[p], offset = p % _batchSize;
+        string? skipped = null;
+        Exception? error = null;
+        if (_reader.IsKnownBad(index))
+        {
+            skipped = "";
+        }
+        else
+        {
+            try
+            {
+                ExampleTransform.Build(_reader.Dataset, index, _augment, _epoch, context, slot.Data.AsSpan(offset * _imageFloats, _imageFloats));
+            }
+            catch (ImageDecodeException e) when (_reader.Options.BadImages == BadImagePolicy.Skip)
+            {
+                skipped = e.Message;
+            }
+            catch (Exception e)
+            {
+                error = e;
+            }
+            finally
+            {
+                context.Trim();
+            }
+        }
+
+        lock (_lock)
+        {
+            _inFlight--;
+            if (skipped is not null)
+            {
+                (slot.Skipped ??= new string?[slot.Count])[offset] = skipped;
+            }
+
+            slot.Pending--;
+            if (error is not null)
+            {
+                Fail(p, error);
+            }
+
+            Monitor.PulseAll(_lock);
+        }
+    }
+
+    private void Fail(int position, Exception error)
+    {
+        lock (_lock)
+        {
+            if (position < _failedAt)
+            {
+                _failedAt = position;
+                _failure = ExceptionDispatchInfo.Capture(error);
+            }
+
+            Monitor.PulseAll(_lock);
+        }
+    }
+
+    /// <summary>Wraps a finished slot as a batch, leaving out skipped examples and reporting them.</summary>
+    private ImageBatch Assemble(int b, Slot slot)
+    {
+        int start = b * _batchSize, n = slot.Count;
+        var indices = _order.AsSpan(start, n).ToArray();
+        var data = slot.Data;
+        if (slot.Skipped is { } skipped)
+        {
+            var keep = new List<int>(n);
+            for (int i = 0; i < n; i++)
+            {
+                if (skipped[i] is null)
+                {
+                    keep.Add(i);
+                }
+                else
+                {
+                    _reader.ReportSkip(indices[i], skipped[i]!);
+                }
+            }
+
+            data = new float[keep.Count * _imageFloats];
+            for (int k = 0; k < keep.Count; k++)
+            {
+                slot.Data.AsSpan(keep[k] * _imageFloats, _imageFloats).CopyTo(data.AsSpan(k * _imageFloats));
+            }
+
+            indices = [.. keep.Select(i => indices[i])];
+            n = keep.Count;
+        }
+
+        var labels = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            labels[i] = _reader.Dataset.Labels[indices[i]];
+        }
+
+        int size = _reader.Options.Size;
+        return new ImageBatch(Tensor.Wrap(data, n, 3, size, size), labels, indices);
+    }
+
+    /// <summary>One batch under construction.</summary>
+    private sealed class Slot(int count, int imageFloats)
+    {
+        public int Count { get; } = count;
+
+        /// <summary>Every element is written before the batch is handed out (skipped images are cut out).</summary>
+        public float[] Data { get; } = GC.AllocateUninitializedArray<float>(count * imageFloats);
+
+        public int Pending { get; set; } = count;
+
+        /// <summary>Per position: null = built, "" = known bad (silent), else the one-line reason.</summary>
+        public string?[]? Skipped { get; set; }
+    }
+}
