@@ -19,6 +19,10 @@ internal readonly struct ColorJitter
         (_order, _brightness, _contrast, _saturation, _hue) = (order, brightness, contrast, saturation, hue);
     }
 
+    /// <summary>A jitter with the given order (0 brightness, 1 contrast, 2 saturation, 3 hue) and factors.</summary>
+    internal static ColorJitter Create(int[] order, float brightness, float contrast, float saturation, float hue)
+        => new(order, brightness, contrast, saturation, hue);
+
     /// <summary>Draws the order and the factors for one example; factors of disabled adjustments are neutral.</summary>
     public static ColorJitter Draw(ImageAugmentation a, Rng rng)
     {
