@@ -26,6 +26,7 @@ internal sealed class BatchProducer : IDisposable
     private int _next;
     private int _consumed;
     private int _inFlight;
+    private int _liveWorkers;
     private int _failedAt = int.MaxValue;
     private ExceptionDispatchInfo? _failure;
     private bool _stopping;
@@ -74,6 +75,7 @@ internal sealed class BatchProducer : IDisposable
                 Monitor.PulseAll(_lock);
             }
         });
+        _liveWorkers = _threads.Length;
         foreach (var t in _threads)
         {
             t.Start();
@@ -105,9 +107,14 @@ internal sealed class BatchProducer : IDisposable
                         break;
                     }
 
-                    if (_failure is not null && _inFlight == 0)
+                    if (_failure is not null && (_inFlight == 0 || _liveWorkers == 0))
                     {
                         _failure.Throw();
+                    }
+
+                    if (_liveWorkers == 0)
+                    {
+                        throw new InvalidOperationException($"ImageBatchReader: the workers stopped before batch {b} was complete.");
                     }
 
                     Monitor.Wait(_lock);
@@ -159,6 +166,14 @@ internal sealed class BatchProducer : IDisposable
         {
             // Only an allocation failure can land here; examples report their own errors in Build.
             Fail(int.MaxValue - 1, e);
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _liveWorkers--;
+                Monitor.PulseAll(_lock);
+            }
         }
     }
 

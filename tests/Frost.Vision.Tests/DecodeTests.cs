@@ -44,6 +44,15 @@ public sealed class DecodeTests : IDisposable
     }
 
     [Fact]
+    public void Gif_first_frame_decodes()
+    {
+        // A 1x1 GIF89a whose only pixel is palette entry 0, white.
+        var gif = Convert.FromBase64String("R0lGODlhAQABAIAAAP///wAAACwAAAAAAQABAAACAkQBADs=");
+        var t = ImageDecoder.Load(_tmp.Write("white.gif", gif), Size(2));
+        Assert.All(t.ToArray(), v => Assert.Equal(255f, v));
+    }
+
+    [Fact]
     public void Jpeg_decodes_close_to_its_source()
     {
         var rgba = TestImages.Quadrants(32, 32);
