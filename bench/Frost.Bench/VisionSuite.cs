@@ -24,7 +24,11 @@ internal static class VisionSuite
         string dir = args[1];
         var opts = new Dictionary<string, int>
         {
-            ["--count"] = 10_000, ["--size"] = 64, ["--workers"] = 2, ["--batch"] = 64, ["--prefetch"] = new ImagePipelineOptions().Prefetch,
+            ["--count"] = 10_000,
+            ["--size"] = 64,
+            ["--workers"] = 2,
+            ["--batch"] = 64,
+            ["--prefetch"] = new ImagePipelineOptions().Prefetch,
         };
         for (int i = 2; i < args.Length; i++)
         {
