@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The image pipeline alone on 10,000 generated 224x224 JPEGs (10 class folders) in a temporary folder that is
 # removed afterwards: images/s at 64x64 and 224x224 output with 2 workers, and the peak resident memory
-# (VmHWM) of each streaming process. Usage: bench/vision.sh [COUNT] [WORKERS]
+# (VmHWM) of each streaming process, with and without recycled batch memory. Usage: bench/vision.sh [COUNT] [WORKERS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-10000}
@@ -13,5 +13,7 @@ dotnet build bench/Frost.Bench -c Release -v quiet -nologo >/dev/null
 bench=(dotnet bench/Frost.Bench/bin/Release/net10.0/Frost.Bench.dll)
 "${bench[@]}" vision-images "$dir" --count "$count"
 for size in 64 224; do
-  "${bench[@]}" vision "$dir" --size "$size" --workers "$workers" --batch 64
+  for recycle in 0 1; do
+    "${bench[@]}" vision "$dir" --size "$size" --workers "$workers" --batch 64 --recycle "$recycle"
+  done
 done

@@ -77,7 +77,7 @@ internal static class BenchApp
     {
         Console.Error.WriteLine($"Frost.Bench: {why}");
         Console.Error.WriteLine("usage: Frost.Bench <gemm|conv|resnet> [--json FILE] [--reps N] [--threads N]");
-        Console.Error.WriteLine("       Frost.Bench vision-images DIR [--count N]  |  Frost.Bench vision DIR [--size S] [--workers W] [--batch B] [--prefetch P] [--json FILE]");
+        Console.Error.WriteLine("       Frost.Bench vision-images DIR [--count N]  |  Frost.Bench vision DIR [--size S] [--workers W] [--batch B] [--prefetch P] [--recycle 0|1] [--json FILE]");
         return 2;
     }
 }

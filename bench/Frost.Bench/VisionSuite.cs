@@ -8,7 +8,7 @@ namespace Frost.Bench;
 
 /// <summary>
 /// The image pipeline alone: <c>vision-images DIR [--count N]</c> writes N random 224×224 JPEGs in 10 class
-/// folders; <c>vision DIR [--size S] [--workers W] [--batch B] [--prefetch P]</c> streams the folder through
+/// folders; <c>vision DIR [--size S] [--workers W] [--batch B] [--prefetch P] [--recycle 0|1]</c> streams the folder through
 /// <see cref="ImageBatchReader"/> for one augmented epoch and one evaluation epoch, reporting images/s and
 /// the process's peak resident memory (VmHWM). Run each size in a fresh process so the peak is its own.
 /// </summary>
@@ -29,10 +29,11 @@ internal static class VisionSuite
             ["--workers"] = 2,
             ["--batch"] = 64,
             ["--prefetch"] = new ImagePipelineOptions().Prefetch,
+            ["--recycle"] = 0,
         };
         for (int i = 2; i < args.Length; i++)
         {
-            if (i + 1 < args.Length && opts.ContainsKey(args[i]) && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out int v) && v >= 1)
+            if (i + 1 < args.Length && opts.ContainsKey(args[i]) && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out int v) && v >= (args[i] == "--recycle" ? 0 : 1))
             {
                 opts[args[i++]] = v;
             }
@@ -52,7 +53,7 @@ internal static class VisionSuite
             return 0;
         }
 
-        Stream(dir, opts["--size"], opts["--workers"], opts["--batch"], opts["--prefetch"], report);
+        Stream(dir, opts["--size"], opts["--workers"], opts["--batch"], opts["--prefetch"], opts["--recycle"] != 0, report);
         return 0;
     }
 
@@ -104,20 +105,22 @@ internal static class VisionSuite
         Console.WriteLine($"wrote {count} JPEGs ({Side}x{Side}, {bytes / (1024.0 * 1024.0):F1} MiB) to {dir} in {sw.Elapsed.TotalSeconds:F1} s");
     }
 
-    private static void Stream(string dir, int size, int workers, int batch, int prefetch, Report report)
+    private static void Stream(string dir, int size, int workers, int batch, int prefetch, bool recycle, Report report)
     {
         var sw = Stopwatch.StartNew();
         var folder = ImageFolder.Open(dir, new ImageFolderOptions { ValidationFraction = 0 });
         double listing = sw.Elapsed.TotalSeconds;
         var data = folder.Train;
-        var reader = new ImageBatchReader(data, new ImagePipelineOptions { Size = size, Workers = workers, Prefetch = prefetch });
-        Console.WriteLine($"Image pipeline alone: {data.Count} files in {data.ClassNames.Count} classes (listed in {listing:F2} s), output {size}x{size}, batch {batch}, workers {workers}, prefetch {prefetch}.");
+        var reader = new ImageBatchReader(data, new ImagePipelineOptions { Size = size, Workers = workers, Prefetch = prefetch, RecycleBatches = recycle });
+        Console.WriteLine($"Image pipeline alone: {data.Count} files in {data.ClassNames.Count} classes (listed in {listing:F2} s), output {size}x{size}, batch {batch}, workers {workers}, prefetch {prefetch}, recycled batches {(recycle ? "on" : "off")}.");
         Console.WriteLine($"Machine: {Environment.ProcessorCount} cores; shared, so figures vary between runs.");
-        var table = new Table("pass", "s", "images/s", "batches", "VmHWM after", "VmRSS after");
+        var table = new Table("pass", "s", "images/s", "batches", "VmHWM after", "VmRSS after", "GC heap after", "gen2 GCs", "allocated");
         var order = new Rng(1).Permutation(data.Count);
         foreach (var (name, augment) in new[] { ("train (random resized crop + flip)", true), ("eval (centre crop)", false) })
         {
             GC.Collect();
+            int gen2 = GC.CollectionCount(2);
+            long allocated = GC.GetTotalAllocatedBytes();
             sw.Restart();
             int batches = 0, images = 0;
             double checksum = 0;
@@ -130,7 +133,10 @@ internal static class VisionSuite
 
             double s = sw.Elapsed.TotalSeconds;
             var (hwm, rss) = Memory();
-            table.Add(name, Table.F(s, 2), Table.F(images / s, 0), batches.ToString(CultureInfo.InvariantCulture), Mib(hwm), Mib(rss));
+            long heap = GC.GetGCMemoryInfo().HeapSizeBytes;
+            gen2 = GC.CollectionCount(2) - gen2;
+            allocated = GC.GetTotalAllocatedBytes() - allocated;
+            table.Add(name, Table.F(s, 2), Table.F(images / s, 0), batches.ToString(CultureInfo.InvariantCulture), Mib(hwm), Mib(rss), Mib(heap), gen2.ToString(CultureInfo.InvariantCulture), Mib(allocated));
             report.AddRow("vision", new JsonObject
             {
                 ["pass"] = name,
@@ -138,11 +144,15 @@ internal static class VisionSuite
                 ["workers"] = workers,
                 ["batch"] = batch,
                 ["prefetch"] = prefetch,
+                ["recycle_batches"] = recycle,
                 ["images"] = images,
                 ["seconds"] = s,
                 ["images_per_s"] = images / s,
                 ["vm_hwm_bytes"] = hwm,
                 ["vm_rss_bytes"] = rss,
+                ["gc_heap_bytes"] = heap,
+                ["gen2_collections"] = gen2,
+                ["allocated_bytes"] = allocated,
                 ["checksum"] = checksum,
             });
         }

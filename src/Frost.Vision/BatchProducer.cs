@@ -20,6 +20,9 @@ internal sealed class BatchProducer : IDisposable
     private readonly int _imageFloats;
     private readonly int _prefetch;
     private readonly Slot?[] _slots;
+    private readonly bool _recycle;
+    private readonly List<float[]> _free = [];
+    private float[]? _handedOut;
     private readonly CancellationToken _cancellation;
     private readonly Thread[] _threads;
     private CancellationTokenRegistration _registration;
@@ -43,6 +46,7 @@ internal sealed class BatchProducer : IDisposable
         _imageFloats = 3 * o.Size * o.Size;
         _prefetch = o.Prefetch;
         _slots = new Slot?[_batches];
+        _recycle = o.RecycleBatches;
         _cancellation = cancellation;
         _threads = new Thread[Math.Min(o.Workers, Math.Max(1, order.Length))];
         for (int i = 0; i < _threads.Length; i++)
@@ -92,6 +96,13 @@ internal sealed class BatchProducer : IDisposable
             Slot slot;
             lock (_lock)
             {
+                if (_handedOut is not null)
+                {
+                    // The consumer asked for the next batch: under RecycleBatches the last one's memory is free again.
+                    _free.Add(_handedOut);
+                    _handedOut = null;
+                }
+
                 b = _consumed;
                 if (b >= _batches)
                 {
@@ -101,13 +112,21 @@ internal sealed class BatchProducer : IDisposable
                 while (true)
                 {
                     _cancellation.ThrowIfCancellationRequested();
-                    if (_slots[b] is { Pending: 0 } ready)
+                    bool settled = _inFlight == 0 || _liveWorkers == 0;
+                    if (_failure is not null && _failedAt < (b + 1) * _batchSize)
+                    {
+                        // The batch holds a failed example: once nothing runs, no earlier failure can still appear.
+                        if (settled)
+                        {
+                            _failure.Throw();
+                        }
+                    }
+                    else if (_slots[b] is { Pending: 0 } ready)
                     {
                         slot = ready;
                         break;
                     }
-
-                    if (_failure is not null && (_inFlight == 0 || _liveWorkers == 0))
+                    else if (_failure is not null && settled)
                     {
                         _failure.Throw();
                     }
@@ -125,7 +144,27 @@ internal sealed class BatchProducer : IDisposable
                 Monitor.PulseAll(_lock);
             }
 
-            var batch = Assemble(b, slot);
+            var (batch, data) = Assemble(b, slot);
+            if (_recycle)
+            {
+                lock (_lock)
+                {
+                    if (!ReferenceEquals(data, slot.Data))
+                    {
+                        _free.Add(slot.Data);
+                    }
+
+                    if (batch.Count > 0)
+                    {
+                        _handedOut = data;
+                    }
+                    else
+                    {
+                        _free.Add(data);
+                    }
+                }
+            }
+
             if (batch.Count > 0)
             {
                 return batch;
@@ -150,6 +189,11 @@ internal sealed class BatchProducer : IDisposable
         }
 
         _registration.Dispose();
+        if (_recycle)
+        {
+            // Buffers no batch in the consumer's hands uses (a batch taken last before an early exit may still be read).
+            _reader.ReturnBuffers([.. _free, .. _slots.OfType<Slot>().Select(s => s.Data)]);
+        }
     }
 
     private void Work()
@@ -200,7 +244,7 @@ internal sealed class BatchProducer : IDisposable
             int p = _next++;
             int b = p / _batchSize;
             HighestClaimedBatch = Math.Max(HighestClaimedBatch, b);
-            var slot = _slots[b] ??= new Slot(Math.Min(_batchSize, _order.Length - b * _batchSize), _imageFloats);
+            var slot = _slots[b] ??= NewSlot(Math.Min(_batchSize, _order.Length - b * _batchSize));
             _inFlight++;
             return (p, slot);
         }
@@ -253,6 +297,21 @@ internal sealed class BatchProducer : IDisposable
         }
     }
 
+    /// <summary>A slot for <paramref name="count"/> images, on a recycled buffer when one of the right length is free.</summary>
+    private Slot NewSlot(int count)
+    {
+        int length = count * _imageFloats;
+        int i = _free.FindIndex(f => f.Length == length);
+        if (i >= 0)
+        {
+            var buffer = _free[i];
+            _free.RemoveAt(i);
+            return new Slot(count, buffer);
+        }
+
+        return new Slot(count, (_recycle ? _reader.TakeBuffer(length) : null) ?? GC.AllocateUninitializedArray<float>(length));
+    }
+
     private void Fail(int position, Exception error)
     {
         lock (_lock)
@@ -267,8 +326,8 @@ internal sealed class BatchProducer : IDisposable
         }
     }
 
-    /// <summary>Wraps a finished slot as a batch, leaving out skipped examples and reporting them.</summary>
-    private ImageBatch Assemble(int b, Slot slot)
+    /// <summary>Wraps a finished slot as a batch (and the array its images use), leaving out skipped examples and reporting them.</summary>
+    private (ImageBatch Batch, float[] Data) Assemble(int b, Slot slot)
     {
         int start = b * _batchSize, n = slot.Count;
         var indices = _order.AsSpan(start, n).ToArray();
@@ -305,16 +364,16 @@ internal sealed class BatchProducer : IDisposable
         }
 
         int size = _reader.Options.Size;
-        return new ImageBatch(Tensor.Wrap(data, n, 3, size, size), labels, indices);
+        return (new ImageBatch(Tensor.Wrap(data, n, 3, size, size), labels, indices), data);
     }
 
     /// <summary>One batch under construction.</summary>
-    private sealed class Slot(int count, int imageFloats)
+    private sealed class Slot(int count, float[] data)
     {
         public int Count { get; } = count;
 
         /// <summary>Every element is written before the batch is handed out (skipped images are cut out).</summary>
-        public float[] Data { get; } = GC.AllocateUninitializedArray<float>(count * imageFloats);
+        public float[] Data { get; } = data;
 
         public int Pending { get; set; } = count;
 

@@ -43,6 +43,12 @@ public sealed record ImageAugmentation
     /// <summary>Hue jitter h in [0, 0.5]: the hue turns by a uniform amount in [−h, h] of a full turn; 0 = off.</summary>
     public double Hue { get; init; }
 
+    /// <summary>
+    /// Whether no random transform is on, so augmented reads equal evaluation reads (a cache of a frozen
+    /// prefix's outputs is then valid for training too).
+    /// </summary>
+    public bool IsIdentity => !RandomResizedCrop && FlipProbability == 0 && !HasColorJitter;
+
     /// <summary>Whether any colour jitter is on.</summary>
     public bool HasColorJitter => Brightness > 0 || Contrast > 0 || Saturation > 0 || Hue > 0;
 

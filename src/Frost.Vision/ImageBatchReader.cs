@@ -14,6 +14,7 @@ namespace Frost.Vision;
 public sealed class ImageBatchReader
 {
     private readonly ConcurrentDictionary<int, byte> _skipped = new();
+    private readonly List<float[]> _buffers = [];
 
     /// <summary>Creates a reader of <paramref name="dataset"/>.</summary>
     /// <exception cref="ArgumentException">An option is out of range (the message names it).</exception>
@@ -76,6 +77,38 @@ public sealed class ImageBatchReader
     }
 
     internal bool IsKnownBad(int index) => _skipped.ContainsKey(index);
+
+    /// <summary>A batch buffer of exactly <paramref name="length"/> floats left by an earlier pass, or null.</summary>
+    internal float[]? TakeBuffer(int length)
+    {
+        lock (_buffers)
+        {
+            int i = _buffers.FindIndex(b => b.Length == length);
+            if (i < 0)
+            {
+                return null;
+            }
+
+            var buffer = _buffers[i];
+            _buffers.RemoveAt(i);
+            return buffer;
+        }
+    }
+
+    /// <summary>Keeps buffers of a finished pass for the next one (under <see cref="ImagePipelineOptions.RecycleBatches"/>), at most Prefetch + 2.</summary>
+    internal void ReturnBuffers(IEnumerable<float[]> buffers)
+    {
+        lock (_buffers)
+        {
+            foreach (var b in buffers)
+            {
+                if (_buffers.Count < Options.Prefetch + 2)
+                {
+                    _buffers.Add(b);
+                }
+            }
+        }
+    }
 
     /// <summary>Records a skipped example and warns the first time.</summary>
     internal void ReportSkip(int index, string message)

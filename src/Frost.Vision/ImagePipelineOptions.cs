@@ -27,8 +27,15 @@ public sealed record ImagePipelineOptions
     /// <summary>Background threads that decode and transform; default the core count, at most 4.</summary>
     public int Workers { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
 
-    /// <summary>Batches that may be decoded ahead of the one the consumer holds; default 3. Memory is about (Prefetch + 1) batches.</summary>
+    /// <summary>Batches that may be decoded ahead of the one the consumer holds; default 3. About Prefetch + 1 batches are live at a time.</summary>
     public int Prefetch { get; init; } = 3;
+
+    /// <summary>
+    /// Reuse the memory of a batch's images for a later batch once the next batch is requested, so an epoch
+    /// allocates only about <see cref="Prefetch"/> + 2 batches; default false. Only for consumers that are
+    /// done with a batch (or copied what they keep) before asking for the next, as a training loop is.
+    /// </summary>
+    public bool RecycleBatches { get; init; }
 
     /// <summary>Random transforms for reads with augmentation on; default <see cref="ImageAugmentation.Default"/>.</summary>
     public ImageAugmentation Augmentation { get; init; } = ImageAugmentation.Default;
