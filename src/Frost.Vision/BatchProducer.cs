@@ -149,18 +149,14 @@ internal sealed class BatchProducer : IDisposable
             {
                 lock (_lock)
                 {
-                    if (!ReferenceEquals(data, slot.Data))
-                    {
-                        _free.Add(slot.Data);
-                    }
-
-                    if (batch.Count > 0)
+                    // A batch that lost skipped images was copied to a shorter array, which is not worth keeping.
+                    if (batch.Count > 0 && ReferenceEquals(data, slot.Data))
                     {
                         _handedOut = data;
                     }
                     else
                     {
-                        _free.Add(data);
+                        _free.Add(slot.Data);
                     }
                 }
             }
