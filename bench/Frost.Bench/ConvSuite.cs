@@ -41,9 +41,9 @@ internal static class ConvSuite
             double fwdFlops = 2.0 * s.MultiplyAdds;
             double[][] t = timer.Interleaved(
                 name,
-                () => Conv2D.Forward(s, x, w, b, y),
-                () => Conv2D.BackwardInput(s, dy, w, dx),
-                () => Conv2D.BackwardWeight(s, x, dy, dw, db),
+                () => Conv2DKernel.Forward(s, x, w, b, y),
+                () => Conv2DKernel.BackwardInput(s, dy, w, dx),
+                () => Conv2DKernel.BackwardWeight(s, x, dy, dw, db),
                 Reference);
             int rounds = t[0].Length;
             double Ideal(int i, double flops) => flops / (RefFlops / t[3][i]);

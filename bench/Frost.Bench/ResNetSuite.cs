@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Frost.Freezing;
 using Frost.Layers;
+using Frost.Memory;
 using Frost.Optimizers;
 
 namespace Frost.Bench;

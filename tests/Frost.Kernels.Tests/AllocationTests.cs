@@ -19,16 +19,16 @@ public class AllocationTests
         void All()
         {
             Gemm.Sgemm(false, true, 300, 100, 200, 1f, a, 200, b, 200, 0f, c, 100);
-            Conv2D.Forward(conv, x, w, db, y);
-            Conv2D.BackwardInput(conv, y, w, dx);
-            Conv2D.BackwardWeight(conv, x, y, dw, db);
-            Conv2D.Forward(strided, xs, ws, [], ys);
-            Conv2D.BackwardInput(strided, ys, ws, xs);
-            Pool2D.MaxForward(pool, x, py, arg);
-            Pool2D.MaxBackward(pool, py, arg, pdx);
-            Pool2D.AvgForward(pool, x, py);
-            BatchNorm.ForwardTraining(4, 16, 144, x, [], [], 1e-5f, 0.1f, rm, rv, dx, stats, stats2, relu: true);
-            BatchNorm.BackwardTraining(4, 16, 144, x, y.AsSpan(0, x.Length), [], stats, stats2, dx, pdx, [], []);
+            Conv2DKernel.Forward(conv, x, w, db, y);
+            Conv2DKernel.BackwardInput(conv, y, w, dx);
+            Conv2DKernel.BackwardWeight(conv, x, y, dw, db);
+            Conv2DKernel.Forward(strided, xs, ws, [], ys);
+            Conv2DKernel.BackwardInput(strided, ys, ws, xs);
+            Pool2DKernel.MaxForward(pool, x, py, arg);
+            Pool2DKernel.MaxBackward(pool, py, arg, pdx);
+            Pool2DKernel.AvgForward(pool, x, py);
+            BatchNormKernel.ForwardTraining(4, 16, 144, x, [], [], 1e-5f, 0.1f, rm, rv, dx, stats, stats2, relu: true);
+            BatchNormKernel.BackwardTraining(4, 16, 144, x, y.AsSpan(0, x.Length), [], stats, stats2, dx, pdx, [], []);
         }
 
         All();

@@ -68,7 +68,7 @@ public class BatchNormTests
         {
             rm = (float[])rm0.Clone();
             rv = (float[])rv0.Clone();
-            BatchNorm.ForwardTraining(n, c, s, x, g, b, Eps, Momentum, rm, rv, y, sm, si, relu);
+            BatchNormKernel.ForwardTraining(n, c, s, x, g, b, Eps, Momentum, rm, rv, y, sm, si, relu);
             var expected = new double[x.Length];
             for (int i = 0; i < x.Length; i++)
             {
@@ -86,7 +86,7 @@ public class BatchNormTests
         }
 
         // No affine parameters and no running statistics.
-        BatchNorm.ForwardTraining(n, c, s, x, [], [], Eps, Momentum, [], [], y, sm, si);
+        BatchNormKernel.ForwardTraining(n, c, s, x, [], [], Eps, Momentum, [], [], y, sm, si);
         var plain = new double[x.Length];
         for (int i = 0; i < x.Length; i++)
         {
@@ -107,7 +107,7 @@ public class BatchNormTests
         var y = new float[x.Length];
         foreach (bool relu in new[] { false, true })
         {
-            BatchNorm.ForwardInference(n, c, s, x, g, b, rm, rv, Eps, y, relu);
+            BatchNormKernel.ForwardInference(n, c, s, x, g, b, rm, rv, Eps, y, relu);
             var expected = new double[x.Length];
             var dx = new double[x.Length];
             var dg = new double[c];
@@ -128,14 +128,14 @@ public class BatchNormTests
             var gx = new float[x.Length];
             var gg = new float[c];
             var gb = new float[c];
-            BatchNorm.BackwardInference(n, c, s, x, dy, g, rm, rv, Eps, relu ? y : [], gx, gg, gb);
+            BatchNormKernel.BackwardInference(n, c, s, x, dy, g, rm, rv, Eps, relu ? y : [], gx, gg, gb);
             TestData.AssertClose(dx, gx, 1e-5, 1e-6, $"inference backward dx relu={relu}");
             TestData.AssertClose(dg, gg, 1e-4, 1e-5, $"inference backward dgamma relu={relu}");
             TestData.AssertClose(db, gb, 1e-4, 1e-5, $"inference backward dbeta relu={relu}");
 
             // Frozen affine: only the input gradient, and the input itself is then not needed.
             Array.Clear(gx);
-            BatchNorm.BackwardInference(n, c, s, [], dy, g, rm, rv, Eps, relu ? y : [], gx, [], []);
+            BatchNormKernel.BackwardInference(n, c, s, [], dy, g, rm, rv, Eps, relu ? y : [], gx, [], []);
             TestData.AssertClose(dx, gx, 1e-5, 1e-6, "inference backward dx only");
         }
     }
@@ -152,7 +152,7 @@ public class BatchNormTests
         var si = new float[c];
         foreach (bool relu in new[] { false, true })
         {
-            BatchNorm.ForwardTraining(n, c, s, x, g, b, Eps, 0.1f, [], [], y, sm, si, relu);
+            BatchNormKernel.ForwardTraining(n, c, s, x, g, b, Eps, 0.1f, [], [], y, sm, si, relu);
             int count = n * s;
             var gy = new double[x.Length];
             var sumG = new double[c];
@@ -180,7 +180,7 @@ public class BatchNormTests
             var gx = new float[x.Length];
             var gg = new float[c];
             var gb = new float[c];
-            BatchNorm.BackwardTraining(n, c, s, x, dy, g, sm, si, relu ? y : [], gx, gg, gb);
+            BatchNormKernel.BackwardTraining(n, c, s, x, dy, g, sm, si, relu ? y : [], gx, gg, gb);
             for (int i = 0; i < dx.Length; i++)
             {
                 // NOTE: dx is a difference of terms of size mag; float rounding is relative to those terms.
@@ -191,9 +191,9 @@ public class BatchNormTests
 
             // Skipping outputs.
             var gx2 = new float[x.Length];
-            BatchNorm.BackwardTraining(n, c, s, x, dy, g, sm, si, relu ? y : [], gx2, [], []);
+            BatchNormKernel.BackwardTraining(n, c, s, x, dy, g, sm, si, relu ? y : [], gx2, [], []);
             Assert.Equal(gx, gx2);
-            BatchNorm.BackwardTraining(n, c, s, x, dy, g, sm, si, relu ? y : [], [], gg, []);
+            BatchNormKernel.BackwardTraining(n, c, s, x, dy, g, sm, si, relu ? y : [], [], gg, []);
         }
     }
 
@@ -220,11 +220,11 @@ public class BatchNormTests
         var y = new float[x.Length];
         var sm = new float[c];
         var si = new float[c];
-        BatchNorm.ForwardTraining(n, c, s, x, g, b, Eps, 0.1f, [], [], y, sm, si);
+        BatchNormKernel.ForwardTraining(n, c, s, x, g, b, Eps, 0.1f, [], [], y, sm, si);
         var gx = new float[x.Length];
         var gg = new float[c];
         var gb = new float[c];
-        BatchNorm.BackwardTraining(n, c, s, x, dy, g, sm, si, [], gx, gg, gb);
+        BatchNormKernel.BackwardTraining(n, c, s, x, dy, g, sm, si, [], gx, gg, gb);
         const float H = 1e-2f;
         for (int i = 0; i < x.Length; i += 3)
         {
@@ -249,17 +249,17 @@ public class BatchNormTests
     public void Validates()
     {
         var e = Assert.Throws<ArgumentException>(() =>
-            BatchNorm.ForwardTraining(1, 2, 1, new float[2], [], [], 1e-5f, 0.1f, [], [], new float[2], new float[2], new float[2]));
+            BatchNormKernel.ForwardTraining(1, 2, 1, new float[2], [], [], 1e-5f, 0.1f, [], [], new float[2], new float[2], new float[2]));
         Assert.Contains("more than one value", e.Message);
         e = Assert.Throws<ArgumentException>(() =>
-            BatchNorm.ForwardInference(2, 2, 3, new float[11], [], [], new float[2], new float[2], 1e-5f, new float[12]));
-        Assert.Contains("BatchNorm.ForwardInference", e.Message);
+            BatchNormKernel.ForwardInference(2, 2, 3, new float[11], [], [], new float[2], new float[2], 1e-5f, new float[12]));
+        Assert.Contains("BatchNormKernel.ForwardInference", e.Message);
         Assert.Contains("12", e.Message);
         Assert.Throws<ArgumentException>(() =>
-            BatchNorm.ForwardTraining(2, 2, 3, new float[12], [], [], 1e-5f, 0.1f, new float[2], [], new float[12], new float[2], new float[2]));
+            BatchNormKernel.ForwardTraining(2, 2, 3, new float[12], [], [], 1e-5f, 0.1f, new float[2], [], new float[12], new float[2], new float[2]));
         Assert.Throws<ArgumentException>(() =>
-            BatchNorm.BackwardInference(2, 2, 3, [], new float[12], [], new float[2], new float[2], 1e-5f, [], new float[12], new float[2], []));
+            BatchNormKernel.BackwardInference(2, 2, 3, [], new float[12], [], new float[2], new float[2], 1e-5f, [], new float[12], new float[2], []));
         Assert.Throws<ArgumentException>(() =>
-            BatchNorm.ForwardInference(2, 2, 3, new float[12], [], [], new float[2], new float[2], -1f, new float[12]));
+            BatchNormKernel.ForwardInference(2, 2, 3, new float[12], [], [], new float[2], new float[2], -1f, new float[12]));
     }
 }

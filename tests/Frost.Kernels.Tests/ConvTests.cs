@@ -52,14 +52,14 @@ public class ConvTests
         float[] x = TestData.Random(rng, s.InputLength), w = TestData.Random(rng, s.WeightLength), b = TestData.Random(rng, s.OutChannels);
         var (expected, mag) = ConvReference.Forward(s, x, w, b);
         var y = new float[s.OutputLength];
-        Conv2D.Forward(s, x, w, b, y);
+        Conv2DKernel.Forward(s, x, w, b, y);
         ConvReference.AssertClose(expected, mag, y, $"forward {s}");
 
         // Without bias, and with fused ReLU.
         var (noBias, magNoBias) = ConvReference.Forward(s, x, w, []);
-        Conv2D.Forward(s, x, w, [], y);
+        Conv2DKernel.Forward(s, x, w, [], y);
         ConvReference.AssertClose(noBias, magNoBias, y, $"forward (no bias) {s}");
-        Conv2D.Forward(s, x, w, b, y, relu: true);
+        Conv2DKernel.Forward(s, x, w, b, y, relu: true);
         ConvReference.AssertClose(expected.Select(v => Math.Max(v, 0)).ToArray(), mag, y, $"forward (relu) {s}");
     }
 
@@ -73,14 +73,14 @@ public class ConvTests
         var (dx, dxm, dw, dwm, db, dbm) = ConvReference.Backward(s, x, w, dy);
 
         float[] gx = TestData.Random(rng, s.InputLength); // garbage: must be overwritten
-        Conv2D.BackwardInput(s, dy, w, gx);
+        Conv2DKernel.BackwardInput(s, dy, w, gx);
         ConvReference.AssertClose(dx, dxm, gx, $"backward input {s}");
 
         float[] gw = TestData.Random(rng, s.WeightLength), gb = TestData.Random(rng, s.OutChannels);
-        Conv2D.BackwardWeight(s, x, dy, gw, gb);
+        Conv2DKernel.BackwardWeight(s, x, dy, gw, gb);
         ConvReference.AssertClose(dw, dwm, gw, $"backward weight {s}");
         ConvReference.AssertClose(db, dbm, gb, $"backward bias {s}");
-        Conv2D.BackwardWeight(s, x, dy, gw, []);
+        Conv2DKernel.BackwardWeight(s, x, dy, gw, []);
         ConvReference.AssertClose(dw, dwm, gw, $"backward weight (no bias) {s}");
     }
 
@@ -107,13 +107,13 @@ public class ConvTests
         Assert.Throws<ArgumentException>(() => new Conv2DShape(1, 1, 5, 5, 1, 3, 3, PadTop: -1).Validate());
 
         var ok = new Conv2DShape(1, 2, 5, 5, 3, 3, 3, PadTop: 1, PadLeft: 1, PadBottom: 1, PadRight: 1);
-        e = Assert.Throws<ArgumentException>(() => Conv2D.Forward(ok, new float[49], new float[54], [], new float[75]));
-        Assert.Contains("Conv2D.Forward", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Conv2DKernel.Forward(ok, new float[49], new float[54], [], new float[75]));
+        Assert.Contains("Conv2DKernel.Forward", e.Message);
         Assert.Contains("input", e.Message);
         Assert.Contains("50", e.Message);
-        Assert.Throws<ArgumentException>(() => Conv2D.Forward(ok, new float[50], new float[54], new float[2], new float[75]));
-        Assert.Throws<ArgumentException>(() => Conv2D.BackwardInput(ok, new float[74], new float[54], new float[50]));
-        Assert.Throws<ArgumentException>(() => Conv2D.BackwardWeight(ok, new float[50], new float[75], new float[53], []));
+        Assert.Throws<ArgumentException>(() => Conv2DKernel.Forward(ok, new float[50], new float[54], new float[2], new float[75]));
+        Assert.Throws<ArgumentException>(() => Conv2DKernel.BackwardInput(ok, new float[74], new float[54], new float[50]));
+        Assert.Throws<ArgumentException>(() => Conv2DKernel.BackwardWeight(ok, new float[50], new float[75], new float[53], []));
     }
 
     [Fact]
@@ -125,8 +125,8 @@ public class ConvTests
         float[] x = TestData.Random(rng, s.InputLength), w = TestData.Random(rng, s.WeightLength), dy = TestData.Random(rng, s.OutputLength);
         var gx = new float[x.Length];
         var gw = new float[w.Length];
-        Conv2D.BackwardInput(s, dy, w, gx);
-        Conv2D.BackwardWeight(s, x, dy, gw, []);
+        Conv2DKernel.BackwardInput(s, dy, w, gx);
+        Conv2DKernel.BackwardWeight(s, x, dy, gw, []);
         double Loss(float[] xs, float[] ws)
         {
             var (y, _) = ConvReference.Forward(s, xs, ws, []);

@@ -53,7 +53,7 @@ public class PoolTests
         float[] x = TestData.Random(rng, s.InputLength), dy = TestData.Random(rng, s.OutputLength);
         var y = new float[s.OutputLength];
         var arg = new int[s.OutputLength];
-        Pool2D.MaxForward(s, x, y, arg);
+        Pool2DKernel.MaxForward(s, x, y, arg);
         var dx = new double[s.InputLength];
         int plane = s.InHeight * s.InWidth, o = 0;
         for (int p = 0; p < s.Batch * s.Channels; p++)
@@ -81,12 +81,12 @@ public class PoolTests
         }
 
         var gx = TestData.Random(rng, s.InputLength);
-        Pool2D.MaxBackward(s, dy, arg, gx);
+        Pool2DKernel.MaxBackward(s, dy, arg, gx);
         TestData.AssertClose(dx, gx, 1e-6, 1e-6, $"max backward {s}");
 
         // Inference form without argmax gives the same values.
         var y2 = new float[s.OutputLength];
-        Pool2D.MaxForward(s, x, y2, []);
+        Pool2DKernel.MaxForward(s, x, y2, []);
         Assert.Equal(y, y2);
     }
 
@@ -98,7 +98,7 @@ public class PoolTests
         var rng = new Random(TestData.Seed(spec) + 1);
         float[] x = TestData.Random(rng, s.InputLength), dy = TestData.Random(rng, s.OutputLength);
         var y = new float[s.OutputLength];
-        Pool2D.AvgForward(s, x, y);
+        Pool2DKernel.AvgForward(s, x, y);
         var expected = new double[s.OutputLength];
         var dx = new double[s.InputLength];
         int plane = s.InHeight * s.InWidth, o = 0;
@@ -122,7 +122,7 @@ public class PoolTests
 
         TestData.AssertClose(expected, y, 1e-5, 1e-6, $"avg forward {s}");
         var gx = TestData.Random(rng, s.InputLength);
-        Pool2D.AvgBackward(s, dy, gx);
+        Pool2DKernel.AvgBackward(s, dy, gx);
         TestData.AssertClose(dx, gx, 1e-5, 1e-6, $"avg backward {s}");
     }
 
@@ -144,7 +144,7 @@ public class PoolTests
     {
         var s = new Pool2DShape(1, 1, 2, 2, 2, 2, 2, 2);
         var y = new float[1];
-        Pool2D.MaxForward(s, [1f, float.NaN, 3f, 2f], y, []);
+        Pool2DKernel.MaxForward(s, [1f, float.NaN, 3f, 2f], y, []);
         Assert.True(float.IsNaN(y[0]));
 
         // Wide rows take the vector path: a NaN must win there too, and only in its own windows.
@@ -153,7 +153,7 @@ public class PoolTests
         x[40 + 21] = float.NaN; // row 1, column 21: windows of output columns 10 and 11
         var yw = new float[wide.OutputLength];
         var arg = new int[wide.OutputLength];
-        Pool2D.MaxForward(wide, x, yw, arg);
+        Pool2DKernel.MaxForward(wide, x, yw, arg);
         for (int ow = 0; ow < wide.OutWidth; ow++)
         {
             Assert.Equal(ow is 10 or 11, float.IsNaN(yw[ow]));
@@ -169,9 +169,9 @@ public class PoolTests
         int n = 3, c = 5, sp = 49;
         float[] x = TestData.Random(rng, n * c * sp), dy = TestData.Random(rng, n * c);
         var y = new float[n * c];
-        Pool2D.GlobalAvgForward(n, c, sp, x, y);
+        Pool2DKernel.GlobalAvgForward(n, c, sp, x, y);
         var gx = new float[x.Length];
-        Pool2D.GlobalAvgBackward(n, c, sp, dy, gx);
+        Pool2DKernel.GlobalAvgBackward(n, c, sp, dy, gx);
         for (int p = 0; p < n * c; p++)
         {
             double mean = 0;
@@ -191,12 +191,12 @@ public class PoolTests
         Assert.Throws<ArgumentException>(() => new Pool2DShape(1, 1, 4, 4, 2, 2, 2, 2, PadTop: 2).Validate());
         Assert.Throws<ArgumentException>(() => new Pool2DShape(1, 1, 4, 4, 2, 2, 0, 2).Validate());
         var s = new Pool2DShape(1, 1, 4, 4, 2, 2, 2, 2);
-        var e = Assert.Throws<ArgumentException>(() => Pool2D.MaxForward(s, new float[15], new float[4], []));
-        Assert.Contains("Pool2D.MaxForward", e.Message);
+        var e = Assert.Throws<ArgumentException>(() => Pool2DKernel.MaxForward(s, new float[15], new float[4], []));
+        Assert.Contains("Pool2DKernel.MaxForward", e.Message);
         Assert.Contains("16", e.Message);
-        Assert.Throws<ArgumentException>(() => Pool2D.MaxForward(s, new float[16], new float[4], new int[3]));
-        e = Assert.Throws<ArgumentException>(() => Pool2D.MaxBackward(s, new float[4], [0, 1, 16, 2], new float[16]));
+        Assert.Throws<ArgumentException>(() => Pool2DKernel.MaxForward(s, new float[16], new float[4], new int[3]));
+        e = Assert.Throws<ArgumentException>(() => Pool2DKernel.MaxBackward(s, new float[4], [0, 1, 16, 2], new float[16]));
         Assert.Contains("argmax", e.Message);
-        Assert.Throws<ArgumentException>(() => Pool2D.GlobalAvgForward(2, 3, 4, new float[24], new float[5]));
+        Assert.Throws<ArgumentException>(() => Pool2DKernel.GlobalAvgForward(2, 3, 4, new float[24], new float[5]));
     }
 }

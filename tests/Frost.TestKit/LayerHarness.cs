@@ -1,5 +1,6 @@
 using Frost.IO;
 using Frost.Layers;
+using Frost.Memory;
 using Frost.Optimizers;
 
 namespace Frost.TestKit;
@@ -94,7 +95,7 @@ public static class LayerHarness
                 tape.Watch(x);
             }
 
-            var loss = Frost.Ops.Sum(Frost.Ops.Mul(layer.Call(x), w));
+            var loss = Ops.Sum(Ops.Mul(layer.Call(x), w));
             grads = tape.Gradient(loss, sources.Select(s => s.T).ToList());
             grads = grads.Select(g => g?.Clone().Keep()).ToArray();
         }
@@ -191,7 +192,7 @@ public static class LayerHarness
                     tape.Watch(x); // something must require a gradient for a step to exist
                 }
 
-                var loss = Frost.Ops.Sum(Frost.Ops.Mul(layer.Call(x), w));
+                var loss = Ops.Sum(Ops.Mul(layer.Call(x), w));
                 if (frozen && layer.Variables.Count > 0)
                 {
                     Xunit.Assert.Throws<FrozenVariableException>(() => opt.Minimize(loss, layer.Variables));

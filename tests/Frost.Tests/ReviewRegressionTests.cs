@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using Frost.Freezing;
 using Frost.IO;
 using Frost.Layers;
+using Frost.Memory;
 using Frost.Optimizers;
 
 namespace Frost.Tests;
@@ -16,7 +17,7 @@ public sealed class ReviewRegressionTests : IDisposable
     private static Sequential Model(ulong seed) => new(new Dense(3, 4, new Rng(seed), name: "fc"), new Relu(), new Dense(4, 2, new Rng(seed + 1), name: "out"));
 
     private static void Step(Sequential m, Optimizer opt)
-        => opt.Minimize(() => Frost.Ops.CrossEntropy(m.Call(Tensor.Ones(2, 3)), [0, 1]));
+        => opt.Minimize(() => Ops.CrossEntropy(m.Call(Tensor.Ones(2, 3)), [0, 1]));
 
     [Fact]
     public void A_restore_that_fails_on_optimizer_state_changes_nothing()

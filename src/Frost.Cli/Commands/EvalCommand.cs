@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Frost.Data;
+using Frost.Memory;
 using Spectre.Console;
 
 namespace Frost.Cli.Commands;

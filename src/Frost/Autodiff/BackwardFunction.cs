@@ -1,4 +1,4 @@
-namespace Frost;
+namespace Frost.Autodiff;
 
 /// <summary>
 /// Sends the gradient of an op's output to its inputs: for each input <c>i</c> with

@@ -1,4 +1,4 @@
-namespace Frost;
+namespace Frost.Autodiff;
 
 /// <summary>Collects the gradients one recorded op sends to its inputs during backpropagation.</summary>
 public sealed class GradientSink

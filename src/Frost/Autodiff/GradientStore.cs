@@ -1,4 +1,4 @@
-namespace Frost;
+namespace Frost.Autodiff;
 
 /// <summary>
 /// The gradients of one backward pass, keyed by tensor. Counts how many entries share each buffer so that a

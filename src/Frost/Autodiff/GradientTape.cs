@@ -1,4 +1,4 @@
-namespace Frost;
+namespace Frost.Autodiff;
 
 /// <summary>
 /// Records differentiable ops on this thread while open, computes gradients by reverse-mode

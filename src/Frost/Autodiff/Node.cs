@@ -1,4 +1,4 @@
-namespace Frost;
+namespace Frost.Autodiff;
 
 /// <summary>One recorded op: its inputs, its output and how to send the output's gradient to the inputs.</summary>
 internal sealed class Node(GradientTape tape, string op, Tensor output, Tensor[] inputs, BackwardFunction backward)

@@ -1,4 +1,4 @@
-namespace Frost;
+namespace Frost.Memory;
 
 /// <summary>
 /// A pool of float buffers, so the same shapes recur without new allocations from one training step to the

@@ -1,4 +1,4 @@
-namespace Frost;
+namespace Frost.Memory;
 
 /// <summary>The buffer behind one or more tensors (a tensor and its reshaped views share one storage).</summary>
 internal sealed class Storage

@@ -1,4 +1,4 @@
-namespace Frost;
+namespace Frost.Memory;
 
 /// <summary>
 /// Owns the buffers of tensors created while it is the innermost scope on this thread and returns them to

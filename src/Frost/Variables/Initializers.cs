@@ -1,4 +1,4 @@
-namespace Frost;
+namespace Frost.Variables;
 
 /// <summary>Seeded weight initialisers. Fan-in and fan-out follow the layouts [in, out] (dense) and [out, in, kh, kw] (convolution).</summary>
 public static class Initializers

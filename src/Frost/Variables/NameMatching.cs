@@ -1,4 +1,4 @@
-namespace Frost;
+namespace Frost.Variables;
 
 /// <summary>Finds the names closest to a missing one, for error messages.</summary>
 internal static class NameMatching

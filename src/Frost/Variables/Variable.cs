@@ -1,4 +1,4 @@
-namespace Frost;
+namespace Frost.Variables;
 
 /// <summary>
 /// A named, persistent tensor that training may change. <see cref="Trainable"/> is the single stored truth

@@ -1,6 +1,6 @@
 using System.Collections;
 
-namespace Frost;
+namespace Frost.Variables;
 
 /// <summary>
 /// A live, read-only view of variables: every enumeration reflects the current variables and their

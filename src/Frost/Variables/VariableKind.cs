@@ -1,4 +1,4 @@
-namespace Frost;
+namespace Frost.Variables;
 
 /// <summary>What a variable holds.</summary>
 public enum VariableKind

@@ -1,4 +1,4 @@
-namespace Frost;
+namespace Frost.Variables;
 
 /// <summary>
 /// Names variables of hand-written models by nesting (<c>encoder/dense/kernel</c>) and owns them: names are

@@ -1,3 +1,5 @@
+using Frost.Memory;
+
 namespace Frost.Tests.Autodiff;
 
 public class ScopeTests
@@ -9,7 +11,7 @@ public class ScopeTests
         Tensor hidden;
         using (var tape = new GradientTape())
         {
-            hidden = Frost.Ops.Relu(Frost.Ops.MatMul(w.Value, w.Value));
+            hidden = Ops.Relu(Ops.MatMul(w.Value, w.Value));
             Assert.True(tape.OwnedBuffers > 0);
         }
 
@@ -25,7 +27,7 @@ public class ScopeTests
         Tensor kept;
         using (new TensorScope())
         {
-            kept = Frost.Ops.Add(Tensor.Ones(4), 1f).Keep();
+            kept = Ops.Add(Tensor.Ones(4), 1f).Keep();
         }
 
         Assert.Equal([2f, 2f, 2f, 2f], kept.ToArray());
@@ -39,7 +41,7 @@ public class ScopeTests
         void Step()
         {
             using var tape = new GradientTape();
-            var loss = Frost.Ops.Mean(Frost.Ops.Square(Frost.Ops.MatMul(x, w.Value)));
+            var loss = Ops.Mean(Ops.Square(Ops.MatMul(x, w.Value)));
             _ = tape.Gradient(loss, w.Value);
         }
 
@@ -68,7 +70,7 @@ public class ScopeTests
         Variable v;
         using (new TensorScope())
         {
-            v = new Variable("v", Frost.Ops.Add(Tensor.Ones(3), 2f));
+            v = new Variable("v", Ops.Add(Tensor.Ones(3), 2f));
         }
 
         Assert.Equal([3f, 3f, 3f], v.Value.ToArray());
@@ -104,7 +106,7 @@ public class EarlyReleaseTests
         float[] Grad()
         {
             using var tape = new GradientTape();
-            var loss = Frost.Ops.CrossEntropy(model.Call(x), [0, 2]);
+            var loss = Ops.CrossEntropy(model.Call(x), [0, 2]);
             return tape.Gradient(loss, model["stem/conv"].OwnVariables[0].Value)!.ToArray();
         }
 

@@ -10,12 +10,12 @@ public class TapeTests
         var a = Tensor.Ones(3);
         var frozen = new Variable("w", Tensor.Ones(3), trainable: false);
         using var tape = new GradientTape();
-        var y = Frost.Ops.Exp(Frost.Ops.Mul(a, frozen.Value));
+        var y = Ops.Exp(Ops.Mul(a, frozen.Value));
         Assert.Equal(0, tape.RecordedOps);
         Assert.False(y.RequiresGrad);
 
         var trainable = new Variable("v", Tensor.Ones(3));
-        var z = Frost.Ops.Add(y, trainable.Value);
+        var z = Ops.Add(y, trainable.Value);
         Assert.Equal(1, tape.RecordedOps);
         Assert.True(z.RequiresGrad);
     }
@@ -27,8 +27,8 @@ public class TapeTests
         var b = new Variable("b", Tensor.FromArray(3f));
         var c = new Variable("c", Tensor.FromArray(5f));
         using var tape = new GradientTape();
-        var loss = Frost.Ops.Sum(Frost.Ops.Mul(a.Value, b.Value));
-        var unrelated = Frost.Ops.Exp(c.Value);
+        var loss = Ops.Sum(Ops.Mul(a.Value, b.Value));
+        var unrelated = Ops.Exp(c.Value);
         var g = tape.Gradient(loss, [b.Value, c.Value]);
         Assert.Equal(2, g.Length);
         Assert.Equal(2f, g[0]!.Item());
@@ -43,17 +43,17 @@ public class TapeTests
         var b = new Variable("b", Tensor.FromArray(3f, 4f));
         int offPathCalls = 0, onPathCalls = 0;
         using var tape = new GradientTape();
-        var fa = Frost.Ops.Custom("OnPath", a.Value.Clone(), [a.Value], (g, s) =>
+        var fa = Ops.Custom("OnPath", a.Value.Clone(), [a.Value], (g, s) =>
         {
             onPathCalls++;
             s.Add(0, g);
         });
-        var fb = Frost.Ops.Custom("OffPath", b.Value.Clone(), [b.Value], (g, s) =>
+        var fb = Ops.Custom("OffPath", b.Value.Clone(), [b.Value], (g, s) =>
         {
             offPathCalls++;
             s.Add(0, g);
         });
-        var loss = Frost.Ops.Sum(Frost.Ops.Add(fa, fb));
+        var loss = Ops.Sum(Ops.Add(fa, fb));
         var grads = tape.Gradient(loss, [a.Value]);
         Assert.Equal([1f, 1f], grads[0]!.ToArray());
         Assert.Equal(1, onPathCalls);
@@ -68,7 +68,7 @@ public class TapeTests
     {
         var x = new Variable("x", Tensor.FromArray(1.5f, -2f));
         using var tape = new GradientTape();
-        var y = Frost.Ops.Sum(Frost.Ops.Add(Frost.Ops.Mul(x.Value, x.Value), x.Value)); // x² + x
+        var y = Ops.Sum(Ops.Add(Ops.Mul(x.Value, x.Value), x.Value)); // x² + x
         var g = tape.Gradient(y, x.Value)!;
         Assert.Equal([4f, -3f], g.ToArray());
     }
@@ -78,10 +78,10 @@ public class TapeTests
     {
         var x = new Variable("x", Tensor.FromArray(3f));
         using var tape = new GradientTape();
-        var y = Frost.Ops.Sum(Frost.Ops.Mul(x.Value, Frost.Ops.StopGradient(x.Value))); // d/dx = x, not 2x
+        var y = Ops.Sum(Ops.Mul(x.Value, Ops.StopGradient(x.Value))); // d/dx = x, not 2x
         Assert.Equal(3f, tape.Gradient(y, x.Value)!.Item());
         Assert.True(x.Trainable);
-        Assert.False(Frost.Ops.StopGradient(x.Value).RequiresGrad);
+        Assert.False(Ops.StopGradient(x.Value).RequiresGrad);
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public class TapeTests
         using (GradientTape.NoRecording())
         {
             Assert.False(GradientTape.IsRecording);
-            _ = Frost.Ops.Relu(Frost.Ops.Mul(x.Value, 2f));
+            _ = Ops.Relu(Ops.Mul(x.Value, 2f));
         }
 
         Assert.True(GradientTape.IsRecording);
@@ -107,11 +107,11 @@ public class TapeTests
         Tensor y = x.Value;
         for (int i = 0; i < 10_000; i++)
         {
-            y = Frost.Ops.Add(Frost.Ops.Mul(y, 1f), 0.001f);
+            y = Ops.Add(Ops.Mul(y, 1f), 0.001f);
         }
 
         Assert.Equal(20_000, tape.RecordedOps);
-        Assert.Equal(1f, tape.Gradient(Frost.Ops.Sum(y), x.Value)!.Item());
+        Assert.Equal(1f, tape.Gradient(Ops.Sum(y), x.Value)!.Item());
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public class TapeTests
         var b = new Variable("b", Tensor.Ones(1, 4));
         var c = new Variable("c", Tensor.Ones(4));
         using var tape = new GradientTape();
-        var y = Frost.Ops.Sum(Frost.Ops.Mul(Frost.Ops.Add(a.Value, b.Value), c.Value));
+        var y = Ops.Sum(Ops.Mul(Ops.Add(a.Value, b.Value), c.Value));
         var g = tape.Gradient(y, [a.Value, b.Value, c.Value]);
         Assert.Equal(new Shape(3, 1), g[0]!.Shape);
         Assert.Equal(new Shape(1, 4), g[1]!.Shape);
@@ -136,8 +136,8 @@ public class TapeTests
     {
         var x = new Variable("x", Tensor.FromArray(2f));
         using var tape = new GradientTape();
-        var h = Frost.Ops.Mul(x.Value, 3f);
-        var y = Frost.Ops.Sum(Frost.Ops.Square(h));
+        var h = Ops.Mul(x.Value, 3f);
+        var y = Ops.Sum(Ops.Square(h));
         var g = tape.Gradient(y, [h, x.Value]);
         Assert.Equal(12f, g[0]!.Item());
         Assert.Equal(36f, g[1]!.Item());
@@ -150,7 +150,7 @@ public class TapeTests
         using (var tape = new GradientTape())
         {
             tape.Watch(t);
-            var y = Frost.Ops.Sum(Frost.Ops.Exp(t));
+            var y = Ops.Sum(Ops.Exp(t));
             AssertClose.Equal([MathF.E, MathF.Exp(2)], tape.Gradient(y, t)!.AsReadOnlySpan());
         }
 
@@ -162,7 +162,7 @@ public class TapeTests
     {
         var x = new Variable("x", Tensor.Ones(2));
         using var tape = new GradientTape();
-        var y = Frost.Ops.Mul(x.Value, 3f);
+        var y = Ops.Mul(x.Value, 3f);
         var ex = Assert.Throws<ArgumentException>(() => tape.Gradient(y, x.Value));
         Assert.Contains("[2]", ex.Message, StringComparison.Ordinal);
         var g = tape.Gradient(y, [x.Value], Tensor.FromArray(1f, 2f))[0]!;

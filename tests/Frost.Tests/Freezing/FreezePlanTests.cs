@@ -20,7 +20,7 @@ public class FreezePlanTests
     {
         var rng = new Rng((ulong)seed);
         var x = Tensor.Normal(new Shape(6, 4), 0, 1, rng);
-        return opt.Minimize(() => Frost.Ops.CrossEntropy(m.Call(x), [0, 1, 2, 0, 1, 2]), m.TrainableVariables);
+        return opt.Minimize(() => Ops.CrossEntropy(m.Call(x), [0, 1, 2, 0, 1, 2]), m.TrainableVariables);
     }
 
     [Fact]
@@ -124,7 +124,7 @@ public class FreezePlanTests
             var ids = Tensor.FromArray([0f, 1f, 2f, 3f, 4f, 5f], 6);
             for (int i = 0; i < 10; i++)
             {
-                opt.Minimize(() => Frost.Ops.CrossEntropy(head.Call(emb.Call(ids)), [0, 1, 2, 0, 1, 2]));
+                opt.Minimize(() => Ops.CrossEntropy(head.Call(emb.Call(ids)), [0, 1, 2, 0, 1, 2]));
             }
 
             var after = emb.Table.Value.ToArray();

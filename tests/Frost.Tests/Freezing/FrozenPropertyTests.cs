@@ -96,7 +96,7 @@ public class FrozenPropertyTests
         for (int step = 0; step < s.Steps; step++)
         {
             using var tape = new GradientTape();
-            var loss = Frost.Ops.CrossEntropy(model.Call(x), y);
+            var loss = Ops.CrossEntropy(model.Call(x), y);
             Assert.Equal(expectedOps, tape.RecordedOps);
             opt.Minimize(loss);
             foreach (var v in frozen)
@@ -150,7 +150,7 @@ public class FrozenPropertyTests
             h = model.Children[i].Call(h);
         }
 
-        _ = Frost.Ops.CrossEntropy(h, [0, 1, 2, 1, 0]);
+        _ = Ops.CrossEntropy(h, [0, 1, 2, 1, 0]);
         return tape.RecordedOps;
     }
 }

@@ -20,7 +20,7 @@ public class ThreeMethodsTests
     }
 
     private static Tensor Loss(Variable w1, Variable w2, Tensor x, int[] y)
-        => Frost.Ops.CrossEntropy(Frost.Ops.MatMul(Frost.Ops.Tanh(Frost.Ops.MatMul(x, w1)), w2), y);
+        => Ops.CrossEntropy(Ops.MatMul(Ops.Tanh(Ops.MatMul(x, w1)), w2), y);
 
     [Fact]
     public void Method1_trainable_false_is_skipped_by_the_default_list()
@@ -88,8 +88,8 @@ public class ThreeMethodsTests
         var (w1, w2, x, y) = TwoLayer(firstTrainable: true);
         var before = w1.Value.ToArray();
         using var tape = new GradientTape();
-        var h = Frost.Ops.StopGradient(Frost.Ops.Tanh(Frost.Ops.MatMul(x, w1)));
-        var loss = Frost.Ops.CrossEntropy(Frost.Ops.MatMul(h, w2), y);
+        var h = Ops.StopGradient(Ops.Tanh(Ops.MatMul(x, w1)));
+        var loss = Ops.CrossEntropy(Ops.MatMul(h, w2), y);
         var opt = new Sgd(0.5f);
         var grads = opt.Minimize(loss);
         Assert.Equal([w2], grads.Keys);
@@ -107,7 +107,7 @@ public class ThreeMethodsTests
         var x = Tensor.Normal(new Shape(5, 4), 0, 1, rng);
         var encBefore = encoder.Variables.Select(v => v.Value.ToArray()).ToList();
         using var tape = new GradientTape();
-        var grads = new Sgd(0.1f).Minimize(Frost.Ops.CrossEntropy(model.Call(x), [0, 1, 2, 0, 1]));
+        var grads = new Sgd(0.1f).Minimize(Ops.CrossEntropy(model.Call(x), [0, 1, 2, 0, 1]));
         Assert.Equal(["head/kernel", "head/bias"], grads.Keys.Select(v => v.Name));
         Assert.Equal(encBefore, encoder.Variables.Select(v => v.Value.ToArray()).ToList());
         Assert.All(encoder.Variables, v => Assert.True(v.Trainable));

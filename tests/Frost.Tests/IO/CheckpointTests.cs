@@ -80,7 +80,7 @@ public sealed class CheckpointTests : IDisposable
                     return;
                 }
 
-                opt.Minimize(() => Frost.Ops.CrossEntropy(m.Call(Frost.Ops.Reshape(Frost.Ops.Gather(data.Images, 0, ix), ix.Length, 5)), ix.Select(i => data.Labels[i]).ToArray()));
+                opt.Minimize(() => Ops.CrossEntropy(m.Call(Ops.Reshape(Ops.Gather(data.Images, 0, ix), ix.Length, 5)), ix.Select(i => data.Labels[i]).ToArray()));
             }
         }
     }

@@ -67,7 +67,7 @@ public class LayerHarnessCatchesBrokenLayers
         protected override Tensor Forward(Tensor input)
         {
             var y = Tensor.FromArray(input.ToArray().Select(v => v * v).ToArray(), input.Shape.ToArray());
-            return Frost.Ops.Custom("WrongSquare", y, [input], (g, s) => s.Add(0, Frost.Ops.Mul(g, input)));
+            return Ops.Custom("WrongSquare", y, [input], (g, s) => s.Add(0, Ops.Mul(g, input)));
         }
     }
 
@@ -84,7 +84,7 @@ public class LayerHarnessCatchesBrokenLayers
         protected override Tensor Forward(Tensor input)
         {
             _w.Value.AsSpan()[0] += 1f;
-            return Frost.Ops.Mul(input, _w);
+            return Ops.Mul(input, _w);
         }
     }
 

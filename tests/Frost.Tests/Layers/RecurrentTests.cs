@@ -35,7 +35,7 @@ public class RecurrentTests
         for (int step = 0; step < 400; step++)
         {
             var (x, y) = SumTask(rng, 32, 6);
-            loss = opt.Minimize(() => Frost.Ops.Mse(model.Call(x), y));
+            loss = opt.Minimize(() => Ops.Mse(model.Call(x), y));
         }
 
         // The target's variance is 6/12 = 0.5: near-zero means below 1 % of it.
@@ -43,7 +43,7 @@ public class RecurrentTests
         float test;
         using (GradientTape.NoRecording())
         {
-            test = Frost.Ops.Mse(model.Call(xt), yt).Item();
+            test = Ops.Mse(model.Call(xt), yt).Item();
         }
 
         Assert.True(test < 5e-3, $"{kind}: test MSE {test}, last train loss {loss}");
@@ -66,7 +66,7 @@ public class RecurrentTests
         {
             var (x, y) = SumTask(rng, 32, 5);
             using var tape = new GradientTape();
-            var l = Frost.Ops.Mse(model.Call(x), y);
+            var l = Ops.Mse(model.Call(x), y);
             opt.Minimize(l);
             Assert.DoesNotContain(tape.VariablesWithGradients, v => v.Owner == cell);
             last = l.Item();

@@ -53,7 +53,7 @@ public class ResNetTests
         new FreezePlan(model).Freeze(Selector.Glob("stem/**") | Selector.Glob("stage1/**")).Apply(opt);
         var statsBefore = stemBn.RunningMean.Value.ToArray();
         var trainedBefore = headBn.RunningMean.Value.ToArray();
-        opt.Minimize(() => Frost.Ops.CrossEntropy(model.Call(x), y));
+        opt.Minimize(() => Ops.CrossEntropy(model.Call(x), y));
         Assert.False(stemBn.UsesBatchStatistics);
         Assert.Equal(statsBefore, stemBn.RunningMean.Value.ToArray());
         Assert.NotEqual(trainedBefore, headBn.RunningMean.Value.ToArray());
@@ -64,7 +64,7 @@ public class ResNetTests
         Assert.True(stemBn.UsesBatchStatistics);
         Assert.False(((Conv2D)model["stem/conv"]).Kernel.Trainable);
         var convBefore = ((Conv2D)model["stem/conv"]).Kernel.Value.ToArray();
-        opt.Minimize(() => Frost.Ops.CrossEntropy(model.Call(x), y));
+        opt.Minimize(() => Ops.CrossEntropy(model.Call(x), y));
         Assert.NotEqual(statsBefore, stemBn.RunningMean.Value.ToArray());
         Assert.Equal(convBefore, ((Conv2D)model["stem/conv"]).Kernel.Value.ToArray());
         Assert.True(plan.VerifyFrozen().FrozenIntact);
@@ -78,7 +78,7 @@ public class ResNetTests
         new FreezePlan(model).TrainOnly(Selector.Glob("head/**")).Apply();
         var x = Tensor.Normal(new Shape(2, 3, 32, 32), 0, 1, rng);
         using var tape = new GradientTape();
-        var loss = Frost.Ops.CrossEntropy(model.Call(x), [0, 1]);
+        var loss = Ops.CrossEntropy(model.Call(x), [0, 1]);
 
         // Only the head's dense layer (MatMul, Add), its reshape and the loss are recorded.
         Assert.Equal(["MatMul", "Add", "CrossEntropy"], tape.RecordedOpNames);

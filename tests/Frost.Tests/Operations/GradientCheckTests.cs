@@ -14,7 +14,7 @@ public class GradientCheckTests
     {
         // Ops that are not differentiable, or are covered by dedicated tests.
         string[] exempt = ["ArgMax", "Custom", "StopGradient"];
-        var ops = typeof(Frost.Ops).GetMethods(BindingFlags.Public | BindingFlags.Static)
+        var ops = typeof(Ops).GetMethods(BindingFlags.Public | BindingFlags.Static)
             .Select(m => m.Name).Distinct().Except(exempt).ToList();
         var covered = OpCatalogue.All.Select(c => c.Name.Split('_')[0]).ToHashSet();
         covered.UnionWith(OpCatalogue.All.Select(c => c.Name.Replace("Scalar", "", StringComparison.Ordinal).Replace("FromScalar", "", StringComparison.Ordinal)));
@@ -32,7 +32,7 @@ public class GradientCheckTests
             x =>
             {
                 var y = Tensor.FromArray(x[0].ToArray().Select(v => v * v).ToArray(), 5);
-                return Frost.Ops.Custom("WrongSquare", y, [x[0]], (g, s) => s.Add(0, Frost.Ops.Mul(g, x[0])));
+                return Ops.Custom("WrongSquare", y, [x[0]], (g, s) => s.Add(0, Ops.Mul(g, x[0])));
             },
             r => r[0].Map(v => v * v));
         var problems = GradCheck.Run(wrong);
@@ -43,7 +43,7 @@ public class GradientCheckTests
             Op = x =>
             {
                 var y = Tensor.FromArray(x[0].ToArray().Select(v => v * v).ToArray(), 5);
-                return Frost.Ops.Custom("Square", y, [x[0]], (g, s) => s.Add(0, Frost.Ops.Mul(Frost.Ops.Mul(g, x[0]), 2f)));
+                return Ops.Custom("Square", y, [x[0]], (g, s) => s.Add(0, Ops.Mul(Ops.Mul(g, x[0]), 2f)));
             },
         };
         Assert.Empty(GradCheck.Run(right));

@@ -3,7 +3,7 @@ using Frost.TestKit;
 namespace Frost.Tests.Operations;
 
 using static InputDomain;
-using Op = Frost.Ops;
+using Op = Frost.Operations.Ops;
 using R = RefTensor;
 
 /// <summary>Every differentiable op with its double-precision reference: the gradient check and forward check run on each row.</summary>

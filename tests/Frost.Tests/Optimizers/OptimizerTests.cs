@@ -41,7 +41,7 @@ public class OptimizerTests
         var opt = Make(kind, Rate(kind, false));
         for (int i = 0; i < 3000; i++)
         {
-            opt.Minimize(() => Frost.Ops.Sum(Frost.Ops.Mul(c, Frost.Ops.Square(Frost.Ops.Sub(x.Value, t)))));
+            opt.Minimize(() => Ops.Sum(Ops.Mul(c, Ops.Square(Ops.Sub(x.Value, t)))));
         }
 
         TestKit.AssertClose.Equal(t.ToArray(), x.Value.AsReadOnlySpan(), atol: 2e-2, rtol: 0);
@@ -61,9 +61,9 @@ public class OptimizerTests
         {
             loss = opt.Minimize(() =>
             {
-                var d1 = Frost.Ops.Sub(1f, a.Value);
-                var d2 = Frost.Ops.Sub(b.Value, Frost.Ops.Square(a.Value));
-                return Frost.Ops.Sum(Frost.Ops.Add(Frost.Ops.Square(d1), Frost.Ops.Mul(Frost.Ops.Square(d2), 100f)));
+                var d1 = Ops.Sub(1f, a.Value);
+                var d2 = Ops.Sub(b.Value, Ops.Square(a.Value));
+                return Ops.Sum(Ops.Add(Ops.Square(d1), Ops.Mul(Ops.Square(d2), 100f)));
             });
         }
 
@@ -129,7 +129,7 @@ public class OptimizerTests
         var b = new Variable("b", Tensor.Ones(20));
         var opt = new Adam();
         Assert.Equal(0, opt.StateBytes);
-        opt.Minimize(() => Frost.Ops.Sum(Frost.Ops.Square(a.Value)));
+        opt.Minimize(() => Ops.Sum(Ops.Square(a.Value)));
         Assert.True(opt.State.ContainsKey(a));
         Assert.False(opt.State.ContainsKey(b));
         Assert.Equal(2 * 10 * 4, opt.StateBytes);
@@ -196,7 +196,7 @@ public class OptimizerTests
     public void ComputeGradients_needs_a_recorded_loss()
     {
         var v = new Variable("v", Tensor.Ones(2));
-        var loss = Frost.Ops.Sum(v.Value);
+        var loss = Ops.Sum(v.Value);
         var ex = Assert.Throws<InvalidOperationException>(() => new Sgd(0.1f).ComputeGradients(loss));
         Assert.Contains("GradientTape", ex.Message, StringComparison.Ordinal);
     }
