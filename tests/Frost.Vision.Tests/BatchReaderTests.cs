@@ -1,3 +1,5 @@
+using Frost.Memory;
+
 namespace Frost.Vision.Tests;
 
 public sealed class BatchReaderTests
