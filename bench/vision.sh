@@ -9,7 +9,10 @@ workers=${2:-2}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/frost-vision-bench.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 
-dotnet build bench/Frost.Bench -c Release -v quiet -nologo >/dev/null
+if ! out=$(dotnet build bench/Frost.Bench -c Release -nologo 2>&1); then
+  echo "$out" >&2
+  exit 1
+fi
 bench=(dotnet bench/Frost.Bench/bin/Release/net10.0/Frost.Bench.dll)
 "${bench[@]}" vision-images "$dir" --count "$count"
 for size in 64 224; do
