@@ -5,6 +5,20 @@ internal static class BenchApp
 {
     public static int Run(string[] args)
     {
+        if (args.Length > 0 && args[0] is "vision" or "vision-images")
+        {
+            var visionReport = new Report();
+            int rc = VisionSuite.Run(args, visionReport, Usage);
+            int j = Array.IndexOf(args, "--json");
+            if (rc == 0 && j > 0 && j + 1 < args.Length)
+            {
+                visionReport.WriteJson(args[j + 1]);
+                Console.Error.WriteLine($"wrote {args[j + 1]}");
+            }
+
+            return rc;
+        }
+
         string? suite = null, json = null;
         int reps = 7;
         for (int i = 0; i < args.Length; i++)
@@ -63,6 +77,7 @@ internal static class BenchApp
     {
         Console.Error.WriteLine($"Frost.Bench: {why}");
         Console.Error.WriteLine("usage: Frost.Bench <gemm|conv|resnet> [--json FILE] [--reps N] [--threads N]");
+        Console.Error.WriteLine("       Frost.Bench vision-images DIR [--count N]  |  Frost.Bench vision DIR [--size S] [--workers W] [--batch B] [--prefetch P] [--recycle 0|1] [--json FILE]");
         return 2;
     }
 }
