@@ -127,8 +127,7 @@ internal static class FineTuneJob
             lines.Add($"  {g.Key,-12} {g.Count(),3} variables  {p,12:N0} params  {status}");
         }
 
-        var totals = report.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1];
-        lines.Add(totals);
+        lines.Add(report.FormatTotals());
         return string.Join('\n', lines);
     }
 

@@ -59,7 +59,7 @@ internal static class InspectCommand
             foreach (var v in JsonDocument.Parse(json).RootElement.EnumerateArray())
             {
                 string status = v.GetProperty("kind").GetString() == "state" ? "state"
-                    : v.GetProperty("trainable").GetBoolean() ? (v.TryGetProperty("mask", out _) ? "partly frozen" : "trainable") : "frozen";
+                    : v.GetProperty("trainable").GetBoolean() ? (v.TryGetProperty("mask", out _) ? "trainable, masked" : "trainable") : "frozen";
                 if (v.TryGetProperty("sha256", out var h))
                 {
                     status += $" (sha256 {h.GetString()![..12]}…)";

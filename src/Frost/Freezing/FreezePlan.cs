@@ -113,7 +113,7 @@ public sealed class FreezePlan
         _trainableSnapshot = new(ReferenceEqualityComparer.Instance);
         foreach (var v in _context.Variables)
         {
-            if (IsFrozen(v))
+            if (FreezeStatus.KeepsValue(v))
             {
                 _snapshot[v] = (Fingerprint(v, masked: false), false);
             }
@@ -150,21 +150,6 @@ public sealed class FreezePlan
         var moved = _snapshot.Where(p => !p.Value.Hash.AsSpan().SequenceEqual(Fingerprint(p.Key, p.Value.Masked))).Select(p => p.Key.Name).ToList();
         var stuck = _trainableSnapshot.Where(p => p.Key.Trainable && p.Value.AsSpan().SequenceEqual(Fingerprint(p.Key, masked: false))).Select(p => p.Key.Name).ToList();
         return new FrozenVerification(_snapshot.Count, moved, stuck);
-    }
-
-    /// <summary>
-    /// Whether a variable must keep its value: a frozen parameter, or state (running statistics) whose layer has
-    /// no trainable parameter — a frozen batch-norm layer runs in inference mode and never updates them.
-    /// </summary>
-    public static bool IsFrozen(Variable variable)
-    {
-        ArgumentNullException.ThrowIfNull(variable);
-        if (variable.Kind == VariableKind.Parameter)
-        {
-            return !variable.Trainable;
-        }
-
-        return variable.Owner is null || variable.Owner.OwnVariables.Where(o => o.Kind == VariableKind.Parameter).All(o => !o.Trainable);
     }
 
     /// <summary>SHA-256 of a variable's values (or of its masked elements only), as stored in checkpoints.</summary>

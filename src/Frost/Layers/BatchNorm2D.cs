@@ -5,8 +5,8 @@ namespace Frost.Layers;
 /// running statistics kept as state variables (saved in checkpoints, never trainable).
 /// </summary>
 /// <remarks>
-/// Mode: batch statistics (and running-statistics updates) only while the layer is in training mode and its
-/// parameters train. A frozen batch-norm layer runs in inference mode, as in Keras, so its running statistics
+/// Mode: batch statistics (and running-statistics updates) only while the layer is in training mode, its
+/// parameters train and <see cref="KeepStatistics"/> is off. A frozen batch-norm layer runs in inference mode, as in Keras, so its running statistics
 /// never move; to keep batch-norm layers training while the rest is frozen (fastai's <c>train_bn</c>), leave
 /// them unfrozen, e.g. with <see cref="Freezing.FreezePlan.TrainBatchNorm"/>.
 /// Ioffe and Szegedy, "Batch Normalization", 2015.
@@ -53,8 +53,17 @@ public sealed class BatchNorm2D : Layer
     /// <summary>Running variance (state).</summary>
     public Variable RunningVar { get; }
 
-    /// <summary>Whether the next call uses batch statistics: training mode and trainable parameters.</summary>
-    public bool UsesBatchStatistics => Training && (Weight.Trainable || Bias.Trainable);
+    /// <summary>
+    /// Keeps the running statistics fixed and normalises with them even in training mode, while scale and shift
+    /// may still train (Keras's advice for fine-tuning: batch norm in inference mode). False by default.
+    /// </summary>
+    public bool KeepStatistics { get; set; }
+
+    /// <summary>Whether the next call uses (and updates) batch statistics: training mode and the statistics are updated.</summary>
+    public bool UsesBatchStatistics => Training && UpdatesState;
+
+    /// <summary>Whether training updates the running statistics: a parameter trains and the statistics are not kept.</summary>
+    protected internal override bool UpdatesState => !KeepStatistics && base.UpdatesState;
 
     /// <inheritdoc/>
     protected override Tensor Forward(Tensor input)

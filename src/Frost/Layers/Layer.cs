@@ -1,5 +1,6 @@
 using System.Text;
 using Frost.Execution;
+using Frost.Freezing;
 
 namespace Frost.Layers;
 
@@ -88,6 +89,15 @@ public abstract class Layer
             }
         }
     }
+
+    /// <summary>How the parameters at or below this layer take part in training (<see cref="FreezeStatus.Of(Layer)"/>).</summary>
+    public LayerStatus Status => FreezeStatus.Of(this);
+
+    /// <summary>
+    /// Whether training changes this layer's own state variables (e.g. running statistics). By default, when one
+    /// of its own parameters trains; a layer that keeps its state fixed otherwise overrides it.
+    /// </summary>
+    protected internal virtual bool UpdatesState => _variables.Exists(v => v.Kind == VariableKind.Parameter && v.Trainable);
 
     /// <summary>Freezes every parameter at or below this layer.</summary>
     public void Freeze() => Trainable = false;

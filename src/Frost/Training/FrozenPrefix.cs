@@ -1,3 +1,4 @@
+using Frost.Freezing;
 using Frost.Layers;
 
 namespace Frost.Training;
@@ -16,7 +17,8 @@ public static class FrozenPrefix
         int n = 0;
         foreach (var child in model.Children)
         {
-            bool fixedFunction = child.Variables.All(v => v.Kind == VariableKind.State || !v.Trainable) && child.Generators.Count == 0;
+            bool fixedFunction = child.Status is LayerStatus.Frozen or LayerStatus.NoParameters
+                && child.Variables.All(FreezeStatus.KeepsValue) && child.Generators.Count == 0;
             if (!fixedFunction)
             {
                 break;

@@ -1,3 +1,5 @@
+using Frost.Freezing;
+
 namespace Frost.Variables;
 
 /// <summary>
@@ -66,6 +68,9 @@ public sealed class Variable
             _trainable = value;
         }
     }
+
+    /// <summary>How the variable takes part in training (<see cref="FreezeStatus.Of(Variable)"/>).</summary>
+    public VariableStatus Status => FreezeStatus.Of(this);
 
     /// <summary>
     /// Elements that must not change even while the variable trains: 1 marks a frozen element, 0 a
