@@ -2,7 +2,7 @@ namespace Frost.Vision;
 
 /// <summary>One batch read by <see cref="ImageBatchReader"/>.</summary>
 /// <param name="Images">
-/// [N, 3, Size, Size] RGB on the 0..255 scale; plain memory owned by no <see cref="Memory.TensorScope"/>. Under
+/// [N, 3, Size, Size] RGB on the 0..255 scale; plain memory owned by no tape. Under
 /// <see cref="ImagePipelineOptions.RecycleBatches"/> it is overwritten after the next batch is requested.
 /// </param>
 /// <param name="Labels">The label of each image.</param>

@@ -9,7 +9,7 @@ namespace Frost.Vision;
 /// <remarks>
 /// Batches come in the requested order and are the same whatever the worker count: with augmentation the
 /// random draws of example i in epoch e depend only on (<see cref="ImagePipelineOptions.Seed"/>, e, i), so a
-/// resumed run reproduces them. Images are plain managed memory owned by no <see cref="Memory.TensorScope"/>.
+/// resumed run reproduces them. Images are plain managed memory owned by no tape.
 /// </remarks>
 public sealed class ImageBatchReader
 {

@@ -33,7 +33,6 @@ internal static class EvalCommand
             using var noRecord = GradientTape.NoRecording();
             foreach (var ix in Batches.Indices(test.Count, 128))
             {
-                using var scope = new TensorScope();
                 var logits = model.Call(toInput(Ops.Slice(test.Images, 0, ix[0], ix.Length)));
                 Ops.ArgMax(logits).CopyTo(predictions, ix[0]);
                 task.Increment(ix.Length);

@@ -6,7 +6,7 @@ namespace Frost.Memory;
 /// <see cref="ObjectDisposedException"/>; <see cref="Tensor.Keep"/> exempts a tensor.
 /// </summary>
 /// <remarks>Scopes nest and must be disposed in reverse order of creation, on the thread that created them.</remarks>
-public class TensorScope : IDisposable
+internal sealed class TensorScope : IDisposable
 {
     [ThreadStatic]
     private static TensorScope? t_current;
@@ -63,14 +63,7 @@ public class TensorScope : IDisposable
     /// <exception cref="InvalidOperationException">A scope opened inside this one is still open, or this is another thread.</exception>
     public void Dispose()
     {
-        Dispose(true);
-        GC.SuppressFinalize(this);
-    }
-
-    /// <summary>Releases the buffers; derived classes extend it.</summary>
-    protected virtual void Dispose(bool disposing)
-    {
-        if (_owned is null || !disposing)
+        if (_owned is null)
         {
             return;
         }
