@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Frost.Data;
-using Frost.Memory;
 using Spectre.Console;
 
 namespace Frost.Cli.Commands;
