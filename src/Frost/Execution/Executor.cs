@@ -32,17 +32,17 @@ internal static class Executor
     [ThreadStatic]
     private static Stack<RunState>? t_free;
 
-    /// <summary>Runs <paramref name="layer"/> on <paramref name="input"/>: the path of every layer call.</summary>
-    public static Tensor Call(Layer layer, Tensor input)
+    /// <summary>Runs <paramref name="layer"/> on <paramref name="inputs"/>: the path of every layer call.</summary>
+    public static Tensor Call(Layer layer, Tensor[] inputs)
     {
         if (TensorScope.Current is not null)
         {
-            return CallInScope(layer, input);
+            return CallInScope(layer, inputs);
         }
 
         // A call outside any tape: its intermediates come from the pool and return to it; the result is the caller's.
         using var scope = new TensorScope();
-        return CallInScope(layer, input).Keep();
+        return CallInScope(layer, inputs).Keep();
     }
 
     /// <summary>Runs steps [<paramref name="start"/>, <paramref name="end"/>) of a chain (a <see cref="Sequential"/>): step i reads value i.</summary>
@@ -64,21 +64,21 @@ internal static class Executor
 
         if (TensorScope.Current is not null)
         {
-            return Run(chain.Dataflow, input, start, start, end, end);
+            return Run(chain.Dataflow, [input], start, start, end, end);
         }
 
         using var scope = new TensorScope();
-        return Run(chain.Dataflow, input, start, start, end, end).Keep();
+        return Run(chain.Dataflow, [input], start, start, end, end).Keep();
     }
 
-    /// <summary>Runs a whole block graph on its input.</summary>
-    public static Tensor Run(Dataflow graph, Tensor input) => Run(graph, input, 0, 0, graph.Steps.Count, graph.Output);
+    /// <summary>Runs a whole block graph on its inputs.</summary>
+    public static Tensor Run(Dataflow graph, Tensor[] inputs) => Run(graph, inputs, 0, 0, graph.Steps.Count, graph.Output);
 
-    private static Tensor CallInScope(Layer layer, Tensor input)
+    private static Tensor CallInScope(Layer layer, Tensor[] inputs)
     {
         var scope = TensorScope.Current!;
         int mark = scope.OwnedBuffers;
-        var y = layer.InvokeForward(input);
+        var y = layer.InvokeForward(inputs);
         if (!y.RequiresGrad && !layer.RetainsTensorsDeep())
         {
             scope.ReleaseAllocatedSince(mark, y.Storage);
@@ -88,14 +88,14 @@ internal static class Executor
         return y;
     }
 
-    /// <summary>Runs steps [<paramref name="start"/>, <paramref name="end"/>) with <paramref name="input"/> bound to value <paramref name="bind"/>.</summary>
-    private static Tensor Run(Dataflow graph, Tensor input, int bind, int start, int end, int output)
+    /// <summary>Runs steps [<paramref name="start"/>, <paramref name="end"/>) with <paramref name="inputs"/> bound to values from <paramref name="bind"/> on.</summary>
+    private static Tensor Run(Dataflow graph, Tensor[] inputs, int bind, int start, int end, int output)
     {
         var free = t_free ??= new Stack<RunState>();
         var state = free.Count > 0 ? free.Pop() : new RunState();
         try
         {
-            state.Reset(graph, input, bind);
+            state.Reset(graph, inputs, bind);
             var steps = graph.Steps;
             for (int s = start; s < end; s++)
             {
@@ -149,25 +149,28 @@ internal static class Executor
             return;
         }
 
+        var args = new Tensor[step.Inputs.Length];
+        for (int i = 0; i < args.Length; i++)
+        {
+            args[i] = state.Values[step.Inputs[i]]!;
+        }
+
         Tensor y;
         if (step.Layer is { } layer)
         {
-            var x = state.Values[step.Inputs[0]]!;
-            y = CallInScope(layer, x);
+            y = CallInScope(layer, args);
             if (layer.RetainsTensorsDeep())
             {
-                state.Protect(x.Storage);
+                foreach (var x in args)
+                {
+                    state.Protect(x.Storage);
+                }
+
                 state.Protect(y.Storage);
             }
         }
         else
         {
-            var args = new Tensor[step.Inputs.Length];
-            for (int i = 0; i < args.Length; i++)
-            {
-                args[i] = state.Values[step.Inputs[i]]!;
-            }
-
             y = step.Op!(args);
         }
 
@@ -193,7 +196,7 @@ internal static class Executor
 
         public bool[] Done { get; private set; } = new bool[16];
 
-        public void Reset(Dataflow graph, Tensor input, int bind)
+        public void Reset(Dataflow graph, Tensor[] inputs, int bind)
         {
             if (Values.Length < graph.ValueCount)
             {
@@ -205,8 +208,11 @@ internal static class Executor
                 Done = new bool[Math.Max(graph.Steps.Count, 2 * Done.Length)];
             }
 
-            Values[bind] = input;
-            _protected.Add(input.Storage);
+            for (int i = 0; i < inputs.Length; i++)
+            {
+                Values[bind + i] = inputs[i];
+                _protected.Add(inputs[i].Storage);
+            }
         }
 
         public void Clear()

@@ -4,7 +4,7 @@ namespace Frost.Layers;
 
 /// <summary>
 /// A layer made of sub-layers and ops, whose computation is declared once as a graph of <see cref="Flow"/>
-/// values (<see cref="Define"/>) rather than run step by step. The library runs the graph and, knowing every
+/// values (<see cref="Define(Flow)"/>) rather than run step by step. The library runs the graph and, knowing every
 /// value's last use in advance, frees intermediates as soon as nothing can need them, fuses patterns such as
 /// convolution + batch norm + ReLU in inference, and rectifies in place — none of which a block has to mention.
 /// </summary>
@@ -23,7 +23,19 @@ public abstract class Block : Layer
     /// (<see cref="Flow.Then"/>) and ops (<see cref="Flow.Relu"/>, <c>+</c>, <see cref="Flow.Apply(string, Func{Tensor, Tensor})"/>).
     /// Called once, on first use, and again after the sub-layers change.
     /// </summary>
-    protected abstract Flow Define(Flow input);
+    protected virtual Flow Define(Flow input)
+        => throw new NotSupportedException($"Block {TypeName} defines no computation for one input.");
+
+    /// <summary>
+    /// Declares what a block of several inputs computes (<see cref="Layer.InputCount"/> of them), e.g. hidden states
+    /// and an attention mask.
+    /// </summary>
+    protected virtual Flow Define(IReadOnlyList<Flow> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return inputs.Count == 1 ? Define(inputs[0])
+            : throw new NotSupportedException($"Block {TypeName} defines no computation for {inputs.Count} inputs.");
+    }
 
     /// <summary>The block's graph, defined on first use.</summary>
     internal Dataflow Dataflow
@@ -35,8 +47,9 @@ public abstract class Block : Layer
                 return d;
             }
 
-            var df = new Dataflow(this, 1);
-            var output = Define(new Flow(df, 0)) ?? throw new InvalidOperationException($"Block '{Path}' ({TypeName}): Define returned null.");
+            var df = new Dataflow(this, InputCount);
+            var inputs = Enumerable.Range(0, InputCount).Select(i => new Flow(df, i)).ToArray();
+            var output = Define(inputs) ?? throw new InvalidOperationException($"Block '{Path}' ({TypeName}): Define returned null.");
             if (!ReferenceEquals(output.Graph, df))
             {
                 throw new InvalidOperationException($"Block '{Path}' ({TypeName}): Define returned a value of another block.");
@@ -52,7 +65,10 @@ public abstract class Block : Layer
     private protected Tensor CallSteps(Tensor input, int start, int end) => Executor.CallRange(this, input, start, end);
 
     /// <inheritdoc/>
-    protected sealed override Tensor Forward(Tensor input) => Executor.Run(Dataflow, input);
+    protected sealed override Tensor Forward(Tensor input) => Executor.Run(Dataflow, [input]);
+
+    /// <inheritdoc/>
+    protected sealed override Tensor Forward(IReadOnlyList<Tensor> inputs) => Executor.Run(Dataflow, [.. inputs]);
 
     private protected override void OnChildrenChanged()
     {

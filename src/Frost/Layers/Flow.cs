@@ -28,11 +28,25 @@ public sealed class Flow
 
     internal int Id { get; }
 
-    /// <summary>The result of <paramref name="layer"/> (a sub-layer of the block) applied to this value.</summary>
-    /// <exception cref="ArgumentException">The layer is not a direct sub-layer of the block being defined.</exception>
-    public Flow Then(Layer layer)
+    /// <summary>
+    /// The result of <paramref name="layer"/> (a sub-layer of the block) applied to this value, followed by
+    /// <paramref name="more"/> inputs for a layer of several (e.g. <c>h.Then(attention, mask)</c>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The layer is not a direct sub-layer of the block being defined, or it takes another number of inputs.</exception>
+    public Flow Then(Layer layer, params Flow[] more)
     {
         ArgumentNullException.ThrowIfNull(layer);
+        ArgumentNullException.ThrowIfNull(more);
+        foreach (var m in more)
+        {
+            CheckSameGraph(m);
+        }
+
+        if (layer.InputCount != 1 + more.Length)
+        {
+            throw new ArgumentException($"Layer '{layer.Name}' ({layer.TypeName}) takes {layer.InputCount} input(s); {1 + more.Length} given in block '{Graph.Owner.Path}'.", nameof(more));
+        }
+
         if (!ReferenceEquals(layer.Parent, Graph.Owner))
         {
             string owner = Graph.Owner.Path.Length == 0 ? Graph.Owner.TypeName : $"'{Graph.Owner.Path}'";
@@ -41,7 +55,7 @@ public sealed class Flow
                 nameof(layer));
         }
 
-        return new Flow(Graph, Graph.Add(StepKind.Layer, layer.Name, layer, null, [Id]));
+        return new Flow(Graph, Graph.Add(StepKind.Layer, layer.Name, layer, null, [Id, .. more.Select(m => m.Id)]));
     }
 
     /// <summary>The elementwise rectification <c>max(x, 0)</c> of this value (<see cref="Ops.Relu"/>).</summary>

@@ -141,17 +141,46 @@ public abstract class Layer
     }
 
     /// <summary>Runs the layer on <paramref name="input"/>.</summary>
+    /// <exception cref="ArgumentException">The layer takes more than one input.</exception>
     public Tensor Call(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return Executor.Call(this, input);
+        CheckInputCount(1);
+        return Executor.Call(this, [input]);
     }
 
-    /// <summary>The layer's computation; sub-layers are invoked through <see cref="Call"/>.</summary>
-    protected abstract Tensor Forward(Tensor input);
+    /// <summary>Runs a layer of several inputs, e.g. hidden states and an attention mask.</summary>
+    /// <exception cref="ArgumentException">The number of inputs differs from <see cref="InputCount"/>.</exception>
+    public Tensor Call(params Tensor[] inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        foreach (var x in inputs)
+        {
+            ArgumentNullException.ThrowIfNull(x, nameof(inputs));
+        }
+
+        CheckInputCount(inputs.Length);
+        return Executor.Call(this, (Tensor[])inputs.Clone());
+    }
+
+    /// <summary>How many inputs <see cref="Call(Tensor[])"/> takes: 1 unless the layer says otherwise.</summary>
+    public virtual int InputCount => 1;
+
+    /// <summary>The computation of a layer of one input; sub-layers are invoked through <see cref="Call(Tensor)"/>.</summary>
+    /// <exception cref="NotSupportedException">The layer takes several inputs and overrides the other overload instead.</exception>
+    protected virtual Tensor Forward(Tensor input)
+        => throw new NotSupportedException($"{TypeName} '{Path}' defines no computation for one input.");
+
+    /// <summary>The computation of a layer of several inputs (<see cref="InputCount"/> of them).</summary>
+    protected virtual Tensor Forward(IReadOnlyList<Tensor> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return inputs.Count == 1 ? Forward(inputs[0])
+            : throw new NotSupportedException($"{TypeName} '{Path}' defines no computation for {inputs.Count} inputs.");
+    }
 
     /// <summary>
-    /// Whether <see cref="Forward"/> keeps references to tensors after it returns (its input, its output or an
+    /// Whether <see cref="Forward(Tensor)"/> keeps references to tensors after it returns (its input, its output or an
     /// intermediate), e.g. to capture features. False by default: the library may then reuse the buffers of
     /// results nothing can read any more. A layer that keeps tensors must return true.
     /// </summary>
@@ -161,7 +190,15 @@ public abstract class Layer
     internal bool RetainsTensorsDeep()
         => _retainsTensorsDeep ??= RetainsTensors || _children.Exists(c => c.RetainsTensorsDeep());
 
-    internal Tensor InvokeForward(Tensor input) => Forward(input);
+    internal Tensor InvokeForward(Tensor[] inputs) => inputs.Length == 1 ? Forward(inputs[0]) : Forward(inputs);
+
+    private void CheckInputCount(int count)
+    {
+        if (count != InputCount)
+        {
+            throw new ArgumentException($"{TypeName} '{(Path.Length == 0 ? Name : Path)}' takes {InputCount} input(s), got {count}.");
+        }
+    }
 
     /// <summary>Called on a layer and its ancestors when sub-layers are added below it.</summary>
     private protected virtual void OnChildrenChanged() => _retainsTensorsDeep = null;

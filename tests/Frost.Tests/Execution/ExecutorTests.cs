@@ -39,6 +39,33 @@ public sealed class ExecutorTests
         protected override Flow Define(Flow input) => input.Then(_relu);
     }
 
+    /// <summary>A leaf of two inputs: scales the first by the second.</summary>
+    private sealed class Gate : Layer
+    {
+        public override int InputCount => 2;
+
+        protected override Tensor Forward(IReadOnlyList<Tensor> inputs) => Ops.Mul(inputs[0], inputs[1]);
+    }
+
+    /// <summary>A block of two inputs: relu(fc(x) · mask) + x.</summary>
+    private sealed class Masked : Block
+    {
+        public Masked(Rng rng)
+        {
+            Fc = AddLayer(new Dense(4, 4, rng), "fc");
+            Gate = AddLayer(new Gate(), "gate");
+        }
+
+        public Dense Fc { get; }
+
+        public Gate Gate { get; }
+
+        public override int InputCount => 2;
+
+        protected override Flow Define(IReadOnlyList<Flow> inputs)
+            => inputs[0].Then(Fc).Then(Gate, inputs[1]).Relu() + inputs[0];
+    }
+
     private static Sequential Mlp(int depth, Rng rng)
     {
         var m = new Sequential();
@@ -192,6 +219,21 @@ public sealed class ExecutorTests
 
         Assert.Equal(y.ToArray(), byRange);
         Assert.Same(x, model.CallRange(x, 1, 1));
+    }
+
+    [Fact]
+    public void Blocks_and_layers_of_several_inputs_run_and_check_their_arity()
+    {
+        var rng = new Rng(8);
+        var block = new Masked(rng);
+        var x = Tensor.Normal(new Shape(3, 4), 0, 1, rng);
+        var mask = Tensor.FromArray([1f, 0f, 1f, 1f, 1f, 0f, 0f, 1f, 1f, 1f, 1f, 1f], 3, 4);
+        var y = block.Call(x, mask);
+        var expected = Ops.Add(Ops.Relu(Ops.Mul(block.Fc.Call(x), mask)), x);
+        Assert.Equal(expected.ToArray(), y.ToArray());
+        var ex = Assert.Throws<ArgumentException>(() => block.Call(x));
+        Assert.Contains("takes 2 input(s), got 1", ex.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => new Dense(4, 4, rng).Call(x, mask));
     }
 
     [Fact]
