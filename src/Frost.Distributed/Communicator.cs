@@ -40,7 +40,7 @@ public sealed unsafe partial class Communicator : IDisposable
     private readonly bool _ownsMpi;
     private readonly bool _anyThread;
     private readonly int _creatorThread = Environment.CurrentManagedThreadId;
-    private readonly TimeSpan _progressInterval;
+    private TimeSpan _progressInterval;
     private readonly ManualResetEventSlim _progressWanted = new(false);
     private Thread? _progressThread;
     private PosixSignalRegistration? _terminateNotice;
@@ -377,6 +377,22 @@ public sealed unsafe partial class Communicator : IDisposable
     /// <summary>Rank, size and library.</summary>
     public override string ToString() => $"rank {Rank} of {Size} ({Library})";
 
+    /// <summary>The MPI binding in use (null for a local communicator), for measurements against plain MPI calls.</summary>
+    internal MpiApi? Api => _api;
+
+    /// <summary>The progress thread's polling interval; <see cref="TimeSpan.Zero"/> stops polling (for measurements).</summary>
+    internal TimeSpan ProgressInterval
+    {
+        get => _progressInterval;
+        set
+        {
+            lock (_gate)
+            {
+                _progressInterval = value;
+            }
+        }
+    }
+
     /// <summary>Tests an active request once; true when it has completed.</summary>
     internal bool TestRequest(CollectiveRequest request)
     {
@@ -619,15 +635,16 @@ public sealed unsafe partial class Communicator : IDisposable
                     TestLocked(_active[i]);
                 }
 
-                if (_active.Count == 0)
+                if (_active.Count == 0 || _progressInterval == TimeSpan.Zero)
                 {
                     _progressWanted.Reset();
                 }
             }
 
-            if (_progressInterval >= TimeSpan.FromMilliseconds(1))
+            var interval = _progressInterval;
+            if (interval >= TimeSpan.FromMilliseconds(1))
             {
-                Thread.Sleep(_progressInterval);
+                Thread.Sleep(interval);
             }
             else
             {
