@@ -18,7 +18,7 @@ public sealed class CollectiveRequest
     internal nint Handle;
 
     /// <summary>A request that completed when it started (a local communicator's).</summary>
-    internal CollectiveRequest(Communicator owner, string what)
+    internal CollectiveRequest(Communicator owner, CollectiveDescription what)
     {
         _owner = owner;
         What = what;
@@ -26,7 +26,7 @@ public sealed class CollectiveRequest
         _completed = true;
     }
 
-    internal CollectiveRequest(Communicator owner, string what, nint handle, MemoryHandle pin)
+    internal CollectiveRequest(Communicator owner, CollectiveDescription what, nint handle, MemoryHandle pin)
     {
         _owner = owner;
         What = what;
@@ -39,7 +39,7 @@ public sealed class CollectiveRequest
     public bool IsCompleted => _completed;
 
     /// <summary>What the collective is, for messages, e.g. "all-reduce (sum) of 1,024 floats".</summary>
-    internal string What { get; }
+    internal CollectiveDescription What { get; }
 
     /// <summary>When it started (<see cref="Stopwatch.GetTimestamp"/>).</summary>
     internal long Started { get; }

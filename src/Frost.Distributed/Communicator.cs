@@ -31,6 +31,7 @@ namespace Frost.Distributed;
 public sealed unsafe partial class Communicator : IDisposable
 {
     private static readonly Lock ProcessGate = new();
+    private static readonly CollectiveDescription BarrierDescription = new("barrier", -1, "");
     private static Communicator? s_mpiInUse;
     private static bool s_mpiFinalized;
 
@@ -218,7 +219,7 @@ public sealed unsafe partial class Communicator : IDisposable
 
         fixed (float* send = values, recv = result)
         {
-            string what = Describe("all-reduce (sum)", values.Length, "float");
+            var what = new CollectiveDescription("all-reduce (sum)", values.Length, "float");
             nint request;
             lock (_gate)
             {
@@ -250,7 +251,7 @@ public sealed unsafe partial class Communicator : IDisposable
     public CollectiveRequest StartAllReduceSum(Memory<float> values)
     {
         ThrowIfUnusable();
-        string what = Describe("all-reduce (sum)", values.Length, "float");
+        var what = new CollectiveDescription("all-reduce (sum)", values.Length, "float");
         if (_api is null)
         {
             return new CollectiveRequest(this, what);
@@ -303,10 +304,10 @@ public sealed unsafe partial class Communicator : IDisposable
         nint request;
         lock (_gate)
         {
-            Check(_api.IBarrier(out request), "barrier");
+            Check(_api.IBarrier(out request), BarrierDescription);
         }
 
-        Await(ref request, "barrier", Stopwatch.GetTimestamp());
+        Await(ref request, BarrierDescription, Stopwatch.GetTimestamp());
     }
 
     /// <summary>
@@ -455,9 +456,6 @@ public sealed unsafe partial class Communicator : IDisposable
         }
     }
 
-    private static string Describe(string operation, int count, string type) =>
-        $"{operation} of {count:N0} {type}{(count == 1 ? "" : "s")}";
-
     private void AllReduce<T>(Span<T> values, MpiDatatype type, MpiReduction op, string typeName)
         where T : unmanaged
     {
@@ -467,7 +465,7 @@ public sealed unsafe partial class Communicator : IDisposable
             return;
         }
 
-        string what = Describe(op == MpiReduction.Sum ? "all-reduce (sum)" : "all-reduce (max)", values.Length, typeName);
+        var what = new CollectiveDescription(op == MpiReduction.Sum ? "all-reduce (sum)" : "all-reduce (max)", values.Length, typeName);
         fixed (T* p = values)
         {
             nint request;
@@ -494,7 +492,7 @@ public sealed unsafe partial class Communicator : IDisposable
             return;
         }
 
-        string what = Describe($"broadcast from rank {root}", values.Length, typeName);
+        var what = new CollectiveDescription("broadcast", values.Length, typeName, root);
         fixed (T* p = values)
         {
             nint request;
@@ -508,7 +506,7 @@ public sealed unsafe partial class Communicator : IDisposable
     }
 
     /// <summary>Polls a request that only this thread knows (not in <see cref="_active"/>) until it completes.</summary>
-    private void Await(ref nint request, string what, long started)
+    private void Await(ref nint request, CollectiveDescription what, long started)
     {
         while (true)
         {
@@ -554,7 +552,7 @@ public sealed unsafe partial class Communicator : IDisposable
         }
     }
 
-    private void Check(int code, string what)
+    private void Check(int code, CollectiveDescription what)
     {
         if (code != MpiApi.Success)
         {
@@ -563,7 +561,7 @@ public sealed unsafe partial class Communicator : IDisposable
     }
 
     [DoesNotReturn]
-    private void TimedOut(string what)
+    private void TimedOut(CollectiveDescription what)
     {
         string missing = Size == 2 ? $"rank {1 - Rank}" : "another rank";
         Fail($"rank {Rank} of {Size}: {what} did not complete within {Timeout.TotalSeconds:0.###} s: {missing} is not taking part "
@@ -671,17 +669,19 @@ public sealed unsafe partial class Communicator : IDisposable
     }
 
     /// <summary>
-    /// Pauses between polls: busy for the first 100 ms (latency matters), yielding until 1 s, then sleeping
-    /// 1 ms (a long wait, e.g. for a rank writing a checkpoint, should not burn a core).
+    /// Pauses between polls: none for the first 100 ms (MPI_Test is the spin, and a pause instruction costs
+    /// microseconds of latency), yielding until 1 s, then sleeping 1 ms (a long wait, e.g. for a rank writing a
+    /// checkpoint, should not burn a core).
     /// </summary>
     private static void Pause(long started)
     {
         var waited = Stopwatch.GetElapsedTime(started);
         if (waited < TimeSpan.FromMilliseconds(100))
         {
-            Thread.SpinWait(20);
+            return;
         }
-        else if (waited < TimeSpan.FromSeconds(1))
+
+        if (waited < TimeSpan.FromSeconds(1))
         {
             Thread.Yield();
         }
