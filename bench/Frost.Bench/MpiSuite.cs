@@ -29,11 +29,13 @@ internal static unsafe class MpiSuite
         bool root = communicator.IsRoot;
         if (root)
         {
-            Console.WriteLine($"All-reduce (sum) of float32 buffers, {communicator.Size} ranks, {Environment.ProcessorCount} cores per machine; {communicator.Library}.");
+            Console.WriteLine($"All-reduce (sum) of float32 buffers, {communicator.Size} ranks, {Environment.ProcessorCount} core(s) per rank; {communicator.Library}.");
+            Console.WriteLine($"Load average at start (1, 5, 15 min): {LoadAverage()}; figures from a busy machine vary widely between runs.");
             Console.WriteLine("GB/s = buffer bytes / time of the slowest rank; medians over rounds. 'MPI' is a plain blocking MPI_Allreduce");
             Console.WriteLine("through the same library; ours polls a non-blocking MPI_Iallreduce (timeout-guarded); ratio = ours/MPI per round.");
             report.Set("mpi_library", communicator.Library);
             report.Set("mpi_ranks", communicator.Size);
+            report.Set("load_average", LoadAverage());
         }
 
         Throughput(communicator, rounds, report);
@@ -172,8 +174,9 @@ internal static unsafe class MpiSuite
     }
 
     /// <summary>
-    /// Seconds per call of each variant in each round, the slowest rank's: variants interleaved within a round,
-    /// <paramref name="iterations"/> calls each, all ranks in step (the same count everywhere).
+    /// Seconds per call of each variant in each round, the slowest rank's. Variants alternate call by call
+    /// (A B C A B C …, <paramref name="iterations"/> calls each per round) so a busy phase of a shared machine
+    /// hits them alike; every rank runs the same sequence.
     /// </summary>
     private static double[][] Time(Communicator c, int rounds, int iterations, Action[] variants)
     {
@@ -183,25 +186,41 @@ internal static unsafe class MpiSuite
         }
 
         var times = variants.Select(_ => new double[rounds]).ToArray();
-        var slowest = new double[1];
+        var round = new double[variants.Length];
         for (int r = 0; r < rounds; r++)
         {
+            Array.Clear(round);
+            c.Barrier();
+            for (int i = 0; i < iterations; i++)
+            {
+                for (int v = 0; v < variants.Length; v++)
+                {
+                    long start = Stopwatch.GetTimestamp();
+                    variants[v]();
+                    round[v] += Stopwatch.GetElapsedTime(start).TotalSeconds;
+                }
+            }
+
+            c.AllReduceMax(round.AsSpan());
             for (int v = 0; v < variants.Length; v++)
             {
-                c.Barrier();
-                long start = Stopwatch.GetTimestamp();
-                for (int i = 0; i < iterations; i++)
-                {
-                    variants[v]();
-                }
-
-                slowest[0] = Stopwatch.GetElapsedTime(start).TotalSeconds / iterations;
-                c.AllReduceMax(slowest.AsSpan());
-                times[v][r] = slowest[0];
+                times[v][r] = round[v] / iterations;
             }
         }
 
         return times;
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
     }
 
     private static void Spin(TimeSpan duration)
