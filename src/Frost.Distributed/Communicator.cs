@@ -418,7 +418,7 @@ public sealed unsafe partial class Communicator : IDisposable
     {
         while (!TestRequest(request))
         {
-            if (Stopwatch.GetElapsedTime(request.Started) > Timeout)
+            if (Expired(Timeout, request.Started))
             {
                 TimedOut(request.What);
             }
@@ -426,6 +426,10 @@ public sealed unsafe partial class Communicator : IDisposable
             Pause(request.Started);
         }
     }
+
+    /// <summary>Whether a wait that began at <paramref name="started"/> has run past <paramref name="timeout"/> (never when infinite).</summary>
+    internal static bool Expired(TimeSpan timeout, long started) =>
+        timeout != System.Threading.Timeout.InfiniteTimeSpan && Stopwatch.GetElapsedTime(started) > timeout;
 
     [DoesNotReturn]
     private void AbortJob(string line, int errorCode)
@@ -521,7 +525,7 @@ public sealed unsafe partial class Communicator : IDisposable
                 return;
             }
 
-            if (Stopwatch.GetElapsedTime(started) > Timeout)
+            if (Expired(Timeout, started))
             {
                 TimedOut(what);
             }

@@ -85,6 +85,15 @@ public class LocalCommunicatorTests
     }
 
     [Fact]
+    public void A_wait_expires_after_its_timeout_and_never_when_the_timeout_is_infinite()
+    {
+        long longAgo = System.Diagnostics.Stopwatch.GetTimestamp() - 10 * System.Diagnostics.Stopwatch.Frequency;
+        Assert.True(Communicator.Expired(TimeSpan.FromSeconds(5), longAgo));
+        Assert.False(Communicator.Expired(TimeSpan.FromSeconds(60), longAgo));
+        Assert.False(Communicator.Expired(Timeout.InfiniteTimeSpan, longAgo));
+    }
+
+    [Fact]
     public void A_disposed_communicator_refuses_work_and_disposes_once()
     {
         var c = Local();
