@@ -28,6 +28,7 @@ internal static class Scenarios
                         Collectives(communicator);
                         Variables(communicator);
                         Training(communicator);
+                        SharedGradient(communicator);
                         LayoutMismatch(communicator);
                         communicator.Dispose();
                         var again = Record.Exception(() => Communicator.Initialize(new CommunicatorOptions { Backend = CommunicatorBackend.Mpi }));
@@ -272,6 +273,21 @@ internal static class Scenarios
         var last = reducer.LastStep;
         Check(last.Variables == 3 && last.Elements == 76 && last.Bytes == 304 && last.Buckets == 3 && reducer.Steps == Steps, $"statistics: {last}");
         Console.WriteLine($"rank {c.Rank}: training ok ({Steps} steps, {last})");
+    }
+
+    private static void SharedGradient(Communicator c)
+    {
+        // The operands of an add may share one gradient tensor: it is averaged once, not once per variable.
+        var a = new Variable("a", Tensor.Zeros(3));
+        var b = new Variable("b", Tensor.Zeros(3));
+        var shared = Tensor.Full(new Shape(3), 2f * (c.Rank + 1));
+        using var reducer = new GradientBucketReducer(c, bucketBytes: 8);
+        reducer.Add(a, shared);
+        reducer.Add(b, shared);
+        reducer.Complete();
+        float mean = c.Size + 1;
+        Check(shared.ToArray().All(x => x == mean), $"shared gradient: {string.Join(", ", shared.ToArray())}, expected {mean}");
+        Console.WriteLine($"rank {c.Rank}: shared gradient ok");
     }
 
     private static void LayoutMismatch(Communicator c)
