@@ -94,8 +94,8 @@ internal static unsafe class MpiSuite
 
     /// <summary>
     /// A backward pass of 24 gradients of 2 MiB (48 MiB, about a ResNet18's worth) with 2 ms of one-core compute
-    /// before each: compute alone; compute then one all-reduce of everything; compute with the bucket reducer
-    /// (4 MiB buckets) with and without its progress thread.
+    /// before each: compute alone; compute, then the same 4 MiB pieces all-reduced one after another; compute
+    /// with the bucket reducer (4 MiB buckets) with and without its progress thread.
     /// </summary>
     private static void Overlap(Communicator c, int rounds, Report report)
     {
@@ -127,8 +127,13 @@ internal static unsafe class MpiSuite
             () => Backward(_ => { }),
             () =>
             {
+                // The same bytes in the same 4 MiB pieces, all-reduced after the backward pass.
                 Backward(v => grads[v].AsReadOnlySpan().CopyTo(flat.AsSpan(v * Elements)));
-                c.AllReduceSum(flat.AsSpan());
+                int piece = reducer.BucketBytes / sizeof(float);
+                for (int start = 0; start < flat.Length; start += piece)
+                {
+                    c.AllReduceSum(flat.AsSpan(start, Math.Min(piece, flat.Length - start)));
+                }
             },
             Reduce,
             () =>
@@ -146,7 +151,7 @@ internal static unsafe class MpiSuite
             Console.WriteLine($"Simulated backward pass: {Variables} gradients of {Size(Elements * sizeof(float))} ({Size(Variables * Elements * sizeof(float))}), "
                 + $"{compute.TotalMilliseconds:0} ms of one-core compute before each; {Size(reducer.BucketBytes)} buckets; step times are medians.");
             var table = new Table("step", "ms", "vs compute");
-            string[] names = ["compute only", "compute, then one all-reduce", "bucket reducer (progress thread)", "bucket reducer (no progress thread)"];
+            string[] names = ["compute only", "compute, then all-reduce (4 MiB pieces)", "bucket reducer (progress thread)", "bucket reducer (no progress thread)"];
             for (int v = 0; v < names.Length; v++)
             {
                 table.Add(names[v], Table.F(Ms(v)), Table.F(Ms(v) / Ms(0), 2));
@@ -166,7 +171,7 @@ internal static unsafe class MpiSuite
             ["bucket_bytes"] = reducer.BucketBytes,
             ["bytes_per_step"] = reducer.LastStep.Bytes,
             ["compute_only_ms"] = Ms(0),
-            ["compute_then_allreduce_ms"] = Ms(1),
+            ["compute_then_allreduce_pieces_ms"] = Ms(1),
             ["reducer_ms"] = Ms(2),
             ["reducer_no_progress_thread_ms"] = Ms(3),
             ["hidden_share"] = hidden,
