@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
 using Frost.Distributed.Native;
 
 namespace Frost.Distributed.Tests;
@@ -20,6 +22,19 @@ internal static class MpiEnvironment
 
     /// <summary>MPICH's Hydra mpiexec, or null.</summary>
     public static string? MpichRun { get; } = FindLauncher(["mpiexec.mpich", "mpiexec.hydra", "mpirun.mpich"], "HYDRA");
+
+    /// <summary>MPICH's mpi.h (libmpich-dev), or null.</summary>
+    public static string? MpichHeader { get; } = FindHeader(["/usr/include/{0}/mpich/mpi.h", "/usr/include/mpich/mpi.h", "/usr/include/mpich-{1}/mpi.h"]);
+
+    /// <summary>Open MPI's mpi.h (libopenmpi-dev), or null.</summary>
+    public static string? OpenMpiHeader { get; } = FindHeader(
+        ["/usr/lib/{0}/openmpi/include/mpi.h", "/usr/include/{0}/openmpi/mpi.h", "/usr/include/openmpi/mpi.h", "/usr/include/openmpi-{1}/mpi.h"]);
+
+    private static string? FindHeader(string[] patterns)
+    {
+        string arch = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? "aarch64" : "x86_64";
+        return patterns.Select(p => string.Format(CultureInfo.InvariantCulture, p, arch + "-linux-gnu", arch)).FirstOrDefault(File.Exists);
+    }
 
     private static string? FindLauncher(string[] names, string versionMark)
     {
@@ -86,6 +101,30 @@ internal sealed class MpichFactAttribute : FactAttribute
         if (MpiEnvironment.MpichRun is null)
         {
             Skip = "MPICH's mpiexec is not on PATH (install it: apt-get install mpich libmpich-dev)";
+        }
+    }
+}
+
+/// <summary>A test that reads MPICH's mpi.h; skipped (visibly) without it.</summary>
+internal sealed class MpichHeaderFactAttribute : FactAttribute
+{
+    public MpichHeaderFactAttribute()
+    {
+        if (MpiEnvironment.MpichHeader is null)
+        {
+            Skip = "MPICH's mpi.h is not installed (apt-get install libmpich-dev)";
+        }
+    }
+}
+
+/// <summary>A test that reads Open MPI's mpi.h; skipped (visibly) without it unless CI requires it.</summary>
+internal sealed class OpenMpiHeaderFactAttribute : FactAttribute
+{
+    public OpenMpiHeaderFactAttribute()
+    {
+        if (MpiEnvironment.OpenMpiHeader is null && !MpiEnvironment.Required)
+        {
+            Skip = "Open MPI's mpi.h is not installed (apt-get install libopenmpi-dev)";
         }
     }
 }

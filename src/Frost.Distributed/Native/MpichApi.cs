@@ -8,17 +8,19 @@ namespace Frost.Distributed.Native;
 /// </summary>
 internal sealed unsafe class MpichApi : MpiApi
 {
-    private const int World = 0x44000000;
-    private const int FloatType = 0x4c00040a;
-    private const int DoubleType = 0x4c00080b;
-    private const int IntType = 0x4c000405;
-    private const int ByteType = 0x4c00010d;
-    private const int SumOp = 0x58000003;
-    private const int MaxOp = 0x58000001;
-    private const int ErrorsReturn = 0x54000001;
-    private const int RequestNull = 0x2c000000;
-    private static readonly void* InPlace = (void*)-1;
-    private static readonly void* StatusIgnore = (void*)1;
+    internal const int World = 0x44000000;
+    internal const int FloatType = 0x4c00040a;
+    internal const int DoubleType = 0x4c00080b;
+    internal const int IntType = 0x4c000405;
+    internal const int ByteType = 0x4c00010d;
+    internal const int SumOp = 0x58000003;
+    internal const int MaxOp = 0x58000001;
+    internal const int ErrorsReturn = 0x54000001;
+    internal const int RequestNull = 0x2c000000;
+    internal const int InPlaceAddress = -1;
+    internal const int StatusIgnoreAddress = 1;
+    private static readonly void* InPlace = (void*)InPlaceAddress;
+    private static readonly void* StatusIgnore = (void*)StatusIgnoreAddress;
 
     private readonly delegate* unmanaged<int*, byte***, int, int*, int> _initThread;
     private readonly delegate* unmanaged<int*, int> _initialized, _finalized, _queryThread;

@@ -8,8 +8,18 @@ namespace Frost.Distributed.Native;
 /// </summary>
 internal sealed unsafe class OpenMpiApi : MpiApi
 {
-    private static readonly void* InPlace = (void*)1;
-    private static readonly void* StatusIgnore = null;
+    /// <summary>The exported global behind each predefined handle, by the handle's name in mpi.h.</summary>
+    internal static readonly (string Handle, string Global)[] Globals =
+    [
+        ("MPI_COMM_WORLD", "ompi_mpi_comm_world"), ("MPI_FLOAT", "ompi_mpi_float"), ("MPI_DOUBLE", "ompi_mpi_double"),
+        ("MPI_INT", "ompi_mpi_int"), ("MPI_BYTE", "ompi_mpi_byte"), ("MPI_SUM", "ompi_mpi_op_sum"), ("MPI_MAX", "ompi_mpi_op_max"),
+        ("MPI_ERRORS_RETURN", "ompi_mpi_errors_return"), ("MPI_REQUEST_NULL", "ompi_request_null"),
+    ];
+
+    internal const int InPlaceAddress = 1;
+    internal const int StatusIgnoreAddress = 0;
+    private static readonly void* InPlace = (void*)InPlaceAddress;
+    private static readonly void* StatusIgnore = (void*)StatusIgnoreAddress;
 
     private readonly nint _world, _float, _double, _int, _byte, _sum, _max, _errorsReturn, _requestNull;
     private readonly delegate* unmanaged<int*, byte***, int, int*, int> _initThread;
@@ -32,15 +42,15 @@ internal sealed unsafe class OpenMpiApi : MpiApi
     public OpenMpiApi(string file, nint handle)
         : base(file, handle)
     {
-        _world = Export("ompi_mpi_comm_world");
-        _float = Export("ompi_mpi_float");
-        _double = Export("ompi_mpi_double");
-        _int = Export("ompi_mpi_int");
-        _byte = Export("ompi_mpi_byte");
-        _sum = Export("ompi_mpi_op_sum");
-        _max = Export("ompi_mpi_op_max");
-        _errorsReturn = Export("ompi_mpi_errors_return");
-        _requestNull = Export("ompi_request_null");
+        _world = Export(Globals[0].Global);
+        _float = Export(Globals[1].Global);
+        _double = Export(Globals[2].Global);
+        _int = Export(Globals[3].Global);
+        _byte = Export(Globals[4].Global);
+        _sum = Export(Globals[5].Global);
+        _max = Export(Globals[6].Global);
+        _errorsReturn = Export(Globals[7].Global);
+        _requestNull = Export(Globals[8].Global);
         _initThread = (delegate* unmanaged<int*, byte***, int, int*, int>)Export("MPI_Init_thread");
         _initialized = (delegate* unmanaged<int*, int>)Export("MPI_Initialized");
         _finalized = (delegate* unmanaged<int*, int>)Export("MPI_Finalized");
