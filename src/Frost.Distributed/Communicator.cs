@@ -8,7 +8,8 @@ namespace Frost.Distributed;
 /// <summary>
 /// The processes of one data-parallel job (ranks 0..<see cref="Size"/>-1) and the collectives among them:
 /// all-reduce, broadcast, barrier. Over MPI (Open MPI or MPICH, loaded at run time) when the process was
-/// started by <c>mpirun</c>/<c>mpiexec</c>; a process started alone is rank 0 of 1.
+/// started by <c>mpirun</c>/<c>mpiexec</c>; a process started alone is rank 0 of 1 (see
+/// <see cref="CommunicatorBackend"/>).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -119,8 +120,9 @@ public sealed unsafe partial class Communicator : IDisposable
     /// <summary>
     /// Starts a communicator: joins the MPI job this process was launched in, or runs as rank 0 of 1.
     /// </summary>
-    /// <exception cref="DistributedException">MPI is required (launched by an MPI launcher, or
-    /// <see cref="CommunicatorBackend.Mpi"/>) but no library loads; or MPI fails to initialize.</exception>
+    /// <exception cref="DistributedException">MPI is required (launched by an MPI launcher,
+    /// <see cref="CommunicatorBackend.Mpi"/>, or a library named) but no library loads; or MPI fails to
+    /// initialize.</exception>
     /// <exception cref="InvalidOperationException">MPI is already used by another communicator of this process,
     /// or was finalized.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The timeout is not positive, or the progress interval is negative.</exception>
@@ -137,7 +139,8 @@ public sealed unsafe partial class Communicator : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), $"CommunicatorOptions.ProgressInterval must not be negative, got {options.ProgressInterval}.");
         }
 
-        if (options.Backend == CommunicatorBackend.Local)
+        var launcher = MpiLoader.DetectLauncher(Environment.GetEnvironmentVariable);
+        if (options.Backend == CommunicatorBackend.Local || (options.Backend == CommunicatorBackend.Auto && launcher is null && options.Library is null))
         {
             return new Communicator(options, null);
         }
@@ -154,20 +157,9 @@ public sealed unsafe partial class Communicator : IDisposable
                 throw new InvalidOperationException("MPI was finalized in this process when its Communicator was disposed; it cannot be initialized again.");
             }
 
-            var launcher = MpiLoader.DetectLauncher(Environment.GetEnvironmentVariable);
-            var api = MpiLoader.Load(options.Library, launcher);
-            if (api is null)
-            {
-                if (options.Backend == CommunicatorBackend.Mpi)
-                {
-                    throw new DistributedException(
-                        $"No MPI library could be loaded (tried {string.Join(", ", [.. MpiLoader.OpenMpiFiles, .. MpiLoader.MpichFiles])}): "
-                        + $"{MpiLoader.InstallOpenMpi}, or {MpiLoader.InstallMpich}.");
-                }
-
-                return new Communicator(options, null);
-            }
-
+            var api = MpiLoader.Load(options.Library, launcher) ?? throw new DistributedException(
+                $"No MPI library could be loaded (tried {string.Join(", ", [.. MpiLoader.OpenMpiFiles, .. MpiLoader.MpichFiles])}): "
+                + $"{MpiLoader.InstallOpenMpi}, or {MpiLoader.InstallMpich}.");
             var communicator = new Communicator(options, api);
             s_mpiInUse = communicator;
             return communicator;

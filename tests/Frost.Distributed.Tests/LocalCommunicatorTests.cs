@@ -17,6 +17,15 @@ public class LocalCommunicatorTests
     }
 
     [Fact]
+    public void A_process_started_without_a_launcher_is_rank_0_of_1_without_loading_MPI()
+    {
+        Assert.Null(Native.MpiLoader.DetectLauncher(Environment.GetEnvironmentVariable));
+        using var c = Communicator.Initialize();
+        Assert.Equal(CommunicatorBackend.Local, c.Backend);
+        Assert.Equal(1, c.Size);
+    }
+
+    [Fact]
     public void Collectives_on_one_local_rank_leave_values_unchanged()
     {
         using var c = Local();
