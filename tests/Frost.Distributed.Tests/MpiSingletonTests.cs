@@ -112,18 +112,3 @@ public class MpiSingletonTests(MpiSingletonFixture fixture)
         Assert.Throws<ArgumentOutOfRangeException>(() => C.Broadcast(new int[1].AsSpan(), root: -1));
     }
 }
-
-/// <summary>One MPI singleton communicator for the whole test run, finalized at its end.</summary>
-public sealed class MpiSingletonFixture : IDisposable
-{
-    public Communicator? Communicator { get; } =
-        MpiEnvironment.LibraryLoads ? Communicator.Initialize(new CommunicatorOptions { Backend = CommunicatorBackend.Mpi }) : null;
-
-    public void Dispose() => Communicator?.Dispose();
-}
-
-[CollectionDefinition(Name)]
-public sealed class MpiSingletonCollection : ICollectionFixture<MpiSingletonFixture>
-{
-    public const string Name = "MPI singleton";
-}

@@ -59,10 +59,3 @@ public class MultiRankTests
         Assert.Contains($"rank 1: ok {scenario}", job.Output, StringComparison.Ordinal);
     }
 }
-
-/// <summary>Multi-rank jobs run one at a time: each takes the machine's cores.</summary>
-[CollectionDefinition(Name)]
-public sealed class MultiRankCollection
-{
-    public const string Name = "multi-rank jobs";
-}
