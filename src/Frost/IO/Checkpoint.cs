@@ -290,6 +290,12 @@ public static class Checkpoint
             }
         }
 
+        // Restored values are legitimate: fixed ones are fingerprinted again.
+        foreach (var (v, _, _, _) in loads)
+        {
+            v.Refingerprint();
+        }
+
         if (optimizerState is { } st)
         {
             options.Optimizer!.RestoreState(st.Iterations, st.States.Where(x => x.Variable.Trainable), st.Transitions);

@@ -13,6 +13,8 @@ namespace Frost.Layers;
 /// </remarks>
 public sealed class BatchNorm2D : Layer
 {
+    private bool _keepStatistics;
+
     /// <summary>Creates the layer (gamma 1, beta 0, running mean 0, running variance 1).</summary>
     public BatchNorm2D(int channels, float momentum = 0.1f, float epsilon = 1e-5f, string? name = null)
         : base(name)
@@ -57,7 +59,15 @@ public sealed class BatchNorm2D : Layer
     /// Keeps the running statistics fixed and normalises with them even in training mode, while scale and shift
     /// may still train (Keras's advice for fine-tuning: batch norm in inference mode). False by default.
     /// </summary>
-    public bool KeepStatistics { get; set; }
+    public bool KeepStatistics
+    {
+        get => _keepStatistics;
+        set
+        {
+            _keepStatistics = value;
+            RefreshStateFingerprints();
+        }
+    }
 
     /// <summary>Whether the next call uses (and updates) batch statistics: training mode and the statistics are updated.</summary>
     public bool UsesBatchStatistics => Training && UpdatesState;

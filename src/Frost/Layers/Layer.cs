@@ -99,6 +99,18 @@ public abstract class Layer
     /// </summary>
     protected internal virtual bool UpdatesState => _variables.Exists(v => v.Kind == VariableKind.Parameter && v.Trainable);
 
+    /// <summary>Fingerprints this layer's state variables when they become fixed (or forgets when they may change again).</summary>
+    internal void RefreshStateFingerprints()
+    {
+        foreach (var v in _variables)
+        {
+            if (v.Kind == VariableKind.State)
+            {
+                v.RefreshFixedFingerprint();
+            }
+        }
+    }
+
     /// <summary>Freezes every parameter at or below this layer.</summary>
     public void Freeze() => Trainable = false;
 
@@ -291,6 +303,7 @@ public abstract class Layer
 
         var v = new Variable(this, name, initialValue, kind, trainable);
         _variables.Add(v);
+        RefreshStateFingerprints();
         return v;
     }
 
