@@ -76,11 +76,23 @@ public abstract class Layer
 
     /// <summary>
     /// Training mode (dropout active, batch statistics in batch norm) versus inference mode. Independent of
-    /// freezing; setting it applies to all sub-layers.
+    /// freezing; setting it applies to all sub-layers. Always false at or below a layer with
+    /// <see cref="AlwaysInference"/>.
     /// </summary>
     public bool Training
     {
-        get => _training;
+        get
+        {
+            for (var l = this; l is not null; l = l.Parent)
+            {
+                if (l.AlwaysInference)
+                {
+                    return false;
+                }
+            }
+
+            return _training;
+        }
         set
         {
             foreach (var l in Descendants())
@@ -108,6 +120,25 @@ public abstract class Layer
             {
                 v.RefreshFixedFingerprint();
             }
+        }
+    }
+
+    /// <summary>
+    /// Keeps this layer and the layers below it in inference mode whatever <see cref="Training"/> is set to on it or
+    /// an ancestor (e.g. dropout off and batch statistics fixed in a pretrained part while the rest trains).
+    /// </summary>
+    public bool AlwaysInference { get; set; }
+
+    /// <summary>The training flags of this layer and its descendants, in <see cref="Descendants"/> order.</summary>
+    internal bool[] CaptureModes() => [.. Descendants().Select(l => l._training)];
+
+    /// <summary>Restores flags captured by <see cref="CaptureModes"/>.</summary>
+    internal void RestoreModes(bool[] modes)
+    {
+        int i = 0;
+        foreach (var l in Descendants())
+        {
+            l._training = modes[i++];
         }
     }
 

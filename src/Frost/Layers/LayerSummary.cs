@@ -53,7 +53,7 @@ public sealed class LayerSummary
     {
         ArgumentNullException.ThrowIfNull(layer);
         var shapes = new Dictionary<Layer, Shape>(ReferenceEqualityComparer.Instance);
-        bool training = layer.Training;
+        var modes = layer.CaptureModes();
         try
         {
             layer.Training = false;
@@ -68,7 +68,7 @@ public sealed class LayerSummary
         }
         finally
         {
-            layer.Training = training;
+            layer.RestoreModes(modes);
         }
 
         var rows = new List<LayerSummaryRow>();
