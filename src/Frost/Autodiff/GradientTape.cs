@@ -129,6 +129,14 @@ public sealed class GradientTape : IDisposable
     /// <param name="outputGradient">Seed gradient of the target's shape; defaults to 1 for a scalar target.</param>
     /// <exception cref="ArgumentException">The target is not a scalar and no seed was given, or the seed's shape differs.</exception>
     public Tensor?[] Gradient(Tensor target, IReadOnlyList<Tensor> sources, Tensor? outputGradient = null)
+        => Gradient(target, sources, outputGradient, null);
+
+    /// <summary>
+    /// <see cref="Gradient(Tensor, IReadOnlyList{Tensor}, Tensor?)"/>, calling <paramref name="onSourceReady"/> with a
+    /// source's index and gradient as soon as no remaining op can add to it (last layers first), so work on it
+    /// (e.g. communication) overlaps the rest of the backward pass.
+    /// </summary>
+    internal Tensor?[] Gradient(Tensor target, IReadOnlyList<Tensor> sources, Tensor? outputGradient, Action<int, Tensor>? onSourceReady)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(sources);
@@ -176,21 +184,57 @@ public sealed class GradientTape : IDisposable
                 }
             }
 
+            // For each source, how many inputs of ops still to run backward can add to its gradient.
+            Dictionary<Tensor, (int Index, int Remaining)>? pending = null;
+            if (onSourceReady is not null)
+            {
+                pending = new(ReferenceEqualityComparer.Instance);
+                for (int i = 0; i < sources.Count; i++)
+                {
+                    pending[sources[i]] = (i, 0);
+                }
+
+                for (int n = 0; n < order.Count; n++)
+                {
+                    for (int i = 0; i < needs[n].Length; i++)
+                    {
+                        if (needs[n][i] && pending.TryGetValue(order[n].Inputs[i], out var p))
+                        {
+                            pending[order[n].Inputs[i]] = (p.Index, p.Remaining + 1);
+                        }
+                    }
+                }
+            }
+
             var sink = new GradientSink(grads);
             for (int n = order.Count - 1; n >= 0; n--)
             {
                 var node = order[n];
-                if (!reaches.Contains(node) || !grads.TryGet(node.Output, out var g))
+                if (reaches.Contains(node) && grads.TryGet(node.Output, out var g))
                 {
-                    continue;
+                    sink.Reset(node, needs[n]);
+                    node.Backward(g, sink);
+                    BackwardCalls++;
+                    if (!sourceSet.Contains(node.Output))
+                    {
+                        grads.Remove(node.Output);
+                    }
                 }
 
-                sink.Reset(node, needs[n]);
-                node.Backward(g, sink);
-                BackwardCalls++;
-                if (!sourceSet.Contains(node.Output))
+                if (pending is not null)
                 {
-                    grads.Remove(node.Output);
+                    for (int i = 0; i < needs[n].Length; i++)
+                    {
+                        var x = node.Inputs[i];
+                        if (needs[n][i] && pending.TryGetValue(x, out var p))
+                        {
+                            pending[x] = (p.Index, p.Remaining - 1);
+                            if (p.Remaining == 1 && grads.TryGet(x, out var ready))
+                            {
+                                onSourceReady!(p.Index, ready);
+                            }
+                        }
+                    }
                 }
             }
 

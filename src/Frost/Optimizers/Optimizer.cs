@@ -2,7 +2,7 @@ namespace Frost.Optimizers;
 
 /// <summary>
 /// Base of all optimizers: turns a loss into gradients for a list of variables
-/// (<see cref="ComputeGradients"/>) and applies them (<see cref="ApplyGradients"/>), with parameter groups,
+/// (<see cref="ComputeGradients(Tensor, IEnumerable{Variable}?)"/>) and applies them (<see cref="ApplyGradients"/>), with parameter groups,
 /// learning-rate schedules, global-norm clipping and element freeze masks.
 /// </summary>
 /// <remarks>
@@ -109,7 +109,13 @@ public abstract class Optimizer
     /// </summary>
     /// <exception cref="FrozenVariableException">The explicit list holds a frozen variable (policy Throw).</exception>
     /// <exception cref="InvalidOperationException">The loss was not recorded on a tape.</exception>
-    public Gradients ComputeGradients(Tensor loss, IEnumerable<Variable>? varList = null)
+    public Gradients ComputeGradients(Tensor loss, IEnumerable<Variable>? varList = null) => ComputeGradients(loss, varList, null);
+
+    /// <summary>
+    /// <see cref="ComputeGradients(Tensor, IEnumerable{Variable}?)"/>, handing each variable's gradient to
+    /// <paramref name="onReady"/> as soon as the backward pass has finished it (last layers first).
+    /// </summary>
+    internal Gradients ComputeGradients(Tensor loss, IEnumerable<Variable>? varList, Action<Variable, Tensor>? onReady)
     {
         ArgumentNullException.ThrowIfNull(loss);
         var tape = GradientTape.Of(loss) ?? throw new InvalidOperationException(
@@ -134,7 +140,7 @@ public abstract class Optimizer
             }
         }
 
-        var grads = tape.Gradient(loss, vars.ConvertAll(v => v.Value));
+        var grads = tape.Gradient(loss, vars.ConvertAll(v => v.Value), null, onReady is null ? null : (i, g) => onReady(vars[i], g));
         var result = new Gradients();
         var missing = new List<string>();
         for (int i = 0; i < vars.Count; i++)
@@ -216,7 +222,7 @@ public abstract class Optimizer
         Iterations++;
     }
 
-    /// <summary><see cref="ComputeGradients"/> then <see cref="ApplyGradients"/>; returns the gradients.</summary>
+    /// <summary><see cref="ComputeGradients(Tensor, IEnumerable{Variable}?)"/> then <see cref="ApplyGradients"/>; returns the gradients.</summary>
     public Gradients Minimize(Tensor loss, IEnumerable<Variable>? varList = null)
     {
         var g = ComputeGradients(loss, varList);

@@ -25,6 +25,11 @@ public sealed class CsvMetricsLog(string path) : Callback
     public override void OnEpochEnd(Learner learner, EpochMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(learner);
+        if (!learner.IsRoot)
+        {
+            return;
+        }
+
         var bytes = Encoding.UTF8.GetBytes(Format(learner.History));
         AtomicFile.Write(Path, s => s.Write(bytes));
     }

@@ -22,10 +22,11 @@ public static class Evaluation
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
-        return Run(model, data, data.ClassNames, b => b.Inputs.Count == 1 ? model.Call(b.Inputs[0]) : model.Call([.. b.Inputs]), loss ?? Ops.CrossEntropy, batchSize, topK, progress);
+        return Run(model, data, data.ClassNames, b => b.Inputs.Count == 1 ? model.Call(b.Inputs[0]) : model.Call([.. b.Inputs]), loss ?? Ops.CrossEntropy, batchSize, topK, progress, null);
     }
 
-    internal static ClassificationMetrics Run(Layer model, IDataset source, IReadOnlyList<string> classNames, Func<DataBatch, Tensor> forward, Func<Tensor, int[], Tensor> loss, int batchSize, int topK, Action<long, long>? progress)
+    /// <summary>The evaluation loop; with <paramref name="dp"/>, each rank evaluates every n-th batch and the counts are summed.</summary>
+    internal static ClassificationMetrics Run(Layer model, IDataset source, IReadOnlyList<string> classNames, Func<DataBatch, Tensor> forward, Func<Tensor, int[], Tensor> loss, int batchSize, int topK, Action<long, long>? progress, IDataParallel? dp)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         int classes = classNames.Count;
@@ -39,7 +40,7 @@ public static class Evaluation
         {
             model.Training = false;
             using var noRecord = GradientTape.NoRecording();
-            var batches = Batches.Indices(source.Count, batchSize).ToList();
+            var batches = Batches.Indices(source.Count, batchSize).Where((_, i) => dp is null || i % dp.Size == dp.Rank).ToList();
             using var reader = source.Read(batches, training: false, epoch: 0).GetEnumerator();
             while (true)
             {
@@ -60,6 +61,31 @@ public static class Evaluation
         finally
         {
             model.RestoreModes(modes);
+        }
+
+        if (dp is not null)
+        {
+            var all = new double[(classes * classes) + 2];
+            for (int a = 0; a < classes; a++)
+            {
+                for (int p = 0; p < classes; p++)
+                {
+                    all[(a * classes) + p] = confusion[a, p];
+                }
+            }
+
+            all[^2] = lossSum;
+            all[^1] = topHits;
+            dp.AllReduceSum(all);
+            for (int a = 0; a < classes; a++)
+            {
+                for (int p = 0; p < classes; p++)
+                {
+                    confusion[a, p] = (long)all[(a * classes) + p];
+                }
+            }
+
+            (lossSum, topHits) = (all[^2], (long)all[^1]);
         }
 
         return new ClassificationMetrics(classNames, confusion, lossSum, topHits, k, clock.Elapsed);

@@ -113,7 +113,13 @@ public sealed class Learner
     public IReadOnlyList<EpochMetrics> History => _history;
 
     /// <summary>Optimizer steps per epoch (batches divided by <see cref="AccumulationSteps"/>, rounded up).</summary>
-    public int StepsPerEpoch => (SamplerOrDefault.Batches(Train, BatchSize, 0).Count + AccumulationSteps - 1) / AccumulationSteps;
+    public int StepsPerEpoch => (EpochBatches(0).Count + AccumulationSteps - 1) / AccumulationSteps;
+
+    /// <summary>Trains data-parallel over several processes (each rank takes its share of every batch), or null.</summary>
+    public IDataParallel? DataParallel { get; init; }
+
+    /// <summary>Whether this process writes checkpoints and logs: always without <see cref="DataParallel"/>, else rank 0.</summary>
+    public bool IsRoot => DataParallel is null || DataParallel.Rank == 0;
 
     /// <summary>How many leading layers the feature cache replaces during the current fit (0 when none).</summary>
     public int CachedPrefix => _cache?.Prefix ?? 0;
@@ -166,6 +172,7 @@ public sealed class Learner
         ArgumentOutOfRangeException.ThrowIfNegative(epochs);
         StopReason = null;
         bool diverged = false;
+        DataParallel?.Synchronize([.. Model.Variables.Where(v => v.Trainable || v.Status == VariableStatus.State)]);
         var start = TrainableSnapshot();
         foreach (var cb in Callbacks)
         {
@@ -238,6 +245,11 @@ public sealed class Learner
     public void Save(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (!IsRoot)
+        {
+            return; // every replica holds the same values: rank 0 writes them
+        }
+
         var state = new LearnerState(
             1,
             Epoch,
@@ -301,7 +313,10 @@ public sealed class Learner
     {
         var cached = _cache?.For(Train);
         var data = cached ?? Train;
-        var batches = SamplerOrDefault.Batches(Train, BatchSize, epoch);
+        var dp = DataParallel;
+        int ranks = dp?.Size ?? 1;
+        var global = EpochBatches(epoch);
+        var batches = dp is null ? global : [.. global.Select(g => g[(dp.Rank * g.Length / ranks)..((dp.Rank + 1) * g.Length / ranks)])];
         long trainable = Model.TrainableVariables.Sum(v => (long)v.Shape.Size);
         Model.Training = true;
         var clock = Stopwatch.StartNew();
@@ -319,7 +334,7 @@ public sealed class Learner
             long groupSize = 0;
             for (int b = first; b < last; b++)
             {
-                groupSize += batches[b].Length;
+                groupSize += global[b].Length;
             }
 
             for (int b = first; b < last; b++)
@@ -336,33 +351,57 @@ public sealed class Learner
                 var logits = Forward(batch, cached is null ? null : _cache);
                 var loss = Loss(logits, batch.Labels);
                 float lossValue = loss.Item();
-                if (!float.IsFinite(lossValue))
+                if (dp is null && !float.IsFinite(lossValue))
                 {
                     CopyState(state, saved, restore: true);
                     return Diverge(epoch, b, $"the loss is {lossValue}");
                 }
 
-                var weighted = k == 1 ? loss : Ops.Mul(loss, (float)((double)batch.Labels.Length / groupSize));
-                var grads = Optimizer.ComputeGradients(weighted);
-                float norm = grads.GlobalNorm();
-                if (!float.IsFinite(norm))
-                {
-                    CopyState(state, saved, restore: true);
-                    return Diverge(epoch, b, $"the gradient norm is {norm}");
-                }
-
+                // This batch's share of the update: with several ranks and micro-batches, the average over ranks of
+                // these scaled gradients is the gradient of the mean loss over the whole group.
+                double scale = (double)ranks * batch.Labels.Length / groupSize;
+                var weighted = scale == 1 ? loss : Ops.Mul(loss, (float)scale);
+                var grads = Optimizer.ComputeGradients(weighted, null, dp is not null && k == 1 ? dp.Add : null);
+                Gradients? step = null;
                 if (k == 1)
                 {
-                    Optimizer.ApplyGradients(grads);
+                    step = grads;
                 }
                 else
                 {
                     Accumulate(grads, reset: b == first);
                     if (update)
                     {
-                        Optimizer.ApplyGradients(new Gradients(_accumulators!.Select(p => new KeyValuePair<Variable, Tensor>(p.Key, p.Value))));
-                        _accumulators!.Clear();
+                        step = new Gradients(_accumulators!.Select(p => new KeyValuePair<Variable, Tensor>(p.Key, p.Value)));
+                        if (dp is not null)
+                        {
+                            foreach (var (v, g) in step)
+                            {
+                                dp.Add(v, g);
+                            }
+                        }
                     }
+                }
+
+                if (dp is not null && step is not null)
+                {
+                    dp.CompleteStep();
+                }
+
+                if (step is not null || dp is null)
+                {
+                    string? bad = NonFinite(lossValue, step ?? grads, dp);
+                    if (bad is not null)
+                    {
+                        CopyState(state, saved, restore: true);
+                        return Diverge(epoch, b, bad);
+                    }
+                }
+
+                if (step is not null)
+                {
+                    Optimizer.ApplyGradients(step);
+                    _accumulators?.Clear();
                 }
 
                 lossSum += (double)lossValue * batch.Labels.Length;
@@ -377,7 +416,74 @@ public sealed class Learner
         }
 
         double seconds = clock.Elapsed.TotalSeconds;
+        if (dp is not null)
+        {
+            double[] sums = [lossSum, correct, seen];
+            dp.AllReduceSum(sums);
+            (lossSum, correct, seen) = (sums[0], (long)sums[1], (long)sums[2]);
+            AverageState(state, dp);
+        }
+
         return new EpochTraining(seen == 0 ? double.NaN : lossSum / seen, seen == 0 ? double.NaN : (double)correct / seen, seconds > 0 ? seen / seconds : double.NaN, trainable, false);
+    }
+
+    /// <summary>Why a step must not be applied (a loss or gradient norm that is not finite, on any rank), or null.</summary>
+    private static string? NonFinite(float loss, Gradients grads, IDataParallel? dp)
+    {
+        float norm = grads.GlobalNorm();
+        if (dp is not null)
+        {
+            double[] flags = [float.IsFinite(loss) ? 0 : 1];
+            dp.AllReduceSum(flags);
+            if (flags[0] > 0)
+            {
+                return $"the loss is not finite on {flags[0]} rank(s)";
+            }
+        }
+        else if (!float.IsFinite(loss))
+        {
+            return $"the loss is {loss}";
+        }
+
+        return float.IsFinite(norm) ? null : $"the gradient norm is {norm}";
+    }
+
+    /// <summary>Replicas' running statistics differ after an epoch of their own batches: make them the average.</summary>
+    private static void AverageState(List<Variable> state, IDataParallel dp)
+    {
+        if (state.Count == 0)
+        {
+            return;
+        }
+
+        var all = new double[state.Sum(v => v.Shape.Size)];
+        int at = 0;
+        foreach (var v in state)
+        {
+            foreach (float x in v.Value.AsReadOnlySpan())
+            {
+                all[at++] = x;
+            }
+        }
+
+        dp.AllReduceSum(all);
+        at = 0;
+        foreach (var v in state)
+        {
+            var span = v.Value.AsSpan();
+            for (int i = 0; i < span.Length; i++)
+            {
+                span[i] = (float)(all[at++] / dp.Size);
+            }
+        }
+    }
+
+    /// <summary>The epoch's batches over all ranks (with several ranks, each at least one example per rank).</summary>
+    private IReadOnlyList<int[]> EpochBatches(int epoch)
+    {
+        int ranks = DataParallel?.Size ?? 1;
+        var batches = SamplerOrDefault.Batches(Train, BatchSize * ranks, epoch);
+        return ranks == 1 ? batches : [.. batches.Where(b => b.Length >= ranks)];
     }
 
     private static void CopyState(List<Variable> state, float[] saved, bool restore)
@@ -442,7 +548,7 @@ public sealed class Learner
     {
         var cached = _cache?.For(data);
         var cache = cached is null ? null : _cache;
-        return Evaluation.Run(Model, cached ?? data, data.ClassNames, b => Forward(b, cache), Loss, EvaluationBatchSize, TopK, null);
+        return Evaluation.Run(Model, cached ?? data, data.ClassNames, b => Forward(b, cache), Loss, EvaluationBatchSize, TopK, null, DataParallel);
     }
 
     private static long CountCorrect(Tensor logits, int[] labels)

@@ -28,6 +28,7 @@ internal static class Scenarios
                         Collectives(communicator);
                         Variables(communicator);
                         Training(communicator);
+                        LearnerTraining(communicator);
                         SharedGradient(communicator);
                         LayoutMismatch(communicator);
                         communicator.Dispose();
@@ -273,6 +274,65 @@ internal static class Scenarios
         var last = reducer.LastStep;
         Check(last.Variables == 3 && last.Elements == 76 && last.Bytes == 304 && last.Buckets == 3 && reducer.Steps == Steps, $"statistics: {last}");
         Console.WriteLine($"rank {c.Rank}: training ok ({Steps} steps, {last})");
+    }
+
+    /// <summary>
+    /// A <see cref="Training.Learner"/> on every rank with batch b against one learner with batch b × ranks: a frozen
+    /// first layer (cached features), a masked head, momentum, two epochs with validation.
+    /// </summary>
+    private static void LearnerTraining(Communicator c)
+    {
+        const int Batch = 4, Epochs = 2;
+        static (Layers.Sequential Model, Data.InMemoryDataset Train, Data.InMemoryDataset Validation) Make()
+        {
+            var rng = new Rng(21);
+            var model = new Layers.Sequential();
+            model.Add(new Layers.Sequential(new Layers.Dense(8, 16, rng, name: "fc"), new Layers.Tanh()), "body");
+            model.Add(new Layers.Dense(16, 4, rng, name: "fc"), "head");
+            model["body"].Freeze();
+            ((Layers.Dense)model["head"]).Weight.FreezeRows(0, 3);
+            var data = new Rng(22);
+            Data.InMemoryDataset Set(int n) => new(Tensor.Normal(new Shape(n, 8), 0, 1, data), [.. Enumerable.Range(0, n).Select(i => i % 4)], ["a", "b", "c", "d"]);
+            return (model, Set(48), Set(20));
+        }
+
+        var (model, train, validation) = Make();
+        var masked = ((Layers.Dense)model["head"]).Weight.Value.ToArray();
+        using var parallel = new DataParallel(c, bucketBytes: 64);
+        var learner = new Training.Learner(model, train, new Optimizers.Sgd(0.1f, momentum: 0.9f), validation) { BatchSize = Batch, Seed = 3, DataParallel = parallel };
+        var result = learner.Fit(Epochs);
+
+        var (refModel, refTrain, refValidation) = Make();
+        var reference = new Training.Learner(refModel, refTrain, new Optimizers.Sgd(0.1f, momentum: 0.9f), refValidation) { BatchSize = Batch * c.Size, Seed = 3 };
+        var expected = reference.Fit(Epochs);
+
+        Check(result.Frozen.FrozenIntact, $"frozen check: {result.Frozen}");
+        Check(c.DivergentVariables(model.Variables).Count == 0, "learner replicas are bit-identical");
+        var got = model.Variables.ToList();
+        var want = refModel.Variables.ToList();
+        for (int v = 0; v < got.Count; v++)
+        {
+            var a = got[v].Value.AsReadOnlySpan();
+            var b = want[v].Value.AsReadOnlySpan();
+            for (int i = 0; i < a.Length; i++)
+            {
+                Check(Math.Abs(a[i] - b[i]) <= 2e-5f + 2e-5f * Math.Abs(b[i]), $"learner '{got[v].Name}'[{i}]: {c.Size} ranks give {a[i]}, one process {b[i]}");
+            }
+        }
+
+        var head = ((Layers.Dense)model["head"]).Weight.Value.AsReadOnlySpan();
+        for (int i = 0; i < 16; i++)
+        {
+            Check(head[i] == masked[i] && head[(3 * 16) + i] == masked[(3 * 16) + i], "masked rows of the head did not move");
+        }
+
+        double accuracy = result.Epochs[^1].Validation!.Accuracy, refAccuracy = expected.Epochs[^1].Validation!.Accuracy;
+        Check(Math.Abs(accuracy - refAccuracy) < 1e-9 && result.Epochs[^1].Validation!.Count == 20, $"validation over all ranks: {accuracy} vs {refAccuracy}");
+        Check(Math.Abs(result.Epochs[^1].TrainLoss - expected.Epochs[^1].TrainLoss) < 1e-4, $"train loss {result.Epochs[^1].TrainLoss} vs {expected.Epochs[^1].TrainLoss}");
+
+        // 4 (bias) + 64 - 2 × 16 masked (weight) elements a step; the frozen body never.
+        Check(parallel.LastStep.Elements == 36 && parallel.Steps == Epochs * 48 / (Batch * c.Size), $"learner reduction: {parallel.LastStep}, {parallel.Steps} steps");
+        Console.WriteLine($"rank {c.Rank}: learner ok ({parallel.Steps} steps, {parallel.TotalBytes} bytes)");
     }
 
     private static void SharedGradient(Communicator c)
