@@ -3,7 +3,7 @@ using Frost.Onnx.Wire;
 
 namespace Frost.Onnx;
 
-/// <summary>An ONNX model in memory: load it from a file or stream, inspect or edit its <see cref="Proto"/>, save it.</summary>
+/// <summary>An ONNX model in memory: load it from a file, a stream or bytes, summarize it, import it, save it.</summary>
 /// <remarks>
 /// Fields Frost does not model (training info, functions, sparse initializers, ...) are kept as opaque bytes and
 /// written back unchanged. Loading is defensive: every length is checked against the data before anything is
@@ -12,7 +12,7 @@ namespace Frost.Onnx;
 public sealed class OnnxModel
 {
     /// <summary>Wraps an object model; <paramref name="source"/> names it in error messages.</summary>
-    public OnnxModel(ModelProto proto, string source = "model")
+    internal OnnxModel(ModelProto proto, string source = "model")
     {
         ArgumentNullException.ThrowIfNull(proto);
         ArgumentNullException.ThrowIfNull(source);
@@ -21,14 +21,14 @@ public sealed class OnnxModel
     }
 
     /// <summary>The ONNX object model.</summary>
-    public ModelProto Proto { get; }
+    internal ModelProto Proto { get; }
 
     /// <summary>Where the model came from (a path or a name), used in messages.</summary>
     public string Source { get; }
 
     /// <summary>The main graph.</summary>
     /// <exception cref="OnnxFormatException">The model has no graph.</exception>
-    public GraphProto Graph => Proto.Graph ?? throw new OnnxFormatException($"{Source}: the model has no graph.");
+    internal GraphProto Graph => Proto.Graph ?? throw new OnnxFormatException($"{Source}: the model has no graph.");
 
     /// <summary>Loads a model from an .onnx file.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>

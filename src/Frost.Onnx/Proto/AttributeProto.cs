@@ -5,7 +5,7 @@ using Frost.Onnx.Wire;
 namespace Frost.Onnx.Proto;
 
 /// <summary>A named attribute of a node; <see cref="Type"/> says which value field is in use.</summary>
-public sealed class AttributeProto
+internal sealed class AttributeProto
 {
     internal Presence Presence;
     internal List<ReadOnlyMemory<byte>>? Unknown;

@@ -3,7 +3,7 @@ using Frost.Onnx.Wire;
 namespace Frost.Onnx.Proto;
 
 /// <summary>A computation graph: nodes in topological order, initializers (weights), inputs, outputs.</summary>
-public sealed class GraphProto
+internal sealed class GraphProto
 {
     internal Presence Presence;
     internal List<ReadOnlyMemory<byte>>? Unknown;

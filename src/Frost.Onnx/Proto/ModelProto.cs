@@ -3,7 +3,7 @@ using Frost.Onnx.Wire;
 namespace Frost.Onnx.Proto;
 
 /// <summary>The top-level ONNX message: format version, operator sets, producer, and the main graph.</summary>
-public sealed class ModelProto
+internal sealed class ModelProto
 {
     internal Presence Presence;
     internal List<ReadOnlyMemory<byte>>? Unknown;

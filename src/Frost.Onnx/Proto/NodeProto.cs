@@ -3,7 +3,7 @@ using Frost.Onnx.Wire;
 namespace Frost.Onnx.Proto;
 
 /// <summary>One operator call in a graph: op type, input and output value names, attributes.</summary>
-public sealed class NodeProto
+internal sealed class NodeProto
 {
     internal Presence Presence;
     internal List<ReadOnlyMemory<byte>>? Unknown;

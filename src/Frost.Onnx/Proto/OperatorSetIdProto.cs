@@ -3,7 +3,7 @@ using Frost.Onnx.Wire;
 namespace Frost.Onnx.Proto;
 
 /// <summary>An operator set a model uses: a domain ("" is the default ONNX domain) and its version.</summary>
-public sealed class OperatorSetIdProto
+internal sealed class OperatorSetIdProto
 {
     internal Presence Presence;
     internal List<ReadOnlyMemory<byte>>? Unknown;

@@ -3,7 +3,7 @@ using Frost.Onnx.Wire;
 namespace Frost.Onnx.Proto;
 
 /// <summary>A key/value pair of strings (ONNX metadata, external-data descriptors).</summary>
-public sealed class StringStringEntryProto
+internal sealed class StringStringEntryProto
 {
     internal Presence Presence;
     internal List<ReadOnlyMemory<byte>>? Unknown;

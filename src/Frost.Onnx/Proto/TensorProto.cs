@@ -11,7 +11,7 @@ namespace Frost.Onnx.Proto;
 /// Conversion to Frost tensors lives in <see cref="OnnxTensors"/>. A parsed <see cref="RawData"/> is a slice of the
 /// loaded file's buffer (no copy).
 /// </remarks>
-public sealed class TensorProto
+internal sealed class TensorProto
 {
     internal Presence Presence;
     internal List<ReadOnlyMemory<byte>>? Unknown;

@@ -3,7 +3,7 @@ using Frost.Onnx.Wire;
 namespace Frost.Onnx.Proto;
 
 /// <summary>One dimension of a <see cref="TensorShapeProto"/>: a fixed size, a symbolic name, or unknown.</summary>
-public sealed class TensorShapeDimension
+internal sealed class TensorShapeDimension
 {
     internal Presence Presence;
     internal List<ReadOnlyMemory<byte>>? Unknown;

@@ -3,7 +3,7 @@ using Frost.Onnx.Wire;
 namespace Frost.Onnx.Proto;
 
 /// <summary>The shape of a tensor type: its dimensions, outermost first (an empty list is a scalar).</summary>
-public sealed class TensorShapeProto
+internal sealed class TensorShapeProto
 {
     internal List<ReadOnlyMemory<byte>>? Unknown;
 

@@ -3,7 +3,7 @@ using Frost.Onnx.Wire;
 namespace Frost.Onnx.Proto;
 
 /// <summary>A tensor type (<c>TypeProto.Tensor</c>): element type and, optionally, shape.</summary>
-public sealed class TensorTypeProto
+internal sealed class TensorTypeProto
 {
     internal Presence Presence;
     internal List<ReadOnlyMemory<byte>>? Unknown;

@@ -3,7 +3,7 @@ using Frost.Onnx.Wire;
 namespace Frost.Onnx.Proto;
 
 /// <summary>The type of a value. Frost models tensor types; other kinds (sequence, map, optional) are kept as opaque bytes.</summary>
-public sealed class TypeProto
+internal sealed class TypeProto
 {
     internal Presence Presence;
     internal List<ReadOnlyMemory<byte>>? Unknown;

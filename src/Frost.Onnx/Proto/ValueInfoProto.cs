@@ -3,7 +3,7 @@ using Frost.Onnx.Wire;
 namespace Frost.Onnx.Proto;
 
 /// <summary>A named value of a graph (an input, an output, or an intermediate) with its type.</summary>
-public sealed class ValueInfoProto
+internal sealed class ValueInfoProto
 {
     internal Presence Presence;
     internal List<ReadOnlyMemory<byte>>? Unknown;
