@@ -45,6 +45,11 @@ internal static class ElementwiseOps
         if (n.Opset >= 12)
         {
             n.Ignore("seed");
+            if (n.Has(1) && n.Input(1) is { Rank: not (0 or -1) } or { Type: not (OnnxDataType.Float or OnnxDataType.Undefined) })
+            {
+                throw n.Invalid($"has ratio {OnnxText.Quote(n.Node.Input[1])} of type {n.Input(1)}; a float scalar expected");
+            }
+
             n.Unused(1);
             if (n.Has(2) && n.ConstantBool(2, "training_mode") != false)
             {

@@ -127,9 +127,9 @@ internal sealed class NodeContext
             return null;
         }
 
-        if (t.DataType != OnnxDataType.Bool || t.ElementCount != 1)
+        if (t.DataType != OnnxDataType.Bool || t.Dims.Count != 0)
         {
-            throw Invalid($"its {role} {OnnxText.Quote(t.Name)} is {OnnxTypeNames.Of(t.DataType)}[{string.Join(",", t.Dims)}]; one bool expected");
+            throw Invalid($"its {role} {OnnxText.Quote(t.Name)} is {OnnxTypeNames.Of(t.DataType)}[{string.Join(",", t.Dims)}]; a bool scalar expected");
         }
 
         _consumed[i] = true;
