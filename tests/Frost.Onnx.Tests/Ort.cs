@@ -23,14 +23,21 @@ internal static class Ort
     /// or null with the reason in <paramref name="error"/>.
     /// </summary>
     public static float[]? TryRun(byte[] model, float[] input, long[] dims, out long[] shape, out string error)
+        => TryRun(model, input, dims, out shape, out error, out _);
+
+    /// <inheritdoc cref="TryRun(byte[], float[], long[], out long[], out string)"/>
+    /// <param name="loaded">Whether the model loaded (so that a failure happened while running it).</param>
+    public static float[]? TryRun(byte[] model, float[] input, long[] dims, out long[] shape, out string error, out bool loaded)
     {
         shape = [];
         error = "";
+        loaded = false;
         try
         {
             using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, IntraOpNumThreads = 1, InterOpNumThreads = 1 };
             options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL;
             using var session = new InferenceSession(model, options);
+            loaded = true;
             string inputName = session.InputMetadata.Keys.First();
             string outputName = session.OutputMetadata.Keys.First();
             using var value = OrtValue.CreateTensorValueFromMemory(input, dims);
@@ -43,6 +50,24 @@ internal static class Ort
         {
             error = e.Message.Split('\n')[0];
             return null;
+        }
+    }
+
+    /// <summary>Whether ONNX Runtime loads the model (creates a session), with the reason in <paramref name="error"/> when not.</summary>
+    public static bool TryLoad(byte[] model, out string error)
+    {
+        error = "";
+        try
+        {
+            using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, IntraOpNumThreads = 1, InterOpNumThreads = 1 };
+            options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL;
+            using var session = new InferenceSession(model, options);
+            return true;
+        }
+        catch (OnnxRuntimeException e)
+        {
+            error = e.Message.Split('\n')[0];
+            return false;
         }
     }
 

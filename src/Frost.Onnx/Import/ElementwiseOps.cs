@@ -50,6 +50,11 @@ internal static class ElementwiseOps
                 throw n.Invalid($"has ratio {OnnxText.Quote(n.Node.Input[1])} of type {n.Input(1)}; a float scalar expected");
             }
 
+            if (n.Initializer(1) is { } ratio && ratio.ToTensor().Item() is var r && !(r >= 0 && r < 1))
+            {
+                throw n.Invalid($"has ratio {r}; a value in [0, 1) expected");
+            }
+
             n.Unused(1);
             if (n.Has(2) && n.ConstantBool(2, "training_mode") != false)
             {

@@ -111,6 +111,16 @@ internal static class GraphValidator
 
         foreach (var v in g.Output)
         {
+            if (v.Type is { } type)
+            {
+                var elem = (type.TensorType ?? throw new NotSupportedException($"{src}: graph output {OnnxText.Quote(v.Name)} is not a tensor; Frost imports tensor outputs.")).ElemType;
+                if (elem == OnnxDataType.Undefined || (int)elem is < 0 or > 23)
+                {
+                    throw new OnnxFormatException(
+                        $"{src}: graph output {OnnxText.Quote(v.Name)} has {(elem == OnnxDataType.Undefined ? "no element type" : $"unknown element type {(int)elem}")}.");
+                }
+            }
+
             if (!writer.ContainsKey(v.Name))
             {
                 throw new OnnxFormatException($"{src}: graph output {OnnxText.Quote(v.Name)} is not produced by any node, input or initializer.");
@@ -139,6 +149,11 @@ internal static class GraphValidator
         }
 
         var inputInfo = Declared(realInputs[0]);
+        if (inputInfo.Dims is null)
+        {
+            throw new NotSupportedException($"{src}: graph input {OnnxText.Quote(input)} has no declared shape; Frost imports inputs of known rank.");
+        }
+
         if (inputInfo.ElementCount > int.MaxValue)
         {
             throw new NotSupportedException($"{src}: graph input {OnnxText.Quote(input)} is {inputInfo}, more than the {int.MaxValue} elements a Frost tensor holds.");
@@ -239,11 +254,20 @@ internal static class GraphValidator
             plans.Add(plan);
         }
 
-        var declared = model.Graph.Output[0].Type?.TensorType?.ElemType ?? OnnxDataType.Undefined;
-        if (declared != OnnxDataType.Undefined && declared != types[output].Type)
+        // Declared element types of computed tensors must be the computed ones (ONNX Runtime checks them; shapes it only warns about).
+        foreach (var v in model.Graph.Output.Concat(model.Graph.ValueInfo))
         {
-            throw new OnnxFormatException(
-                $"{src}: graph output {OnnxText.Quote(output)} is declared {OnnxTypeNames.Of(declared)} but computed as {OnnxTypeNames.Of(types[output].Type)}.");
+            if (v.Type is null || !producers.ContainsKey(v.Name) || !types.TryGetValue(v.Name, out var computed))
+            {
+                continue;
+            }
+
+            var declared = v.Type.TensorType?.ElemType ?? OnnxDataType.Undefined;
+            if (declared != computed.Type)
+            {
+                throw new OnnxFormatException(
+                    $"{src}: tensor {OnnxText.Quote(v.Name)} is declared {(v.Type.TensorType is null ? "a non-tensor type" : OnnxTypeNames.Of(declared))} but computed as {OnnxTypeNames.Of(computed.Type)}.");
+            }
         }
 
         return new ImportPlan

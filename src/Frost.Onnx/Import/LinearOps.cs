@@ -23,6 +23,11 @@ internal static class LinearOps
 
         bool transB = n.Int("transB", 0, 0, 1) != 0;
         float alpha = n.Float("alpha", 1f), beta = n.Float("beta", 1f);
+        if (!float.IsFinite(alpha))
+        {
+            throw n.Unsupported($"has alpha={alpha}; Frost folds alpha into the weights, which needs a finite value");
+        }
+
         var b = n.Weight(1, "weights B");
         if (b.Dims.Count != 2)
         {
@@ -62,7 +67,9 @@ internal static class LinearOps
             }
         }
 
-        return n.Layer("dense", TensorInfo.Float(a.Dim(0), cols), () => NodeLayers.Dense(b, transB, alpha, c, beta));
+        // NOTE: with beta = 0 the bias is left out, as ONNX Runtime leaves out C (even one holding infinities).
+        var bias = beta == 0f ? null : c;
+        return n.Layer("dense", TensorInfo.Float(a.Dim(0), cols), () => NodeLayers.Dense(b, transB, alpha, bias, beta));
     }
 
     /// <summary>MatMul (opsets 1, 9, 13): a dense layer when B is a matrix initializer, else the batched product.</summary>

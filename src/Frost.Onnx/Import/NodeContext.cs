@@ -44,12 +44,8 @@ internal sealed class NodeContext
     /// <summary>Checks the number of inputs: between <paramref name="min"/> and <paramref name="max"/>, the first <paramref name="min"/> given.</summary>
     public void ExpectInputs(int min, int max)
     {
+        // NOTE: trailing empty names count, as ONNX Runtime counts them.
         int count = Node.Input.Count;
-        while (count > min && Node.Input[count - 1].Length == 0)
-        {
-            count--;
-        }
-
         if (count < min || count > max)
         {
             throw Invalid($"has {Node.Input.Count} inputs; {Count(min, max)} expected");

@@ -176,9 +176,10 @@ internal static class ShapeOps
 
         long[]? sizes = n.Opset < 13 ? n.Ints("split", -1, 0, int.MaxValue) : n.Has(1) ? n.ConstantInts(1, "split sizes") : null;
         long? parts = n.Opset >= 18 && n.HasAttribute("num_outputs") ? n.Int("num_outputs", 0, 1, int.MaxValue) : null;
-        if (n.Opset >= 18 && (sizes is null) == (parts is null))
+        // NOTE: ONNX Runtime counts an empty name as a given split input.
+        if (n.Opset >= 18 && (n.Node.Input.Count > 1 != n.Has(1) || n.Has(1) == (parts is not null)))
         {
-            throw n.Invalid(sizes is null ? "gives neither the split input nor num_outputs" : "gives both the split input and num_outputs");
+            throw n.Invalid(parts is null ? "gives neither the split input nor num_outputs" : "gives both the split input and num_outputs");
         }
 
         if (parts is not null && parts != outputs)
