@@ -32,7 +32,7 @@ public sealed class OnnxModel
 
     /// <summary>Loads a model from an .onnx file.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="OnnxFormatException">The file is not a well-formed ONNX model.</exception>
+    /// <exception cref="OnnxFormatException">The file is not a well-formed ONNX model, is empty, or is not a regular file.</exception>
     public static OnnxModel Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -46,6 +46,12 @@ public sealed class OnnxModel
         {
             throw new OnnxFormatException(
                 $"{path}: {info.Length} bytes is larger than one protobuf message can be (2 GiB); models that big keep their weights in external data, which Frost does not read.");
+        }
+
+        // NOTE: a FIFO or a device reports no length; reading one could block forever or never end.
+        if (info.Length == 0)
+        {
+            throw new OnnxFormatException($"{path}: the file is empty or not a regular file; an ONNX model expected.");
         }
 
         return Parse(File.ReadAllBytes(path), path);
@@ -71,7 +77,18 @@ public sealed class OnnxModel
         }
 
         using var copy = new MemoryStream();
-        stream.CopyTo(copy);
+        byte[] buffer = new byte[81920];
+        int read;
+        while ((read = stream.Read(buffer)) > 0)
+        {
+            if (copy.Length + read > Array.MaxLength)
+            {
+                throw new OnnxFormatException($"{name}: the stream holds more than one protobuf message can (2 GiB).");
+            }
+
+            copy.Write(buffer, 0, read);
+        }
+
         return Parse(copy.GetBuffer().AsMemory(0, (int)copy.Length), name);
     }
 

@@ -38,6 +38,11 @@ internal static class Ort
             options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL;
             using var session = new InferenceSession(model, options);
             loaded = true;
+            if (session.InputMetadata.Count != 1 || session.OutputMetadata.Count == 0)
+            {
+                error = $"the model has {session.InputMetadata.Count} inputs and {session.OutputMetadata.Count} outputs";
+                return null;
+            }
             string inputName = session.InputMetadata.Keys.First();
             string outputName = session.OutputMetadata.Keys.First();
             using var value = OrtValue.CreateTensorValueFromMemory(input, dims);

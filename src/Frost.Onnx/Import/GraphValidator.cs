@@ -211,6 +211,18 @@ internal static class GraphValidator
         }
 
         bool IsUsed(string tensor) => tensor == output || consumers.ContainsKey(tensor);
+
+        // NOTE: before IR 4 initializers had to be graph inputs; ONNX Runtime tolerates one that is not, unless nothing reads it.
+        if (model.Proto.IrVersion < 4)
+        {
+            var inputs = model.Graph.Input.Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+            if (initializers.Keys.FirstOrDefault(name => !inputs.Contains(name) && !IsUsed(name)) is { } stray)
+            {
+                throw new OnnxFormatException(
+                    $"{src}: initializer {OnnxText.Quote(stray)} is neither read nor a graph input; before IR version 4 initializers must be graph inputs.");
+            }
+        }
+
         var plans = new List<NodePlan>(nodes.Count);
         foreach (var node in nodes)
         {

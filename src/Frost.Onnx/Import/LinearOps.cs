@@ -128,6 +128,11 @@ internal static class LinearOps
     {
         n.ExpectInputs(5, 5);
         n.ExpectOutputs(1, n.Opset >= 14 ? 3 : 5);
+        if (n.Node.Output.Count != 1 && n.Node.Output.Count != (n.Opset >= 14 ? 3 : 5))
+        {
+            throw n.Invalid($"has {n.Node.Output.Count} outputs; 1 or {(n.Opset >= 14 ? 3 : 5)} expected at opset {n.Opset}");
+        }
+
         for (int i = 1; i < n.Node.Output.Count; i++)
         {
             if (n.OutputUsed(i))

@@ -125,7 +125,7 @@ internal sealed class AttributeProto
                 case 13: m.DocString = r.ReadString(wt, "AttributeProto.doc_string"); break;
                 case 20: m.Type = (OnnxAttributeType)r.ReadInt32(wt, "AttributeProto.type"); break;
                 case 21: m.RefAttrName = r.ReadString(wt, "AttributeProto.ref_attr_name"); break;
-                default: r.SkipUnknown(wt, field, ref m.Unknown); continue;
+                default: r.SkipUnknown(wt, field, ref m.Unknown, "AttributeProto"); continue;
             }
 
             m.Presence.Mark(field);

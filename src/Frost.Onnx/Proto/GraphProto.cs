@@ -46,7 +46,7 @@ internal sealed class GraphProto
                 case 11: m.Input.Add(r.ReadMessage(wt, "GraphProto.input", ValueInfoProto.Read)); continue;
                 case 12: m.Output.Add(r.ReadMessage(wt, "GraphProto.output", ValueInfoProto.Read)); continue;
                 case 13: m.ValueInfo.Add(r.ReadMessage(wt, "GraphProto.value_info", ValueInfoProto.Read)); continue;
-                default: r.SkipUnknown(wt, field, ref m.Unknown); continue;
+                default: r.SkipUnknown(wt, field, ref m.Unknown, "GraphProto"); continue;
             }
 
             m.Presence.Mark(field);

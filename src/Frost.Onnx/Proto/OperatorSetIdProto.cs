@@ -38,7 +38,7 @@ internal sealed class OperatorSetIdProto
             {
                 case 1: m.Domain = r.ReadString(wt, "OperatorSetIdProto.domain"); break;
                 case 2: m.Version = r.ReadInt64(wt, "OperatorSetIdProto.version"); break;
-                default: r.SkipUnknown(wt, field, ref m.Unknown); continue;
+                default: r.SkipUnknown(wt, field, ref m.Unknown, "OperatorSetIdProto"); continue;
             }
 
             m.Presence.Mark(field);

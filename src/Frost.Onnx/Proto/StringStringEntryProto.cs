@@ -38,7 +38,7 @@ internal sealed class StringStringEntryProto
             {
                 case 1: m.Key = r.ReadString(wt, "StringStringEntryProto.key"); break;
                 case 2: m.Value = r.ReadString(wt, "StringStringEntryProto.value"); break;
-                default: r.SkipUnknown(wt, field, ref m.Unknown); continue;
+                default: r.SkipUnknown(wt, field, ref m.Unknown, "StringStringEntryProto"); continue;
             }
 
             m.Presence.Mark(field);

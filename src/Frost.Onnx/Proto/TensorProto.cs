@@ -93,7 +93,7 @@ internal sealed class TensorProto
                 case 12: m.DocString = r.ReadString(wt, "TensorProto.doc_string"); break;
                 case 13: m.ExternalData.Add(r.ReadMessage(wt, "TensorProto.external_data", StringStringEntryProto.Read)); continue;
                 case 14: m.DataLocation = r.ReadInt32(wt, "TensorProto.data_location"); break;
-                default: r.SkipUnknown(wt, field, ref m.Unknown); continue;
+                default: r.SkipUnknown(wt, field, ref m.Unknown, "TensorProto"); continue;
             }
 
             m.Presence.Mark(field);

@@ -35,7 +35,7 @@ internal sealed class TensorShapeProto
             switch (field)
             {
                 case 1: m.Dims.Add(r.ReadMessage(wt, "TensorShapeProto.dim", TensorShapeDimension.Read)); continue;
-                default: r.SkipUnknown(wt, field, ref m.Unknown); break;
+                default: r.SkipUnknown(wt, field, ref m.Unknown, "TensorShapeProto"); break;
             }
         }
 

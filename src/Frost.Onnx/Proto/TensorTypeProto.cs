@@ -26,7 +26,7 @@ internal sealed class TensorTypeProto
             {
                 case 1: m.ElemType = (OnnxDataType)r.ReadInt32(wt, "TypeProto.Tensor.elem_type"); break;
                 case 2: m.Shape = r.ReadMessage(wt, "TypeProto.Tensor.shape", TensorShapeProto.Read); continue;
-                default: r.SkipUnknown(wt, field, ref m.Unknown); continue;
+                default: r.SkipUnknown(wt, field, ref m.Unknown, "TypeProto.Tensor"); continue;
             }
 
             m.Presence.Mark(field);

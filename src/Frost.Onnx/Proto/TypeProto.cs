@@ -26,7 +26,7 @@ internal sealed class TypeProto
             {
                 case 1: m.TensorType = r.ReadMessage(wt, "TypeProto.tensor_type", TensorTypeProto.Read); continue;
                 case 6: m.Denotation = r.ReadString(wt, "TypeProto.denotation"); break;
-                default: r.SkipUnknown(wt, field, ref m.Unknown); continue;
+                default: r.SkipUnknown(wt, field, ref m.Unknown, "TypeProto"); continue;
             }
 
             m.Presence.Mark(field);

@@ -42,7 +42,7 @@ internal sealed class ValueInfoProto
                 case 1: m.Name = r.ReadString(wt, "ValueInfoProto.name"); break;
                 case 2: m.Type = r.ReadMessage(wt, "ValueInfoProto.type", TypeProto.Read); continue;
                 case 3: m.DocString = r.ReadString(wt, "ValueInfoProto.doc_string"); break;
-                default: r.SkipUnknown(wt, field, ref m.Unknown); continue;
+                default: r.SkipUnknown(wt, field, ref m.Unknown, "ValueInfoProto"); continue;
             }
 
             m.Presence.Mark(field);
