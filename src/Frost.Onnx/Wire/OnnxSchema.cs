@@ -12,14 +12,26 @@ internal static class OnnxSchema
         ["ModelProto"] = new() { [7] = "GraphProto", [8] = "OperatorSetIdProto", [14] = "StringStringEntryProto", [20] = "TrainingInfoProto", [25] = "FunctionProto" },
         ["GraphProto"] = new()
         {
-            [1] = "NodeProto", [5] = "TensorProto", [11] = "ValueInfoProto", [12] = "ValueInfoProto", [13] = "ValueInfoProto",
-            [14] = "TensorAnnotation", [15] = "SparseTensorProto", [16] = "StringStringEntryProto",
+            [1] = "NodeProto",
+            [5] = "TensorProto",
+            [11] = "ValueInfoProto",
+            [12] = "ValueInfoProto",
+            [13] = "ValueInfoProto",
+            [14] = "TensorAnnotation",
+            [15] = "SparseTensorProto",
+            [16] = "StringStringEntryProto",
         },
         ["NodeProto"] = new() { [5] = "AttributeProto", [9] = "StringStringEntryProto" },
         ["AttributeProto"] = new()
         {
-            [5] = "TensorProto", [6] = "GraphProto", [10] = "TensorProto", [11] = "GraphProto", [14] = "TypeProto", [15] = "TypeProto",
-            [22] = "SparseTensorProto", [23] = "SparseTensorProto",
+            [5] = "TensorProto",
+            [6] = "GraphProto",
+            [10] = "TensorProto",
+            [11] = "GraphProto",
+            [14] = "TypeProto",
+            [15] = "TypeProto",
+            [22] = "SparseTensorProto",
+            [23] = "SparseTensorProto",
         },
         ["ValueInfoProto"] = new() { [2] = "TypeProto", [4] = "StringStringEntryProto" },
         ["TensorProto"] = new() { [3] = "TensorProto.Segment", [13] = "StringStringEntryProto", [16] = "StringStringEntryProto" },
@@ -29,7 +41,11 @@ internal static class OnnxSchema
         ["TensorShapeProto.Dimension"] = new(),
         ["TypeProto"] = new()
         {
-            [1] = "TypeProto.Tensor", [4] = "TypeProto.Sequence", [5] = "TypeProto.Map", [7] = "TypeProto.Opaque", [8] = "TypeProto.SparseTensor",
+            [1] = "TypeProto.Tensor",
+            [4] = "TypeProto.Sequence",
+            [5] = "TypeProto.Map",
+            [7] = "TypeProto.Opaque",
+            [8] = "TypeProto.SparseTensor",
             [9] = "TypeProto.Optional",
         },
         ["TypeProto.Tensor"] = new() { [2] = "TensorShapeProto" },
