@@ -70,5 +70,6 @@ internal sealed class GraphBuilder
 
     public OnnxModel Model(string source = "test.onnx") => new(Build(), source);
 
+
     public byte[] Bytes() => new OnnxModel(Build()).ToBytes();
 }

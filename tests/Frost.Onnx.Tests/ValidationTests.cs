@@ -87,6 +87,11 @@ public class ValidationTests
         ["global pooling of a matrix"] = (() => new GraphBuilder(13, 2, 3).Node("GlobalAveragePool", "x", "y").Output("y").Build(), Verdict.Invalid, "at least 3 axes expected"),
         ["output declared as int64"] = (() => WithOutputType(Relu(13).Output("y").Build(), OnnxDataType.Int64), Verdict.Invalid, "tensor 'y' is declared int64 but computed as float"),
         ["an unsupported op"] = (() => Relu(13).Node("LSTM", "y", "z").Output("z").Build(), Verdict.Unsupported, "unsupported ONNX ops: LSTM (1). Supported: Add, AveragePool"),
+        ["batch norm with two outputs"] = (() => BatchNorm(4, outputs: ["y", "mean"]), Verdict.Invalid, "has 2 outputs; 1 or 5 expected at opset 13"),
+        ["an IR-3 initializer neither read nor an input"] = (() => WithIr(Relu(8).Weight("stray", 2).Output("y").Build(), 3), Verdict.Invalid, "initializer 'stray' is neither read nor a graph input; before IR version 4"),
+        ["gemm with an infinite alpha"] = (() => new GraphBuilder(13, 2, 3).Weight("b", 3, 4).Node("Gemm", ["x", "b"], ["y"], AttributeProto.Float("alpha", float.PositiveInfinity)).Output("y").Build(), Verdict.Unsupported, "has alpha=Infinity"),
+        ["dropout ratio of 1.5"] = (() => Relu(13).Node("Dropout", ["y", "r"], ["z"]).Output("z").Build().WithScalar("r", 1.5f), Verdict.Invalid, "has ratio 1.5; a value in [0, 1) expected"),
+        ["a value_info of the wrong element type"] = (() => WithValueInfo(Relu(13).Node("Relu", "y", "z").Output("z").Build(), "y", OnnxDataType.Int8), Verdict.Invalid, "tensor 'y' is declared int8 but computed as float"),
         ["an output larger than a Frost tensor"] = (() => new GraphBuilder(13, 1, 1, 65536, 65536).Weight("w", 1, 1, 1, 1).Node("Conv", ["x", "w"], ["y"]).Weight("k", 2, 1, 1, 1).Node("Concat", ["y", "y"], ["z"], AttributeProto.Int("axis", 1)).Output("z").Build(), Verdict.Unsupported, "more than the 2147483647 elements a Frost tensor holds"),
     };
 
@@ -235,11 +240,17 @@ public class ValidationTests
         return new GraphBuilder(13, input).Weight("w", [.. weights.Select(d => (int)d)]).Node("Conv", ["x", "w"], ["y"], [.. attributes]).Output("y").Build();
     }
 
-    private static ModelProto BatchNorm(int parameters, AttributeProto? attribute = null, long opset = 13)
+    private static ModelProto BatchNorm(int parameters, AttributeProto? attribute = null, long opset = 13, string[]? outputs = null)
     {
         var b = new GraphBuilder(opset, 1, 3, 8, 8).Weight("w", 4, 3, 3, 3).Node("Conv", ["x", "w"], ["c"]);
         b.Weight("s", parameters).Weight("b", parameters).Weight("m", parameters).Positive("v", parameters);
-        return b.Node("BatchNormalization", ["c", "s", "b", "m", "v"], ["y"], attribute is null ? [] : [attribute]).Output("y").Build();
+        return b.Node("BatchNormalization", ["c", "s", "b", "m", "v"], outputs ?? ["y"], attribute is null ? [] : [attribute]).Output("y").Build();
+    }
+
+    private static ModelProto WithValueInfo(ModelProto m, string name, OnnxDataType type)
+    {
+        m.Graph!.ValueInfo.Add(new ValueInfoProto(name, type, 1, 3, 8, 8));
+        return m;
     }
 
     private static ModelProto TwoInputs()
