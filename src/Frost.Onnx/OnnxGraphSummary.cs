@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Frost.Onnx.Proto;
 
 namespace Frost.Onnx;
 
@@ -14,8 +13,9 @@ public sealed class OnnxGraphSummary
         _model = model;
         var graph = model.Graph;
         var initializerNames = new HashSet<string>(graph.Initializer.Select(t => t.Name), StringComparer.Ordinal);
-        Inputs = [.. graph.Input.Where(v => !initializerNames.Contains(v.Name))];
-        Outputs = [.. graph.Output];
+        Inputs = [.. graph.Input.Where(v => !initializerNames.Contains(v.Name)).Select(v => new OnnxValueInfo(v))];
+        Outputs = [.. graph.Output.Select(v => new OnnxValueInfo(v))];
+        Opsets = [.. model.Proto.OpsetImport.Select(o => new KeyValuePair<string, long>(o.Domain.Length == 0 ? "ai.onnx" : o.Domain, o.Version))];
         var histogram = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var node in graph.Node)
         {
@@ -26,25 +26,26 @@ public sealed class OnnxGraphSummary
         OpHistogram = [.. histogram.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)];
         foreach (var t in graph.Initializer)
         {
-            long n = t.ElementCount;
-            ParameterCount += Math.Max(n, 0);
+            // A damaged file may claim absurd sizes: the total saturates instead of wrapping.
+            long n = Math.Max(t.ElementCount, 0);
+            ParameterCount = n > long.MaxValue - ParameterCount ? long.MaxValue : ParameterCount + n;
         }
     }
 
     /// <summary>The ONNX IR version.</summary>
     public long IrVersion => _model.Proto.IrVersion;
 
-    /// <summary>The imported operator sets.</summary>
-    public IReadOnlyList<OperatorSetIdProto> Opsets => _model.Proto.OpsetImport;
+    /// <summary>The imported operator sets: domain ("ai.onnx" for the default one) and version.</summary>
+    public IReadOnlyList<KeyValuePair<string, long>> Opsets { get; }
 
     /// <summary>The version of the default ONNX operator set, 0 when none is imported.</summary>
     public long OpsetVersion => _model.Proto.DefaultOpsetVersion;
 
     /// <summary>The graph inputs that are not initializers (the values a caller must feed).</summary>
-    public IReadOnlyList<ValueInfoProto> Inputs { get; }
+    public IReadOnlyList<OnnxValueInfo> Inputs { get; }
 
     /// <summary>The graph outputs.</summary>
-    public IReadOnlyList<ValueInfoProto> Outputs { get; }
+    public IReadOnlyList<OnnxValueInfo> Outputs { get; }
 
     /// <summary>How many nodes use each operator ("domain.Op" outside the default domain), most frequent first.</summary>
     public IReadOnlyList<KeyValuePair<string, int>> OpHistogram { get; }
@@ -70,7 +71,7 @@ public sealed class OnnxGraphSummary
         var sb = new StringBuilder();
         sb.Append(ci, $"ONNX model {_model.Source}").AppendLine();
         string producer = (p.ProducerName + " " + p.ProducerVersion).Trim();
-        sb.Append(ci, $"  ir_version {p.IrVersion}, opset {string.Join(", ", Opsets)}, producer {(producer.Length == 0 ? "(none)" : producer)}").AppendLine();
+        sb.Append(ci, $"  ir_version {p.IrVersion}, opset {string.Join(", ", Opsets.Select(o => $"{o.Key} v{o.Value}"))}, producer {(producer.Length == 0 ? "(none)" : producer)}").AppendLine();
         sb.Append(ci, $"  graph '{g.Name}': {NodeCount} nodes, {InitializerCount} initializers, {ParameterCount:N0} parameters").AppendLine();
         sb.AppendLine("  inputs:");
         foreach (var v in Inputs)

@@ -9,43 +9,35 @@ namespace Frost.Onnx;
 /// <c>stage1/**</c> work), whose pooled output is flattened to [N, C] for a head to follow; any other graph of
 /// supported ops becomes a <see cref="GraphLayer"/> with the graph's own output shape.
 /// </summary>
+/// <remarks>
+/// The whole model is validated before any layer is built: IR version and opset (7 to 21), that every tensor is
+/// written once and read after it is written (nodes given out of order are sorted; a cycle is an error), the
+/// initializers' data against their dimensions, and every node's attributes, inputs and static shapes.
+/// </remarks>
 public static class OnnxImporter
 {
-    /// <summary>The ONNX op types the importer understands.</summary>
-    public static IReadOnlySet<string> SupportedOps { get; } = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "Conv", "BatchNormalization", "Relu", "Sigmoid", "Tanh", "MaxPool", "AveragePool", "GlobalAveragePool", "Add", "Sub",
-        "Mul", "Div", "Flatten", "Gemm", "MatMul", "Reshape", "Concat", "Split", "Softmax", "Identity", "Dropout",
-    };
+    /// <summary>The ONNX op types (default domain) the importer understands, in ordinal order.</summary>
+    public static IReadOnlyList<string> SupportedOps { get; } = Array.AsReadOnly([.. ImportTable.Handlers.Keys.Order(StringComparer.Ordinal)]);
 
     /// <summary>Imports a model.</summary>
     /// <param name="model">The parsed model.</param>
-    /// <param name="name">Name of the resulting layer.</param>
-    /// <exception cref="NotSupportedException">The graph uses ops Frost does not import; the message lists them with counts.</exception>
+    /// <param name="name">Name of the resulting layer when it is a <see cref="GraphLayer"/>.</param>
+    /// <exception cref="OnnxFormatException">The model is not valid ONNX; the message names the file and the node or tensor.</exception>
+    /// <exception cref="NotSupportedException">The model is valid but uses what Frost does not import (ops, listed with counts; opsets; attributes).</exception>
     public static Layer Import(OnnxModel model, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        CheckSupported(model);
-        var graph = model.Graph;
-        Layer layer = (Layer?)ResNetImport.TryImport(graph, model.Source) ?? new GraphLayer(graph, model.Source, name ?? "graph", Opset(model));
-        return layer;
+        var plan = GraphValidator.Validate(model);
+        return (Layer?)ResNetImport.TryImport(plan) ?? new GraphLayer(plan, name ?? "graph");
     }
 
-    private static long Opset(OnnxModel model)
-        => model.Proto.OpsetImport.FirstOrDefault(o => o.Domain is "" or "ai.onnx")?.Version ?? 1;
-
-    /// <summary>Throws, listing every unsupported op type and its count, when the model cannot be imported.</summary>
-    /// <exception cref="NotSupportedException">Some ops are unsupported.</exception>
-    public static void CheckSupported(OnnxModel model)
+    /// <summary>Checks that <paramref name="model"/> imports, without building layers or copying weights.</summary>
+    /// <exception cref="OnnxFormatException">The model is not valid ONNX; the message names the file and the node or tensor.</exception>
+    /// <exception cref="NotSupportedException">The model is valid but uses what Frost does not import.</exception>
+    public static void Validate(OnnxModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var bad = model.Graph.Node.Where(n => !SupportedOps.Contains(n.OpType) || n.Domain is not ("" or "ai.onnx"))
-            .GroupBy(n => n.Domain.Length > 0 ? $"{n.Domain}.{n.OpType}" : n.OpType)
-            .Select(g => $"{g.Key} ({g.Count()})").ToList();
-        if (bad.Count > 0)
-        {
-            throw new NotSupportedException($"{model.Source}: unsupported ONNX ops: {string.Join(", ", bad)}. Supported: {string.Join(", ", SupportedOps.Order())}.");
-        }
+        GraphValidator.Validate(model);
     }
 
     /// <summary>
@@ -61,10 +53,11 @@ public static class OnnxImporter
     public static Sequential LoadResNet18(int inputSize = 224, string? packagesRoot = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inputSize, 32);
-        var net = (Sequential)Import(OnnxModel.Load(PretrainedModels.FindResNet18(packagesRoot)));
-        var pre = OnnxModel.Load(PretrainedModels.FindResNetPreprocess(packagesRoot));
-        CheckSupported(pre);
-        var preprocess = new GraphLayer(pre.Graph, pre.Source, "preprocess", Opset(pre), t =>
+        var model = OnnxModel.Load(PretrainedModels.FindResNet18(packagesRoot));
+        var net = Import(model) as Sequential
+            ?? throw new OnnxFormatException($"{model.Source}: not the basic-block ResNet the package ships.");
+        var pre = GraphValidator.Validate(OnnxModel.Load(PretrainedModels.FindResNetPreprocess(packagesRoot)));
+        var preprocess = new GraphLayer(pre, "preprocess", t =>
             t.Rank == 4 && t.Shape[2] != inputSize ? Frost.Data.ImageOps.Resize(t, inputSize, inputSize) : t);
         net.Insert(0, preprocess, "preprocess");
         return net;

@@ -3,7 +3,7 @@ using Frost.Onnx.Wire;
 
 namespace Frost.Onnx;
 
-/// <summary>An ONNX model in memory: load it from a file or stream, inspect or edit its <see cref="Proto"/>, save it.</summary>
+/// <summary>An ONNX model in memory: load it from a file, a stream or bytes, summarize it, import it, save it.</summary>
 /// <remarks>
 /// Fields Frost does not model (training info, functions, sparse initializers, ...) are kept as opaque bytes and
 /// written back unchanged. Loading is defensive: every length is checked against the data before anything is
@@ -12,7 +12,7 @@ namespace Frost.Onnx;
 public sealed class OnnxModel
 {
     /// <summary>Wraps an object model; <paramref name="source"/> names it in error messages.</summary>
-    public OnnxModel(ModelProto proto, string source = "model")
+    internal OnnxModel(ModelProto proto, string source = "model")
     {
         ArgumentNullException.ThrowIfNull(proto);
         ArgumentNullException.ThrowIfNull(source);
@@ -21,18 +21,18 @@ public sealed class OnnxModel
     }
 
     /// <summary>The ONNX object model.</summary>
-    public ModelProto Proto { get; }
+    internal ModelProto Proto { get; }
 
     /// <summary>Where the model came from (a path or a name), used in messages.</summary>
     public string Source { get; }
 
     /// <summary>The main graph.</summary>
     /// <exception cref="OnnxFormatException">The model has no graph.</exception>
-    public GraphProto Graph => Proto.Graph ?? throw new OnnxFormatException($"{Source}: the model has no graph.");
+    internal GraphProto Graph => Proto.Graph ?? throw new OnnxFormatException($"{Source}: the model has no graph.");
 
     /// <summary>Loads a model from an .onnx file.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="OnnxFormatException">The file is not a well-formed ONNX model.</exception>
+    /// <exception cref="OnnxFormatException">The file is not a well-formed ONNX model, is empty, or is not a regular file.</exception>
     public static OnnxModel Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -46,6 +46,12 @@ public sealed class OnnxModel
         {
             throw new OnnxFormatException(
                 $"{path}: {info.Length} bytes is larger than one protobuf message can be (2 GiB); models that big keep their weights in external data, which Frost does not read.");
+        }
+
+        // NOTE: a FIFO or a device reports no length; reading one could block forever or never end.
+        if (info.Length == 0)
+        {
+            throw new OnnxFormatException($"{path}: the file is empty or not a regular file; an ONNX model expected.");
         }
 
         return Parse(File.ReadAllBytes(path), path);
@@ -71,7 +77,18 @@ public sealed class OnnxModel
         }
 
         using var copy = new MemoryStream();
-        stream.CopyTo(copy);
+        byte[] buffer = new byte[81920];
+        int read;
+        while ((read = stream.Read(buffer)) > 0)
+        {
+            if (copy.Length + read > Array.MaxLength)
+            {
+                throw new OnnxFormatException($"{name}: the stream holds more than one protobuf message can (2 GiB).");
+            }
+
+            copy.Write(buffer, 0, read);
+        }
+
         return Parse(copy.GetBuffer().AsMemory(0, (int)copy.Length), name);
     }
 

@@ -5,7 +5,7 @@ using Frost.Onnx.Proto;
 namespace Frost.Onnx;
 
 /// <summary>Conversions between ONNX <see cref="TensorProto"/> and Frost tensors or integer arrays.</summary>
-public static class OnnxTensors
+internal static class OnnxTensors
 {
     /// <summary>The FLOAT tensor as a Frost tensor (from raw_data or float_data).</summary>
     /// <exception cref="OnnxFormatException">Not FLOAT, external data, bad dimensions, or a data length that does not match them.</exception>
@@ -113,6 +113,108 @@ public static class OnnxTensors
 
         return shape;
     }
+
+    /// <summary>
+    /// Checks, without allocating, that an initializer's element type is known and that its data holds exactly the
+    /// elements its dimensions declare (sizes multiplied with overflow checks, so a dimension of 2^32+32 cannot pass as 32).
+    /// </summary>
+    /// <exception cref="OnnxFormatException">The tensor is malformed; the message starts with <paramref name="source"/>.</exception>
+    /// <exception cref="NotSupportedException">The element type or a dimension is beyond what Frost reads.</exception>
+    internal static void CheckData(TensorProto proto, string source)
+    {
+        string name = $"{source}: initializer {Import.OnnxText.Quote(proto.Name)}";
+        string dims = $"[{string.Join(",", proto.Dims)}]";
+        int size = ElementSize(proto.DataType);
+        if (proto.DataType == OnnxDataType.Undefined || (int)proto.DataType > 23 || (int)proto.DataType < 0)
+        {
+            throw new OnnxFormatException($"{name} has {(proto.DataType == OnnxDataType.Undefined ? "no element type" : $"unknown element type {(int)proto.DataType}")}.");
+        }
+
+        if (size == 0)
+        {
+            throw new NotSupportedException($"{name} has element type {OnnxTypeNames.Of(proto.DataType)}, which Frost does not read.");
+        }
+
+        if (proto.HasExternalData)
+        {
+            string location = proto.ExternalData.FirstOrDefault(e => e.Key == "location")?.Value ?? "?";
+            throw new OnnxFormatException(
+                $"{name} keeps its data in an external file ({Import.OnnxText.Quote(location)}); Frost reads only models with the weights inside the .onnx file.");
+        }
+
+        long count = 1;
+        for (int i = 0; i < proto.Dims.Count; i++)
+        {
+            long d = proto.Dims[i];
+            if (d < 0)
+            {
+                throw new OnnxFormatException($"{name} {dims}: dimension {i} is negative.");
+            }
+
+            if (d > int.MaxValue)
+            {
+                throw new NotSupportedException($"{name} {dims}: dimension {i} exceeds {int.MaxValue}, the largest Frost tensors have.");
+            }
+
+            if (d != 0 && count > long.MaxValue / d)
+            {
+                throw new OnnxFormatException($"{name} {dims}: the element count overflows 64 bits.");
+            }
+
+            count *= d;
+        }
+
+        int typed = proto.FloatData.Count + proto.Int32Data.Count + proto.Int64Data.Count + proto.DoubleData.Count;
+        if (!proto.RawData.IsEmpty || proto.Presence.Has(9))
+        {
+            if (typed > 0)
+            {
+                throw new OnnxFormatException($"{name} {dims} holds both raw_data and typed values.");
+            }
+
+            if (proto.DataType == OnnxDataType.String)
+            {
+                throw new OnnxFormatException($"{name} is a string tensor with raw_data, which strings cannot use.");
+            }
+
+            if (count > long.MaxValue / size || proto.RawData.Length != count * size)
+            {
+                throw new OnnxFormatException(
+                    $"{name} {OnnxTypeNames.Of(proto.DataType)}{dims}: raw_data has {proto.RawData.Length} bytes; {count} elements of {size} bytes expected.");
+            }
+
+            return;
+        }
+
+        (int actual, string field) = proto.DataType switch
+        {
+            OnnxDataType.Float => (proto.FloatData.Count, "float_data"),
+            OnnxDataType.Int64 => (proto.Int64Data.Count, "int64_data"),
+            OnnxDataType.Double => (proto.DoubleData.Count, "double_data"),
+            OnnxDataType.Int32 or OnnxDataType.Int16 or OnnxDataType.Int8 or OnnxDataType.UInt16 or OnnxDataType.UInt8
+                or OnnxDataType.Bool or OnnxDataType.Float16 or OnnxDataType.BFloat16 => (proto.Int32Data.Count, "int32_data"),
+
+            // Strings, unsigned 32/64-bit and complex values live in fields Frost does not model; they are never read.
+            _ => (-1, ""),
+        };
+        if (actual >= 0 && (actual != count || typed != actual))
+        {
+            throw new OnnxFormatException(
+                $"{name} {OnnxTypeNames.Of(proto.DataType)}{dims}: {field} has {actual} values{(typed != actual ? $" (and {typed - actual} in other fields)" : "")}; {count} expected.");
+        }
+    }
+
+    /// <summary>Bytes per element in raw_data; 0 for types Frost does not read (8-bit floats, 4-bit integers).</summary>
+    private static int ElementSize(OnnxDataType type) => type switch
+    {
+        OnnxDataType.Float or OnnxDataType.Int32 or OnnxDataType.UInt32 => 4,
+        OnnxDataType.UInt8 or OnnxDataType.Int8 or OnnxDataType.Bool => 1,
+        OnnxDataType.UInt16 or OnnxDataType.Int16 or OnnxDataType.Float16 or OnnxDataType.BFloat16 => 2,
+        OnnxDataType.Int64 or OnnxDataType.Double or OnnxDataType.UInt64 or OnnxDataType.Complex64 => 8,
+        OnnxDataType.Complex128 => 16,
+        OnnxDataType.String => 1,
+        _ => 0,
+    };
 
     /// <summary>A FLOAT tensor named <paramref name="name"/> holding a copy of <paramref name="tensor"/> in raw_data.</summary>
     public static TensorProto FromTensor(Tensor tensor, string name)

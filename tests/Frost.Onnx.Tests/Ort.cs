@@ -2,7 +2,7 @@ using Microsoft.ML.OnnxRuntime;
 
 namespace Frost.Onnx.Tests;
 
-/// <summary>Runs models in ONNX Runtime, the numerical reference.</summary>
+/// <summary>Runs models in ONNX Runtime, the numerical reference and the judge of what is valid ONNX.</summary>
 internal static class Ort
 {
     public static float[] Run(byte[] model, float[] input, long[] dims, out long[] shape)
@@ -15,6 +15,65 @@ internal static class Ort
         using var results = session.Run(options, [inputName], [value], [outputName]);
         shape = results[0].GetTensorTypeAndShape().Shape;
         return results[0].GetTensorDataAsSpan<float>().ToArray();
+    }
+
+    /// <summary>
+    /// Whether ONNX Runtime loads the model and runs it on <paramref name="input"/> (shaped <paramref name="dims"/>; a float
+    /// input is assumed, so a model declaring another type is judged on loading and feeding). Returns its first output,
+    /// or null with the reason in <paramref name="error"/>.
+    /// </summary>
+    public static float[]? TryRun(byte[] model, float[] input, long[] dims, out long[] shape, out string error)
+        => TryRun(model, input, dims, out shape, out error, out _);
+
+    /// <inheritdoc cref="TryRun(byte[], float[], long[], out long[], out string)"/>
+    /// <param name="loaded">Whether the model loaded (so that a failure happened while running it).</param>
+    public static float[]? TryRun(byte[] model, float[] input, long[] dims, out long[] shape, out string error, out bool loaded)
+    {
+        shape = [];
+        error = "";
+        loaded = false;
+        try
+        {
+            using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, IntraOpNumThreads = 1, InterOpNumThreads = 1 };
+            options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL;
+            using var session = new InferenceSession(model, options);
+            loaded = true;
+            if (session.InputMetadata.Count != 1 || session.OutputMetadata.Count == 0)
+            {
+                error = $"the model has {session.InputMetadata.Count} inputs and {session.OutputMetadata.Count} outputs";
+                return null;
+            }
+            string inputName = session.InputMetadata.Keys.First();
+            string outputName = session.OutputMetadata.Keys.First();
+            using var value = OrtValue.CreateTensorValueFromMemory(input, dims);
+            using var run = new RunOptions();
+            using var results = session.Run(run, [inputName], [value], [outputName]);
+            shape = results[0].GetTensorTypeAndShape().Shape;
+            return results[0].GetTensorTypeAndShape().ElementDataType == Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float ? results[0].GetTensorDataAsSpan<float>().ToArray() : [];
+        }
+        catch (OnnxRuntimeException e)
+        {
+            error = e.Message.Split('\n')[0];
+            return null;
+        }
+    }
+
+    /// <summary>Whether ONNX Runtime loads the model (creates a session), with the reason in <paramref name="error"/> when not.</summary>
+    public static bool TryLoad(byte[] model, out string error)
+    {
+        error = "";
+        try
+        {
+            using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, IntraOpNumThreads = 1, InterOpNumThreads = 1 };
+            options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL;
+            using var session = new InferenceSession(model, options);
+            return true;
+        }
+        catch (OnnxRuntimeException e)
+        {
+            error = e.Message.Split('\n')[0];
+            return false;
+        }
     }
 
     /// <summary>A synthetic RGB image on a 0..255 scale.</summary>

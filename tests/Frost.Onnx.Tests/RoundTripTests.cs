@@ -108,6 +108,34 @@ public class RoundTripTests
     }
 
     [Fact]
+    public async Task Empty_files_and_fifos_are_refused_without_reading()
+    {
+        string dir = Directory.CreateTempSubdirectory("frost-onnx-").FullName;
+        try
+        {
+            string empty = Path.Combine(dir, "empty.onnx");
+            File.WriteAllBytes(empty, []);
+            Assert.Contains("empty or not a regular file", Assert.Throws<OnnxFormatException>(() => OnnxModel.Load(empty)).Message);
+            if (!OperatingSystem.IsWindows())
+            {
+                string fifo = Path.Combine(dir, "fifo.onnx");
+                using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo))
+                {
+                    mkfifo.WaitForExit();
+                }
+
+                var load = Task.Run(() => OnnxModel.Load(fifo));
+                Assert.Same(load, await Task.WhenAny(load, Task.Delay(TimeSpan.FromSeconds(10))));
+                await Assert.ThrowsAsync<OnnxFormatException>(() => load);
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void NonOnnxInputIsRejected()
     {
         Assert.Throws<FileNotFoundException>(() => OnnxModel.Load("/nonexistent/model.onnx"));

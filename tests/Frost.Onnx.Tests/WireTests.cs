@@ -85,6 +85,25 @@ public class WireTests
         Assert.Equal(bytes, ProtoWriter.Serialize(entry, StringStringEntryProto.Write));
     }
 
+    [Fact]
+    public void Fields_kept_as_bytes_must_hold_the_message_onnx_proto_declares()
+    {
+        // NodeProto field 9 is metadata_props (StringStringEntryProto): a well-formed entry is kept and written back ...
+        byte[] good = Convert.FromHexString("2204436F6E76" + "4A05" + "0A016B1200");
+        var node = NodeProto.Read(new ProtoReader(good, "test"));
+        Assert.Equal("Conv", node.OpType);
+        Assert.Equal(good, ProtoWriter.Serialize(node, NodeProto.Write));
+
+        // ... one whose content is not a message is refused, as a protobuf parser with the schema refuses it.
+        byte[] bad = Convert.FromHexString("2204436F6E76" + "4A0142");
+        var ex = Assert.Throws<OnnxFormatException>(() => NodeProto.Read(new ProtoReader(bad, "bad.onnx")));
+        Assert.Contains("NodeProto field 9", ex.Message);
+
+        // An unknown field that onnx.proto does not declare stays opaque.
+        byte[] opaque = Convert.FromHexString("2204436F6E76" + "F2030142");
+        Assert.Equal(opaque, ProtoWriter.Serialize(NodeProto.Read(new ProtoReader(opaque, "test")), NodeProto.Write));
+    }
+
     [Theory]
     [InlineData("0A", "ends inside a varint")] // key for field 1 (bytes) with no length
     [InlineData("0A05414243", "length 5 exceeds the 3 bytes left")]

@@ -34,12 +34,12 @@ internal static class InspectCommand
         if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
         {
             var model = OnnxModel.Load(path);
-            AnsiConsole.WriteLine(model.Summarize().Format(nodes));
+            var summary = model.Summarize();
+            AnsiConsole.WriteLine(summary.Format(nodes));
             try
             {
                 var layer = OnnxImporter.Import(model);
-                var input = model.Graph.Input.First(i => model.Graph.Initializer.All(t => t.Name != i.Name));
-                var dims = input.Type?.TensorType?.Shape?.Dims.Select(d => (int)(d.DimValue ?? 1)).ToArray();
+                var dims = summary.Inputs[0].Dims?.Select(d => (int)(d ?? 1)).ToArray();
                 AnsiConsole.WriteLine($"Imported as {layer.TypeName} with {layer.Variables.Count} variables:");
                 AnsiConsole.WriteLine(dims is { Length: 4 } ? layer.Summary(new Shape(dims)) : string.Join(Environment.NewLine, layer.Variables.Select(v => $"  {v}")));
             }

@@ -1,59 +1,99 @@
 using Frost.Layers;
-using Frost.Onnx.Proto;
 
 namespace Frost.Onnx.Import;
 
 /// <summary>
-/// Runs an imported ONNX graph with Frost ops. Nodes with weights become sub-layers (<c>conv0</c>,
-/// <c>batchnorm0</c>, <c>dense0</c>, …) whose variables can be frozen, trained and saved like any other;
-/// constant operands (e.g. a mean image) become state variables.
+/// Runs an imported ONNX graph with Frost ops, node by node in a validated topological order. Nodes with weights
+/// become sub-layers (<c>conv0</c>, <c>batchnorm0</c>, <c>dense0</c>, …) whose variables can be frozen, trained and
+/// saved like any other; constant operands (e.g. a mean image) become state variables.
 /// </summary>
 public sealed class GraphLayer : Layer
 {
-    private readonly List<Step> _steps = [];
-    private readonly string _input;
-    private readonly string _output;
+    private readonly GraphStep[] _steps;
+    private readonly string[] _tensors;
+    private readonly int _input;
+    private readonly int _output;
+    private readonly int _inputRank;
     private readonly Dictionary<string, Variable> _constants = new(StringComparer.Ordinal);
-    private readonly Func<Tensor, Tensor>? _constantMap;
+    private readonly (int Slot, Variable Value)[] _constantSlots;
 
-    internal GraphLayer(GraphProto graph, string source, string? name, long opset, Func<Tensor, Tensor>? constantMap = null)
+    internal GraphLayer(ImportPlan plan, string? name, Func<Tensor, Tensor>? constantMap = null)
         : base(name)
     {
-        Source = source;
-        Opset = opset;
-        _constantMap = constantMap;
-        var inits = graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
-        Initializers = inits;
-        _input = graph.Input.Select(i => i.Name).First(n => !inits.ContainsKey(n));
-        _output = graph.Output[0].Name;
-        var counters = new Dictionary<string, int>(StringComparer.Ordinal);
-        string Child(string kind)
+        Source = plan.Source;
+        Opset = plan.Opset;
+        var slots = new Dictionary<string, int>(StringComparer.Ordinal);
+        int Slot(string tensor)
         {
-            int k = counters.GetValueOrDefault(kind);
-            counters[kind] = k + 1;
-            return $"{kind}{k}";
+            if (!slots.TryGetValue(tensor, out int s))
+            {
+                slots[tensor] = s = slots.Count;
+            }
+
+            return s;
         }
 
-        foreach (var node in graph.Node)
+        _input = Slot(plan.Input);
+        _inputRank = plan.Types[plan.Input].Rank;
+        var counters = new Dictionary<string, int>(StringComparer.Ordinal);
+        var members = new HashSet<string>(StringComparer.Ordinal);
+        string Member(string stem, bool numbered)
         {
-            _steps.Add(Build(node, inits, source, Child));
+            // Sub-layers are numbered per kind (conv0, conv1); constants keep their sanitized graph name unless taken.
+            int k = numbered ? counters.GetValueOrDefault(stem) : 0;
+            string candidate = numbered ? $"{stem}{k}" : stem;
+            while (!members.Add(candidate))
+            {
+                candidate = $"{stem}{(numbered ? "" : "_")}{++k}";
+            }
+
+            if (numbered)
+            {
+                counters[stem] = k + 1;
+            }
+
+            return candidate;
+        }
+
+        var constants = new List<(int, Variable)>();
+        var steps = new List<GraphStep>(plan.Nodes.Count);
+        for (int k = 0; k < plan.Nodes.Count; k++)
+        {
+            var node = plan.Nodes[k];
+            var p = plan.Plans[k];
+            var inputs = Enumerable.Repeat(-1, node.Input.Count).ToArray();
+            foreach (int j in p.Operands)
+            {
+                string tensor = node.Input[j];
+                inputs[j] = Slot(tensor);
+                if (plan.Initializers.TryGetValue(tensor, out var init) && !_constants.ContainsKey(tensor))
+                {
+                    var value = init.ToTensor();
+                    var v = AddState(Member(Sanitize(tensor), numbered: false), constantMap?.Invoke(value) ?? value);
+                    _constants[tensor] = v;
+                    constants.Add((inputs[j], v));
+                }
+            }
+
+            var outputs = node.Output.Select(o => o.Length == 0 ? -1 : Slot(o)).ToArray();
+            Layer? layer = null;
+            if (p.BuildLayer is not null)
+            {
+                layer = AddLayer(p.BuildLayer(), Member(p.LayerKind!, numbered: true));
+            }
+
+            steps.Add(new GraphStep(node.OpType, node.Name, inputs, outputs, layer, p.Run, p.Emit));
+        }
+
+        _output = Slot(plan.Output);
+        _steps = [.. steps];
+        _constantSlots = [.. constants];
+        _tensors = new string[slots.Count];
+        foreach (var (tensor, s) in slots)
+        {
+            _tensors[s] = tensor;
         }
     }
-
-    /// <summary>Name of the graph input the layer's input binds to.</summary>
-    internal string InputName => _input;
-
-    /// <summary>Name of the graph output the layer returns.</summary>
-    internal string OutputName => _output;
-
-    /// <summary>The graph's initializers (weights are copied into sub-layers; shape operands are used as is).</summary>
-    internal IReadOnlyDictionary<string, TensorProto> Initializers { get; }
-
-    /// <summary>The nodes and the sub-layer each became.</summary>
-    internal IEnumerable<(NodeProto Node, Layer? Layer)> Steps => _steps.Select(s => (s.Node, s.Layer));
-
-    /// <summary>Constant operands kept as state variables, by their graph name.</summary>
-    internal IReadOnlyDictionary<string, Variable> Constants => _constants;
 
     /// <summary>The file the graph came from.</summary>
     public string Source { get; }
@@ -62,207 +102,60 @@ public sealed class GraphLayer : Layer
     public long Opset { get; }
 
     /// <summary>The ONNX nodes in execution order with the sub-layer each became (null for weightless ops).</summary>
-    public IReadOnlyList<(string OpType, string NodeName, string? Layer)> Nodes => _steps.Select(s => (s.Node.OpType, s.Node.Name, s.Layer?.Name)).ToList();
+    public IReadOnlyList<(string OpType, string NodeName, string? Layer)> Nodes => [.. _steps.Select(s => (s.OpType, s.NodeName, s.Layer?.Name))];
+
+    /// <summary>The steps in execution order.</summary>
+    internal IReadOnlyList<GraphStep> Steps => _steps;
+
+    /// <summary>The graph's tensor names, indexed by the slots the steps use.</summary>
+    internal IReadOnlyList<string> Tensors => _tensors;
+
+    /// <summary>The slot of the graph input the layer's input binds to.</summary>
+    internal int InputSlot => _input;
+
+    /// <summary>The slot of the graph output the layer returns.</summary>
+    internal int OutputSlot => _output;
+
+    /// <summary>Constant operands kept as state variables, by their graph name.</summary>
+    internal IReadOnlyDictionary<string, Variable> Constants => _constants;
+
+    /// <summary>Constant operands kept as state variables, by slot.</summary>
+    internal IReadOnlyList<(int Slot, Variable Value)> ConstantSlots => _constantSlots;
 
     /// <inheritdoc/>
     protected override Tensor Forward(Tensor input)
     {
-        var env = new Dictionary<string, Tensor>(StringComparer.Ordinal) { [_input] = input };
-        foreach (var (name, v) in _constants)
+        if (_inputRank >= 0 && input.Rank != _inputRank)
         {
-            env[name] = v.Value;
+            throw new ArgumentException($"{Source}: graph input {OnnxText.Quote(_tensors[_input])} has rank {_inputRank}; got {input.Shape}.", nameof(input));
+        }
+
+        var env = new Tensor?[_tensors.Length];
+        env[_input] = input;
+        foreach (var (slot, v) in _constantSlots)
+        {
+            env[slot] = v.Value;
         }
 
         foreach (var step in _steps)
         {
-            var outs = step.Run(env, step.Node.Input.Select(i => i.Length == 0 ? null : env.GetValueOrDefault(i)).ToArray());
-            for (int i = 0; i < outs.Length; i++)
+            var args = new Tensor?[step.Inputs.Length];
+            for (int i = 0; i < args.Length; i++)
             {
-                env[step.Node.Output[i]] = outs[i];
+                args[i] = step.Inputs[i] < 0 ? null : env[step.Inputs[i]];
+            }
+
+            var outs = step.Layer is { } layer ? [layer.Call(args[0]!)] : step.Run!(args);
+            for (int i = 0; i < outs.Length && i < step.Outputs.Length; i++)
+            {
+                if (step.Outputs[i] >= 0)
+                {
+                    env[step.Outputs[i]] = outs[i];
+                }
             }
         }
 
-        return env.TryGetValue(_output, out var y) ? y : throw new InvalidOperationException($"{Source}: graph output '{_output}' was never produced.");
-    }
-
-    private sealed record Step(NodeProto Node, Layer? Layer, Func<Dictionary<string, Tensor>, Tensor?[], Tensor[]> Run);
-
-    private Step Build(NodeProto node, Dictionary<string, TensorProto> inits, string source, Func<string, string> child)
-    {
-        Tensor Init(int i) => inits.TryGetValue(node.Input[i], out var t) ? t.ToTensor()
-            : throw new NotSupportedException($"{source}: {node.Describe()} needs input {i} ('{node.Input[i]}') to be an initializer.");
-        bool IsInit(int i) => i < node.Input.Count && inits.ContainsKey(node.Input[i]);
-        void Constant(int i)
-        {
-            string n = node.Input[i];
-            if (IsInit(i) && !_constants.ContainsKey(n))
-            {
-                var value = inits[n].ToTensor();
-                _constants[n] = AddState(Sanitize(n), _constantMap?.Invoke(value) ?? value);
-            }
-        }
-
-        switch (node.OpType)
-        {
-            case "Conv":
-                {
-                    var conv = AddLayer(NodeLayers.Conv(node, inits, source, null), child("conv"));
-                    return new Step(node, conv, (_, x) => [conv.Call(x[0]!)]);
-                }
-
-            case "BatchNormalization":
-                {
-                    var bn = AddLayer(NodeLayers.BatchNorm(node, inits, source, null), child("batchnorm"));
-                    return new Step(node, bn, (_, x) => [bn.Call(x[0]!)]);
-                }
-
-            case "Gemm":
-                {
-                    var dense = AddLayer(NodeLayers.Gemm(node, inits, source, null), child("dense"));
-                    return new Step(node, dense, (_, x) => [dense.Call(x[0]!)]);
-                }
-
-            case "MatMul" when IsInit(1):
-                {
-                    var b = Init(1);
-                    var dense = AddLayer(new Dense(b.Shape[0], b.Shape[1], new Rng(0), useBias: false), child("dense"));
-                    dense.Weight.Value.CopyFrom(Ops.Transpose(b));
-                    return new Step(node, dense, (_, x) => [dense.Call(x[0]!)]);
-                }
-
-            case "MatMul":
-                return new Step(node, null, (_, x) => [Ops.MatMul(x[0]!, x[1]!)]);
-            case "MaxPool":
-                {
-                    if (node.Ints("dilations", 1, 1).Any(d => d != 1) || node.Int("storage_order", 0) != 0)
-                    {
-                        throw new NotSupportedException($"{source}: {node.Describe()} uses dilations or storage_order.");
-                    }
-
-                    var k = node.Ints("kernel_shape");
-                    var pool = AddLayer(new MaxPool2D((int)k[0], (int)k[1], node.Window(source, false), node.Int("ceil_mode", 0) != 0), child("maxpool"));
-                    return new Step(node, pool, (_, x) => [pool.Call(x[0]!)]);
-                }
-
-            case "AveragePool":
-                {
-                    var k = node.Ints("kernel_shape");
-                    var pool = AddLayer(new AvgPool2D((int)k[0], (int)k[1], node.Window(source, false), node.Int("count_include_pad", 0) != 0, node.Int("ceil_mode", 0) != 0), child("avgpool"));
-                    return new Step(node, pool, (_, x) => [pool.Call(x[0]!)]);
-                }
-
-            case "GlobalAveragePool":
-                return new Step(node, null, (_, x) => [Ops.GlobalAvgPool(x[0]!)]);
-            case "Relu":
-                return new Step(node, null, (_, x) => [Ops.Relu(x[0]!)]);
-            case "Sigmoid":
-                return new Step(node, null, (_, x) => [Ops.Sigmoid(x[0]!)]);
-            case "Tanh":
-                return new Step(node, null, (_, x) => [Ops.Tanh(x[0]!)]);
-            case "Identity" or "Dropout":
-                return new Step(node, null, (_, x) => [x[0]!]);
-            case "Add" or "Sub" or "Mul" or "Div":
-                {
-                    if (node.Int("broadcast", 0) != 0 && node.FindAttribute("axis") is not null)
-                    {
-                        throw new NotSupportedException($"{source}: {node.Describe()} uses legacy axis broadcasting (opset < 7).");
-                    }
-
-                    Constant(0);
-                    Constant(1);
-                    Func<Tensor, Tensor, Tensor> f = node.OpType switch
-                    {
-                        "Add" => Ops.Add,
-                        "Sub" => Ops.Sub,
-                        "Mul" => Ops.Mul,
-                        _ => Ops.Div,
-                    };
-                    return new Step(node, null, (_, x) => [f(x[0]!, x[1]!)]);
-                }
-
-            case "Flatten":
-                {
-                    int axis = (int)node.Int("axis", 1);
-                    return new Step(node, null, (_, x) =>
-                    {
-                        var t = x[0]!;
-                        int a = axis < 0 ? axis + t.Rank : axis;
-                        return [Ops.Reshape(t, t.Shape.Product(0, a), t.Shape.Product(a, t.Rank))];
-                    });
-                }
-
-            case "Reshape":
-                {
-                    if (!IsInit(1))
-                    {
-                        throw new NotSupportedException($"{source}: {node.Describe()} takes its shape from a computed tensor.");
-                    }
-
-                    var target = inits[node.Input[1]].ToInt64Array();
-                    return new Step(node, null, (_, x) =>
-                    {
-                        var t = x[0]!;
-                        var dims = target.Select((d, i) => d == 0 ? t.Shape[i] : (int)d).ToArray();
-                        return [Ops.Reshape(t, dims)];
-                    });
-                }
-
-            case "Concat":
-                {
-                    int axis = (int)node.Int("axis", 1);
-                    for (int i = 0; i < node.Input.Count; i++)
-                    {
-                        Constant(i);
-                    }
-
-                    return new Step(node, null, (_, x) => [Ops.Concat(x.Select(t => t!).ToList(), axis)]);
-                }
-
-            case "Split":
-                {
-                    int axis = (int)node.Int("axis", 0);
-                    long[]? sizes = node.FindAttribute("split") is { } sa ? [.. sa.Ints] : IsInit(1) ? inits[node.Input[1]].ToInt64Array() : null;
-                    int outputs = node.Output.Count;
-                    return new Step(node, null, (_, x) =>
-                    {
-                        var t = x[0]!;
-                        int a = axis < 0 ? axis + t.Rank : axis;
-                        int n = t.Shape[a];
-                        var parts = sizes?.Select(s => (int)s).ToArray() ?? Enumerable.Repeat(n / outputs, outputs).ToArray();
-                        var result = new Tensor[outputs];
-                        int start = 0;
-                        for (int i = 0; i < outputs; i++)
-                        {
-                            result[i] = Ops.Slice(t, a, start, parts[i]);
-                            start += parts[i];
-                        }
-
-                        return result;
-                    });
-                }
-
-            case "Softmax":
-                {
-                    // Before opset 13 the input is flattened to 2-D at the axis (default 1) and normalised as rows.
-                    bool legacy = Opset < 13;
-                    int axis = (int)node.Int("axis", legacy ? 1 : -1);
-                    return new Step(node, null, (_, x) =>
-                    {
-                        var t = x[0]!;
-                        if (!legacy)
-                        {
-                            return [Ops.Softmax(t, axis)];
-                        }
-
-                        int a = axis < 0 ? axis + t.Rank : axis;
-                        var rows = Ops.Reshape(t, t.Shape.Product(0, a), t.Shape.Product(a, t.Rank));
-                        return [Ops.Reshape(Ops.Softmax(rows, -1), t.Shape.ToArray())];
-                    });
-                }
-
-            default:
-                throw new NotSupportedException($"{source}: unsupported op {node.OpType}.");
-        }
+        return env[_output]!;
     }
 
     private static string Sanitize(string name)

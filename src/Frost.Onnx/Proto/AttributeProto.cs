@@ -5,7 +5,7 @@ using Frost.Onnx.Wire;
 namespace Frost.Onnx.Proto;
 
 /// <summary>A named attribute of a node; <see cref="Type"/> says which value field is in use.</summary>
-public sealed class AttributeProto
+internal sealed class AttributeProto
 {
     internal Presence Presence;
     internal List<ReadOnlyMemory<byte>>? Unknown;
@@ -125,7 +125,7 @@ public sealed class AttributeProto
                 case 13: m.DocString = r.ReadString(wt, "AttributeProto.doc_string"); break;
                 case 20: m.Type = (OnnxAttributeType)r.ReadInt32(wt, "AttributeProto.type"); break;
                 case 21: m.RefAttrName = r.ReadString(wt, "AttributeProto.ref_attr_name"); break;
-                default: r.SkipUnknown(wt, field, ref m.Unknown); continue;
+                default: r.SkipUnknown(wt, field, ref m.Unknown, "AttributeProto"); continue;
             }
 
             m.Presence.Mark(field);

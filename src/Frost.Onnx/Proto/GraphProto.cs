@@ -3,7 +3,7 @@ using Frost.Onnx.Wire;
 namespace Frost.Onnx.Proto;
 
 /// <summary>A computation graph: nodes in topological order, initializers (weights), inputs, outputs.</summary>
-public sealed class GraphProto
+internal sealed class GraphProto
 {
     internal Presence Presence;
     internal List<ReadOnlyMemory<byte>>? Unknown;
@@ -46,7 +46,7 @@ public sealed class GraphProto
                 case 11: m.Input.Add(r.ReadMessage(wt, "GraphProto.input", ValueInfoProto.Read)); continue;
                 case 12: m.Output.Add(r.ReadMessage(wt, "GraphProto.output", ValueInfoProto.Read)); continue;
                 case 13: m.ValueInfo.Add(r.ReadMessage(wt, "GraphProto.value_info", ValueInfoProto.Read)); continue;
-                default: r.SkipUnknown(wt, field, ref m.Unknown); continue;
+                default: r.SkipUnknown(wt, field, ref m.Unknown, "GraphProto"); continue;
             }
 
             m.Presence.Mark(field);

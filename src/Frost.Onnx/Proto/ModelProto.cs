@@ -3,7 +3,7 @@ using Frost.Onnx.Wire;
 namespace Frost.Onnx.Proto;
 
 /// <summary>The top-level ONNX message: format version, operator sets, producer, and the main graph.</summary>
-public sealed class ModelProto
+internal sealed class ModelProto
 {
     internal Presence Presence;
     internal List<ReadOnlyMemory<byte>>? Unknown;
@@ -68,7 +68,7 @@ public sealed class ModelProto
                 case 7: m.Graph = r.ReadMessage(wt, "ModelProto.graph", GraphProto.Read); continue;
                 case 8: m.OpsetImport.Add(r.ReadMessage(wt, "ModelProto.opset_import", OperatorSetIdProto.Read)); continue;
                 case 14: m.MetadataProps.Add(r.ReadMessage(wt, "ModelProto.metadata_props", StringStringEntryProto.Read)); continue;
-                default: r.SkipUnknown(wt, field, ref m.Unknown); continue;
+                default: r.SkipUnknown(wt, field, ref m.Unknown, "ModelProto"); continue;
             }
 
             m.Presence.Mark(field);

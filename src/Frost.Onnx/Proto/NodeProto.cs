@@ -3,7 +3,7 @@ using Frost.Onnx.Wire;
 namespace Frost.Onnx.Proto;
 
 /// <summary>One operator call in a graph: op type, input and output value names, attributes.</summary>
-public sealed class NodeProto
+internal sealed class NodeProto
 {
     internal Presence Presence;
     internal List<ReadOnlyMemory<byte>>? Unknown;
@@ -65,7 +65,7 @@ public sealed class NodeProto
                 case 5: m.Attribute.Add(r.ReadMessage(wt, "NodeProto.attribute", AttributeProto.Read)); continue;
                 case 6: m.DocString = r.ReadString(wt, "NodeProto.doc_string"); break;
                 case 7: m.Domain = r.ReadString(wt, "NodeProto.domain"); break;
-                default: r.SkipUnknown(wt, field, ref m.Unknown); continue;
+                default: r.SkipUnknown(wt, field, ref m.Unknown, "NodeProto"); continue;
             }
 
             m.Presence.Mark(field);

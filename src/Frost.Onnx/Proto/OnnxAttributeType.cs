@@ -1,7 +1,7 @@
 namespace Frost.Onnx.Proto;
 
 /// <summary>Which value field of an <see cref="AttributeProto"/> is in use (<c>AttributeProto.AttributeType</c>).</summary>
-public enum OnnxAttributeType
+internal enum OnnxAttributeType
 {
     /// <summary>Not set.</summary>
     Undefined = 0,

@@ -1,7 +1,7 @@
 namespace Frost.Onnx.Proto;
 
 /// <summary>Element types of ONNX tensors (<c>TensorProto.DataType</c>).</summary>
-public enum OnnxDataType
+internal enum OnnxDataType
 {
     /// <summary>Not set.</summary>
     Undefined = 0,

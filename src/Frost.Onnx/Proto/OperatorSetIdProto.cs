@@ -3,7 +3,7 @@ using Frost.Onnx.Wire;
 namespace Frost.Onnx.Proto;
 
 /// <summary>An operator set a model uses: a domain ("" is the default ONNX domain) and its version.</summary>
-public sealed class OperatorSetIdProto
+internal sealed class OperatorSetIdProto
 {
     internal Presence Presence;
     internal List<ReadOnlyMemory<byte>>? Unknown;
@@ -38,7 +38,7 @@ public sealed class OperatorSetIdProto
             {
                 case 1: m.Domain = r.ReadString(wt, "OperatorSetIdProto.domain"); break;
                 case 2: m.Version = r.ReadInt64(wt, "OperatorSetIdProto.version"); break;
-                default: r.SkipUnknown(wt, field, ref m.Unknown); continue;
+                default: r.SkipUnknown(wt, field, ref m.Unknown, "OperatorSetIdProto"); continue;
             }
 
             m.Presence.Mark(field);

@@ -3,7 +3,7 @@ using Frost.Onnx.Wire;
 namespace Frost.Onnx.Proto;
 
 /// <summary>A key/value pair of strings (ONNX metadata, external-data descriptors).</summary>
-public sealed class StringStringEntryProto
+internal sealed class StringStringEntryProto
 {
     internal Presence Presence;
     internal List<ReadOnlyMemory<byte>>? Unknown;
@@ -38,7 +38,7 @@ public sealed class StringStringEntryProto
             {
                 case 1: m.Key = r.ReadString(wt, "StringStringEntryProto.key"); break;
                 case 2: m.Value = r.ReadString(wt, "StringStringEntryProto.value"); break;
-                default: r.SkipUnknown(wt, field, ref m.Unknown); continue;
+                default: r.SkipUnknown(wt, field, ref m.Unknown, "StringStringEntryProto"); continue;
             }
 
             m.Presence.Mark(field);

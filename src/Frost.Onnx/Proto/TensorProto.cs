@@ -11,7 +11,7 @@ namespace Frost.Onnx.Proto;
 /// Conversion to Frost tensors lives in <see cref="OnnxTensors"/>. A parsed <see cref="RawData"/> is a slice of the
 /// loaded file's buffer (no copy).
 /// </remarks>
-public sealed class TensorProto
+internal sealed class TensorProto
 {
     internal Presence Presence;
     internal List<ReadOnlyMemory<byte>>? Unknown;
@@ -93,7 +93,7 @@ public sealed class TensorProto
                 case 12: m.DocString = r.ReadString(wt, "TensorProto.doc_string"); break;
                 case 13: m.ExternalData.Add(r.ReadMessage(wt, "TensorProto.external_data", StringStringEntryProto.Read)); continue;
                 case 14: m.DataLocation = r.ReadInt32(wt, "TensorProto.data_location"); break;
-                default: r.SkipUnknown(wt, field, ref m.Unknown); continue;
+                default: r.SkipUnknown(wt, field, ref m.Unknown, "TensorProto"); continue;
             }
 
             m.Presence.Mark(field);

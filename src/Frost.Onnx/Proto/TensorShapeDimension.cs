@@ -3,7 +3,7 @@ using Frost.Onnx.Wire;
 namespace Frost.Onnx.Proto;
 
 /// <summary>One dimension of a <see cref="TensorShapeProto"/>: a fixed size, a symbolic name, or unknown.</summary>
-public sealed class TensorShapeDimension
+internal sealed class TensorShapeDimension
 {
     internal Presence Presence;
     internal List<ReadOnlyMemory<byte>>? Unknown;
@@ -63,7 +63,7 @@ public sealed class TensorShapeDimension
                 case 1: m.DimValue = r.ReadInt64(wt, "TensorShapeProto.Dimension.dim_value"); continue;
                 case 2: m.DimParam = r.ReadString(wt, "TensorShapeProto.Dimension.dim_param"); continue;
                 case 3: m.Denotation = r.ReadString(wt, "TensorShapeProto.Dimension.denotation"); break;
-                default: r.SkipUnknown(wt, field, ref m.Unknown); continue;
+                default: r.SkipUnknown(wt, field, ref m.Unknown, "TensorShapeProto.Dimension"); continue;
             }
 
             m.Presence.Mark(field);

@@ -3,7 +3,7 @@ using Frost.Onnx.Wire;
 namespace Frost.Onnx.Proto;
 
 /// <summary>The shape of a tensor type: its dimensions, outermost first (an empty list is a scalar).</summary>
-public sealed class TensorShapeProto
+internal sealed class TensorShapeProto
 {
     internal List<ReadOnlyMemory<byte>>? Unknown;
 
@@ -35,7 +35,7 @@ public sealed class TensorShapeProto
             switch (field)
             {
                 case 1: m.Dims.Add(r.ReadMessage(wt, "TensorShapeProto.dim", TensorShapeDimension.Read)); continue;
-                default: r.SkipUnknown(wt, field, ref m.Unknown); break;
+                default: r.SkipUnknown(wt, field, ref m.Unknown, "TensorShapeProto"); break;
             }
         }
 

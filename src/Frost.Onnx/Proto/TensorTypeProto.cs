@@ -3,7 +3,7 @@ using Frost.Onnx.Wire;
 namespace Frost.Onnx.Proto;
 
 /// <summary>A tensor type (<c>TypeProto.Tensor</c>): element type and, optionally, shape.</summary>
-public sealed class TensorTypeProto
+internal sealed class TensorTypeProto
 {
     internal Presence Presence;
     internal List<ReadOnlyMemory<byte>>? Unknown;
@@ -26,7 +26,7 @@ public sealed class TensorTypeProto
             {
                 case 1: m.ElemType = (OnnxDataType)r.ReadInt32(wt, "TypeProto.Tensor.elem_type"); break;
                 case 2: m.Shape = r.ReadMessage(wt, "TypeProto.Tensor.shape", TensorShapeProto.Read); continue;
-                default: r.SkipUnknown(wt, field, ref m.Unknown); continue;
+                default: r.SkipUnknown(wt, field, ref m.Unknown, "TypeProto.Tensor"); continue;
             }
 
             m.Presence.Mark(field);

@@ -3,7 +3,7 @@ using Frost.Onnx.Wire;
 namespace Frost.Onnx.Proto;
 
 /// <summary>The type of a value. Frost models tensor types; other kinds (sequence, map, optional) are kept as opaque bytes.</summary>
-public sealed class TypeProto
+internal sealed class TypeProto
 {
     internal Presence Presence;
     internal List<ReadOnlyMemory<byte>>? Unknown;
@@ -26,7 +26,7 @@ public sealed class TypeProto
             {
                 case 1: m.TensorType = r.ReadMessage(wt, "TypeProto.tensor_type", TensorTypeProto.Read); continue;
                 case 6: m.Denotation = r.ReadString(wt, "TypeProto.denotation"); break;
-                default: r.SkipUnknown(wt, field, ref m.Unknown); continue;
+                default: r.SkipUnknown(wt, field, ref m.Unknown, "TypeProto"); continue;
             }
 
             m.Presence.Mark(field);

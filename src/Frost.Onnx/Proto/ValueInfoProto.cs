@@ -3,7 +3,7 @@ using Frost.Onnx.Wire;
 namespace Frost.Onnx.Proto;
 
 /// <summary>A named value of a graph (an input, an output, or an intermediate) with its type.</summary>
-public sealed class ValueInfoProto
+internal sealed class ValueInfoProto
 {
     internal Presence Presence;
     internal List<ReadOnlyMemory<byte>>? Unknown;
@@ -42,7 +42,7 @@ public sealed class ValueInfoProto
                 case 1: m.Name = r.ReadString(wt, "ValueInfoProto.name"); break;
                 case 2: m.Type = r.ReadMessage(wt, "ValueInfoProto.type", TypeProto.Read); continue;
                 case 3: m.DocString = r.ReadString(wt, "ValueInfoProto.doc_string"); break;
-                default: r.SkipUnknown(wt, field, ref m.Unknown); continue;
+                default: r.SkipUnknown(wt, field, ref m.Unknown, "ValueInfoProto"); continue;
             }
 
             m.Presence.Mark(field);

@@ -232,12 +232,21 @@ internal sealed class ProtoReader
 
     /// <summary>
     /// Skips a field this reader does not model, keeping its encoded bytes (key included) in
-    /// <paramref name="unknown"/> so a re-saved message loses nothing.
+    /// <paramref name="unknown"/> so a re-saved message loses nothing. A field that onnx.proto declares as a message
+    /// (see <see cref="OnnxSchema"/>) must still be a well-formed message of its type.
     /// </summary>
-    public void SkipUnknown(WireType wireType, int field, ref List<ReadOnlyMemory<byte>>? unknown)
+    public void SkipUnknown(WireType wireType, int field, ref List<ReadOnlyMemory<byte>>? unknown, string message)
     {
         int start = _keyStart;
-        Skip(wireType, field);
+        if (wireType == WireType.LengthDelimited && OnnxSchema.Nested(message, field) is { } nested)
+        {
+            ReadMessage(wireType, $"{message} field {field}", r => r.CheckMessage(nested));
+        }
+        else
+        {
+            Skip(wireType, field);
+        }
+
         (unknown ??= []).Add(_data[start.._pos]);
     }
 
@@ -262,6 +271,24 @@ internal sealed class ProtoReader
             default:
                 throw Error($"unknown field {field}", "protobuf groups are not supported");
         }
+    }
+
+    /// <summary>Reads a message that is not modelled to its end, checking its wire format and that of the messages inside it.</summary>
+    private bool CheckMessage(string message)
+    {
+        while (TryReadKey(out int field, out var wireType))
+        {
+            if (wireType == WireType.LengthDelimited && OnnxSchema.Nested(message, field) is { } nested)
+            {
+                ReadMessage(wireType, $"{message} field {field}", r => r.CheckMessage(nested));
+            }
+            else
+            {
+                Skip(wireType, field);
+            }
+        }
+
+        return true;
     }
 
     /// <summary>An exception naming the source, the field path, the offset and the problem.</summary>
