@@ -18,7 +18,7 @@ public class FuzzTests(ITestOutputHelper output)
     [Theory]
     [InlineData("everything", 1)]
     [InlineData("conv_relu", 2)]
-    public void MutatedModelsFailCleanly(string sample, int seed)
+    public void Mutated_models_fail_cleanly(string sample, int seed)
     {
         byte[] valid = new OnnxModel(sample == "everything" ? SampleModels.Everything() : SampleModels.ConvRelu()).ToBytes();
         var rng = new Random(seed);
@@ -74,7 +74,7 @@ public class FuzzTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void LyingLengthsAtEveryPositionAllocateNothingLarge()
+    public void Lying_lengths_at_every_position_allocate_nothing_large()
     {
         // Overwrite each position in turn with a varint claiming ~2 GiB, 2^35 and 2^63.
         byte[] valid = new OnnxModel(SampleModels.Everything()).ToBytes();

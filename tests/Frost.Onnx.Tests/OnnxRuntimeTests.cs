@@ -8,7 +8,7 @@ namespace Frost.Onnx.Tests;
 public class OnnxRuntimeTests(ITestOutputHelper output)
 {
     [Fact]
-    public void ConvReluWrittenByFrostRunsInOnnxRuntime()
+    public void Conv_relu_written_by_Frost_runs_in_OnnxRuntime()
     {
         float[] x = [.. Enumerable.Range(0, 16).Select(i => (i % 5) - 2f)];
         float[] y = Run(new OnnxModel(SampleModels.ConvRelu()).ToBytes(), "X", x, [1, 1, 4, 4], "Y", out long[] shape);
@@ -42,7 +42,7 @@ public class OnnxRuntimeTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void GemmWrittenByFrostRunsInOnnxRuntime()
+    public void Gemm_written_by_Frost_runs_in_OnnxRuntime()
     {
         float[] x = [1, -1, 2, 0.5f, 0, -3];
         float[] y = Run(new OnnxModel(SampleModels.Gemm()).ToBytes(), "X", x, [2, 3], "Y", out long[] shape);
@@ -65,7 +65,7 @@ public class OnnxRuntimeTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void ResNetPreprocessAndResNet18RunInOnnxRuntime()
+    public void ResNetPreprocess_and_ResNet18_run_in_OnnxRuntime()
     {
         // A fixed synthetic RGB image on the 0..255 scale.
         float[] image = new float[3 * 224 * 224];

@@ -3,7 +3,7 @@ namespace Frost.Onnx.Tests;
 public class PretrainedModelsTests
 {
     [Fact]
-    public void FindsBothFilesInAPackagesFolder()
+    public void Finds_both_files_in_a_packages_folder()
     {
         // PackageFolder is <root>/microsoft.ml.dnnimagefeaturizer.resnet18/0.23.1.
         string root = Path.GetDirectoryName(Path.GetDirectoryName(TestFiles.PackageFolder))!;
@@ -12,7 +12,7 @@ public class PretrainedModelsTests
     }
 
     [Fact]
-    public void AMissingPackageSaysWhatToRestore()
+    public void A_missing_package_says_what_to_restore()
     {
         var ex = Assert.Throws<FileNotFoundException>(() => PretrainedModels.FindResNet18("/nonexistent/packages"));
         Assert.Contains("Microsoft.ML.DnnImageFeaturizer.ResNet18 0.23.1", ex.Message);

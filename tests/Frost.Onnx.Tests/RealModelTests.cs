@@ -3,7 +3,7 @@ namespace Frost.Onnx.Tests;
 public class RealModelTests
 {
     [Fact]
-    public void ResNet18HasTheExpectedStructure()
+    public void ResNet18_has_the_expected_structure()
     {
         var model = TestFiles.ResNet18;
         Assert.Equal(3, model.Proto.IrVersion);
@@ -37,7 +37,7 @@ public class RealModelTests
     }
 
     [Fact]
-    public void ResNet18InitializerConvertsToATensor()
+    public void ResNet18_initializer_converts_to_a_tensor()
     {
         var w = TestFiles.ResNet18.Graph.Initializer.Single(t => t.Name == "Parameter91").ToTensor();
         Assert.Equal([64, 3, 7, 7], w.Shape.ToArray());
@@ -45,7 +45,7 @@ public class RealModelTests
     }
 
     [Fact]
-    public void ResNetPreprocessSplitsSwapsAndSubtractsTheMeanImage()
+    public void ResNetPreprocess_splits_swaps_and_subtracts_the_mean_image()
     {
         var model = OnnxModel.Load(TestFiles.PreprocessPath);
         var g = model.Graph;
@@ -59,7 +59,7 @@ public class RealModelTests
     }
 
     [Fact]
-    public void BothRealFilesRoundTripByteForByte()
+    public void Both_real_files_round_trip_byte_for_byte()
     {
         foreach (string path in new[] { TestFiles.ResNet18Path, TestFiles.PreprocessPath })
         {

@@ -6,7 +6,7 @@ namespace Frost.Onnx.Tests;
 public class RoundTripTests
 {
     [Fact]
-    public void EveryModelledFieldSurvivesARoundTrip()
+    public void Every_modelled_field_survives_a_round_trip()
     {
         var built = SampleModels.Everything();
         byte[] bytes = new OnnxModel(built).ToBytes();
@@ -41,7 +41,7 @@ public class RoundTripTests
     }
 
     [Fact]
-    public void DefaultValuedAttributesAreWrittenForTheirType()
+    public void Default_valued_attributes_are_written_for_their_type()
     {
         // An INT attribute holding 0 and a FLOAT attribute holding 0 still carry their value field.
         var node = new NodeProto { OpType = "X" };
@@ -55,7 +55,7 @@ public class RoundTripTests
     }
 
     [Fact]
-    public void UnknownFieldsInsideAModelAreKept()
+    public void Unknown_fields_inside_a_model_are_kept()
     {
         // Append an unknown field 99 (varint 5) to the model.
         var model = SampleModels.Gemm();
@@ -67,7 +67,7 @@ public class RoundTripTests
     }
 
     [Fact]
-    public void SaveWritesThroughATemporaryFileAndReplacesTheTarget()
+    public void Save_writes_through_a_temporary_file_and_replaces_the_target()
     {
         string dir = Directory.CreateTempSubdirectory("frost-onnx-").FullName;
         try
@@ -136,7 +136,7 @@ public class RoundTripTests
     }
 
     [Fact]
-    public void NonOnnxInputIsRejected()
+    public void Non_onnx_input_is_rejected()
     {
         Assert.Throws<FileNotFoundException>(() => OnnxModel.Load("/nonexistent/model.onnx"));
         Assert.Contains("no graph", Assert.Throws<OnnxFormatException>(() => OnnxModel.Parse(Array.Empty<byte>(), "empty.onnx")).Message);

@@ -5,7 +5,7 @@ namespace Frost.Onnx.Tests;
 public class SummaryTests(ITestOutputHelper output)
 {
     [Fact]
-    public void ResNet18SummaryReadsWell()
+    public void ResNet18_summary_reads_well()
     {
         string text = TestFiles.ResNet18.Summarize().ToString();
         output.WriteLine(text);
@@ -20,7 +20,7 @@ public class SummaryTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void InputsExcludeInitializersAndCustomDomainsAreNamed()
+    public void Inputs_exclude_initializers_and_custom_domains_are_named()
     {
         var model = SampleModels.Everything();
         model.Graph!.Input.Add(new Proto.ValueInfoProto("shape", Proto.OnnxDataType.Int64, 4));

@@ -5,7 +5,7 @@ namespace Frost.Onnx.Tests;
 public class TensorConversionTests
 {
     [Fact]
-    public void FloatTensorsRoundTripThroughRawData()
+    public void Float_tensors_round_trip_through_raw_data()
     {
         var t = Tensor.FromArray([1.5f, -0f, float.NaN, float.MaxValue, 1e-45f, -3f], 2, 3);
         var proto = OnnxTensors.FromTensor(t, "w");
@@ -19,7 +19,7 @@ public class TensorConversionTests
     }
 
     [Fact]
-    public void FloatDataAndScalarsConvert()
+    public void Float_data_and_scalars_convert()
     {
         var proto = new TensorProto { Name = "s", DataType = OnnxDataType.Float };
         proto.FloatData.Add(2.5f);
@@ -32,7 +32,7 @@ public class TensorConversionTests
     }
 
     [Fact]
-    public void IntegerShapeTensorsConvertFromRawAndTypedData()
+    public void Integer_shape_tensors_convert_from_raw_and_typed_data()
     {
         Assert.Equal([1L, -1, 224], OnnxTensors.FromInt64("s", 1, -1, 224).ToInt64Array());
         Assert.Equal([7, -8], OnnxTensors.FromInt32("s", 7, -8).ToInt32Array());
@@ -46,7 +46,7 @@ public class TensorConversionTests
     }
 
     [Fact]
-    public void InconsistentTensorsFailWithClearMessages()
+    public void Inconsistent_tensors_fail_with_clear_messages()
     {
         var shortRaw = new TensorProto { Name = "w", DataType = OnnxDataType.Float, RawData = new byte[10] };
         shortRaw.Dims.AddRange([2, 2]);

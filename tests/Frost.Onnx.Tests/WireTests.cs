@@ -14,7 +14,7 @@ public class WireTests
     [InlineData(long.MaxValue, "FFFFFFFFFFFFFFFF7F")]
     [InlineData(-1L, "FFFFFFFFFFFFFFFFFF01")]
     [InlineData(long.MinValue, "80808080808080808001")]
-    public void Int64VarintsMatchTheProtobufEncoding(long value, string hex)
+    public void Int64_varints_match_the_protobuf_encoding(long value, string hex)
     {
         byte[] bytes = ProtoWriter.Serialize(value, (w, v) => w.WriteInt64(1, v));
         Assert.Equal("08" + hex, Convert.ToHexString(bytes));
@@ -27,7 +27,7 @@ public class WireTests
     }
 
     [Fact]
-    public void NegativeInt32IsSignExtendedToTenBytes()
+    public void Negative_Int32_is_sign_extended_to_ten_bytes()
     {
         byte[] bytes = ProtoWriter.Serialize(-2, (w, v) => w.WriteInt32(3, v));
         Assert.Equal("18FEFFFFFFFFFFFFFFFF01", Convert.ToHexString(bytes));
@@ -37,7 +37,7 @@ public class WireTests
     }
 
     [Fact]
-    public void RepeatedScalarsAreReadPackedAndUnpacked()
+    public void Repeated_scalars_are_read_packed_and_unpacked()
     {
         long[] values = [1, -1, 300, 0];
         byte[] packed = ProtoWriter.Serialize(values, (w, v) => w.WritePackedInt64s(7, v));
@@ -74,7 +74,7 @@ public class WireTests
     }
 
     [Fact]
-    public void UnknownFieldsOfEveryWireTypeAreKeptAndWrittenBack()
+    public void Unknown_fields_of_every_wire_type_are_kept_and_written_back()
     {
         // A StringStringEntryProto with key "k", then unknown fields 5 (varint), 6 (fixed64), 7 (bytes), 8 (fixed32).
         byte[] bytes = Convert.FromHexString("0A016B" + "289601" + "310102030405060708" + "3A03414243" + "4501020304");
@@ -124,7 +124,7 @@ public class WireTests
     }
 
     [Fact]
-    public void PackedLengthsAreCheckedBeforeAllocating()
+    public void Packed_lengths_are_checked_before_allocating()
     {
         // float_data (field 4, bytes) claiming 2^31-1 bytes, in a 9-byte message.
         byte[] bytes = Convert.FromHexString("22FFFFFFFF07000000");
@@ -140,7 +140,7 @@ public class WireTests
     }
 
     [Fact]
-    public void ErrorsNameTheFieldPath()
+    public void Errors_name_the_field_path()
     {
         var model = SampleModels.ConvRelu();
         model.Graph!.Initializer[0].RawData = new byte[40];
@@ -154,7 +154,7 @@ public class WireTests
     }
 
     [Fact]
-    public void NestingDeeperThanTheLimitFails()
+    public void Nesting_deeper_than_the_limit_fails()
     {
         // AttributeProto.g -> GraphProto.node -> NodeProto.attribute -> AttributeProto.g ... built inside out.
         byte[] inner = [];
