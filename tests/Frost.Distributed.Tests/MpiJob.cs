@@ -9,7 +9,7 @@ internal static class MpiJob
     public sealed record Result(int ExitCode, string Output, TimeSpan Elapsed);
 
     /// <summary>Launches <paramref name="ranks"/> ranks of <c>worker <paramref name="scenario"/></c>; kills the job after <paramref name="limit"/>.</summary>
-    public static Result Run(string launcher, int ranks, string scenario, TimeSpan limit)
+    public static Result Run(string launcher, int ranks, string scenario, TimeSpan limit, string? folder = null)
     {
         Assert.True(File.Exists(launcher), $"launcher not found: {launcher}");
         bool openMpi = launcher == MpiEnvironment.OpenMpiRun;
@@ -33,6 +33,11 @@ internal static class MpiJob
         foreach (string a in new[] { "-np", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture), dotnet, program, "worker", scenario })
         {
             start.ArgumentList.Add(a);
+        }
+
+        if (folder is not null)
+        {
+            start.ArgumentList.Add(folder);
         }
 
         start.Environment["TERM"] = "dumb";

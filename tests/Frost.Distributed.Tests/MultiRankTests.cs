@@ -52,6 +52,35 @@ public class MultiRankTests
         Assert.True(job.Elapsed < TimeSpan.FromSeconds(40), $"took {job.Elapsed}:\n{job.Output}");
     }
 
+    [OpenMpiFact]
+    public void A_learner_whose_rank_is_killed_stops_and_resumes_bit_identically_from_its_last_checkpoint()
+    {
+        string folder = Directory.CreateTempSubdirectory("frost-dp-").FullName;
+        try
+        {
+            string mpirun = MpiEnvironment.OpenMpiRun ?? "mpirun";
+            AssertBothRanksOk(MpiJob.Run(mpirun, 2, "learner-full", Limit, folder), "learner-full");
+            File.Delete(Path.Combine(folder, "last.safetensors"));
+
+            var killed = MpiJob.Run(mpirun, 2, "learner-kill", Limit, folder);
+            Assert.True(killed.ExitCode != 0, $"the job should fail:\n{killed.Output}");
+            Assert.Matches(@"process rank 1 .*signal 9", killed.Output);
+            Assert.True(killed.Elapsed < TimeSpan.FromSeconds(60), $"took {killed.Elapsed}:\n{killed.Output}");
+
+            AssertBothRanksOk(MpiJob.Run(mpirun, 2, "learner-resume", Limit, folder), "learner-resume");
+            var full = IO.Safetensors.Open(Path.Combine(folder, "full.safetensors"));
+            var resumed = IO.Safetensors.Open(Path.Combine(folder, "resumed.safetensors"));
+            foreach (var name in full.Entries.Keys.Where(n => !n.StartsWith("__", StringComparison.Ordinal)))
+            {
+                Assert.Equal(full.ReadFloats(name), resumed.ReadFloats(name));
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static void AssertBothRanksOk(MpiJob.Result job, string scenario)
     {
         Assert.True(job.ExitCode == 0, $"exit code {job.ExitCode}:\n{job.Output}");

@@ -15,6 +15,11 @@ public static class Program
             return Scenarios.Run(scenario);
         }
 
+        if (args is ["worker", string withFolder, string folder])
+        {
+            return Scenarios.Run(withFolder, folder);
+        }
+
         Console.Error.WriteLine("usage: Frost.Distributed.Tests worker <" + string.Join('|', Scenarios.Names) + ">  (one rank of a multi-rank test, under mpirun)");
         return 2;
     }

@@ -11,6 +11,76 @@ internal static class Scenarios
 {
     public static readonly string[] Names = ["all", "timeout", "kill"];
 
+    /// <summary>The learner scenarios, which keep their checkpoints in <paramref name="folder"/>.</summary>
+    public static int Run(string scenario, string folder)
+    {
+        int rank = -1;
+        try
+        {
+            var communicator = Communicator.Initialize(new CommunicatorOptions { Backend = CommunicatorBackend.Mpi, Timeout = TimeSpan.FromSeconds(30) });
+            rank = communicator.Rank;
+            using var parallel = new DataParallel(communicator);
+            var (learner, _) = KillableLearner(parallel, Path.Combine(folder, "last.safetensors"));
+            switch (scenario)
+            {
+                case "learner-full":
+                    learner.Fit(4);
+                    learner.Save(Path.Combine(folder, "full.safetensors"));
+                    break;
+                case "learner-kill":
+                    learner.Callbacks.Add(new KillRankOne());
+                    learner.Fit(4);
+                    Console.WriteLine($"rank {rank}: the fit ended although a rank was killed");
+                    return 1;
+                case "learner-resume":
+                    learner.Resume(Path.Combine(folder, "last.safetensors"));
+                    Check(learner.Epoch == 2, $"resumed after epoch {learner.Epoch}, expected 2");
+                    learner.Fit(4);
+                    learner.Save(Path.Combine(folder, "resumed.safetensors"));
+                    break;
+                default:
+                    Console.Error.WriteLine($"unknown scenario '{scenario}'");
+                    return 2;
+            }
+
+            communicator.Dispose();
+            Console.WriteLine($"rank {rank}: ok {scenario}");
+            return 0;
+        }
+        catch (Exception e)
+        {
+            Console.WriteLine($"rank {rank}: FAIL {scenario}: {e}");
+            return 1;
+        }
+    }
+
+    /// <summary>A data-parallel learner that checkpoints every epoch.</summary>
+    private static (Training.Learner Learner, Layers.Sequential Model) KillableLearner(DataParallel parallel, string checkpoint)
+    {
+        var rng = new Rng(31);
+        var model = new Layers.Sequential(new Layers.Dense(8, 32, rng, name: "fc1"), new Layers.Relu(), new Layers.Dense(32, 4, rng, name: "fc2"));
+        var data = new Rng(32);
+        var train = new Data.InMemoryDataset(Tensor.Normal(new Shape(256, 8), 0, 1, data), [.. Enumerable.Range(0, 256).Select(i => i % 4)], ["a", "b", "c", "d"]);
+        var optimizer = new Optimizers.Adam(0.01f) { Schedule = new Optimizers.CosineDecay(4 * 8) };
+        var learner = new Training.Learner(model, train, optimizer) { BatchSize = 16, Seed = 5, DataParallel = parallel };
+        learner.Callbacks.Add(new Training.CheckpointEvery(checkpoint));
+        return (learner, model);
+    }
+
+    /// <summary>Rank 1 dies (SIGKILL) in the middle of the third epoch, after two checkpoints.</summary>
+    private sealed class KillRankOne : Training.Callback
+    {
+        public override void OnBatchEnd(Training.Learner learner, Training.BatchResult batch)
+        {
+            if (learner.DataParallel!.Rank == 1 && batch.Epoch == 3 && batch.Batch == batch.Batches / 2)
+            {
+                Console.WriteLine("rank 1: killing myself (SIGKILL) in epoch 3");
+                Console.Out.Flush();
+                Process.GetCurrentProcess().Kill();
+            }
+        }
+    }
+
     public static int Run(string scenario)
     {
         int rank = -1;

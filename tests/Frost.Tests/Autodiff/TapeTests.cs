@@ -168,4 +168,22 @@ public class TapeTests
         var g = tape.Gradient(y, [x.Value], Tensor.FromArray(1f, 2f))[0]!;
         Assert.Equal([3f, 6f], g.ToArray());
     }
+
+    [Fact]
+    public void Each_source_is_handed_over_once_as_soon_as_backward_has_finished_it()
+    {
+        // x feeds two layers; w1 is used twice (its gradient is final only after both uses), w2 once, near the end.
+        var x = Tensor.FromArray([0.5f, -1f, 2f], 1, 3);
+        var w1 = new Variable("w1", Tensor.FromArray([0.1f, 0.2f, 0.3f, -0.1f, 0.4f, 0.2f], 3, 2));
+        var w2 = new Variable("w2", Tensor.FromArray([0.3f, -0.2f], 2, 1));
+        using var tape = new GradientTape();
+        var h = Ops.Tanh(Ops.MatMul(x, w1));
+        var h2 = Ops.Mul(h, Ops.MatMul(x, w1));
+        var loss = Ops.Sum(Ops.MatMul(h2, w2));
+        var order = new List<(int Source, float[] Value)>();
+        var grads = tape.Gradient(loss, [w1.Value, w2.Value], null, (i, g) => order.Add((i, g.ToArray())));
+        Assert.Equal([1, 0], order.Select(o => o.Source));
+        Assert.Equal(grads[0]!.ToArray(), order[1].Value);
+        Assert.Equal(grads[1]!.ToArray(), order[0].Value);
+    }
 }
