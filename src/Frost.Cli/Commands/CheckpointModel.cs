@@ -13,7 +13,7 @@ internal static class CheckpointModel
             throw new FileNotFoundException($"Checkpoint {path} does not exist.", path);
         }
 
-        var file = Safetensors.Open(path);
+        using var file = Safetensors.Open(path);
         if (!file.Metadata.TryGetValue(Recipe.MetadataKey, out var text))
         {
             throw new FormatException($"{path}: no '{Recipe.MetadataKey}' entry in the metadata; it was not written by 'frost demo' or 'frost finetune'.");
@@ -21,7 +21,7 @@ internal static class CheckpointModel
 
         var recipe = Recipe.Parse(text, path);
         var model = recipe.Build(new Rng(0));
-        var report = Checkpoint.Restore(path, model);
+        var report = Checkpoint.Restore(file, model, FreezeStatePolicy.FromCheckpoint);
         return (model, recipe, report);
     }
 }

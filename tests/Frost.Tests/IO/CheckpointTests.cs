@@ -36,7 +36,7 @@ public sealed class CheckpointTests : IDisposable
         Checkpoint.Save(PathOf("a.safetensors"), m);
 
         var m2 = Model(2);
-        var report = Checkpoint.Restore(PathOf("a.safetensors"), m2);
+        var report = Checkpoint.Restore(PathOf("a.safetensors"), m2, FreezeStatePolicy.FromCheckpoint);
         Assert.Equal(6, report.Restored.Count);
         Assert.Equal(["fc1/weight", "fc1/bias"], report.Frozen);
         foreach (var (a, b) in m.Variables.Zip(m2.Variables))
@@ -64,7 +64,7 @@ public sealed class CheckpointTests : IDisposable
 
         var m2 = Model(3);
         Assert.True(m2.Trainable);
-        Checkpoint.Restore(PathOf("f.safetensors"), m2);
+        Checkpoint.Restore(PathOf("f.safetensors"), m2, FreezeStatePolicy.FromCheckpoint);
         Assert.Equal(["head/weight", "head/bias"], m2.TrainableVariables.Select(v => v.Name));
     }
 
@@ -120,7 +120,7 @@ public sealed class CheckpointTests : IDisposable
         var c = Model(42, dropC);
         var optC = new Adam(0.01f) { Schedule = new CosineDecay(12), ClipGlobalNorm = 1f };
         var dataC = new Rng(0);
-        Checkpoint.Restore(PathOf("r.safetensors"), c, new RestoreOptions { Optimizer = optC, Rngs = new Dictionary<string, Rng> { ["data"] = dataC, ["dropout"] = dropC } });
+        Checkpoint.Restore(PathOf("r.safetensors"), c, FreezeStatePolicy.FromCheckpoint, new RestoreOptions { Optimizer = optC, Rngs = new Dictionary<string, Rng> { ["data"] = dataC, ["dropout"] = dropC } });
         Assert.Equal(6, optC.Iterations);
         Assert.False(c["fc1"].Trainable);
         Train(c, optC, dataC, data, 6);
@@ -138,13 +138,13 @@ public sealed class CheckpointTests : IDisposable
         Checkpoint.Save(PathOf("m.safetensors"), m);
         var rng = new Rng(1);
         var other = new Sequential(new Dense(5, 8, rng, name: "fc1"), new Dense(8, 4, rng, name: "head"), new Dense(4, 2, rng, name: "extra"));
-        var ex = Assert.Throws<InvalidOperationException>(() => Checkpoint.Restore(PathOf("m.safetensors"), other));
+        var ex = Assert.Throws<InvalidOperationException>(() => Checkpoint.Restore(PathOf("m.safetensors"), other, FreezeStatePolicy.FromCheckpoint));
         Assert.Contains("missing from the checkpoint: extra/weight, extra/bias", ex.Message, StringComparison.Ordinal);
         Assert.Contains("not in the model: norm/weight, norm/bias", ex.Message, StringComparison.Ordinal);
         Assert.Contains("head/weight (model [4, 8], checkpoint [3, 8])", ex.Message, StringComparison.Ordinal);
         Assert.True(other["head"].OwnVariables[1].Value.ToArray().All(v => v == 0));
 
-        var report = Checkpoint.Restore(PathOf("m.safetensors"), other, new RestoreOptions
+        var report = Checkpoint.Restore(PathOf("m.safetensors"), other, FreezeStatePolicy.FromCheckpoint, new RestoreOptions
         {
             Missing = MismatchPolicy.Skip,
             Unexpected = MismatchPolicy.Skip,
@@ -155,7 +155,7 @@ public sealed class CheckpointTests : IDisposable
 
         // Renamed model: map checkpoint names onto the new scopes.
         var renamed = new Sequential(new Dense(5, 8, rng, name: "encoder"), new LayerNorm(8, name: "norm"), new Dense(8, 3, rng, name: "classifier"));
-        var mapped = Checkpoint.Restore(PathOf("m.safetensors"), renamed, new RestoreOptions
+        var mapped = Checkpoint.Restore(PathOf("m.safetensors"), renamed, FreezeStatePolicy.FromCheckpoint, new RestoreOptions
         {
             MapName = n => n.Replace("fc1/", "encoder/", StringComparison.Ordinal).Replace("head/", "classifier/", StringComparison.Ordinal),
         });
@@ -177,7 +177,7 @@ public sealed class CheckpointTests : IDisposable
         File.WriteAllBytes(p, bytes);
         var before = Model(2);
         var snapshot = before.Variables.Select(v => v.Value.ToArray()).ToList();
-        var ex = Assert.Throws<SafetensorsFormatException>(() => Checkpoint.Restore(p, before));
+        var ex = Assert.Throws<SafetensorsFormatException>(() => Checkpoint.Restore(p, before, FreezeStatePolicy.FromCheckpoint));
         Assert.Contains("'fc1/weight' does not match its recorded SHA-256", ex.Message, StringComparison.Ordinal);
         Assert.Equal(snapshot, before.Variables.Select(v => v.Value.ToArray()).ToList());
     }
@@ -243,7 +243,7 @@ public sealed class CheckpointTests : IDisposable
             try
             {
                 var target = Model(2);
-                Checkpoint.Restore(q, target, new RestoreOptions
+                Checkpoint.Restore(q, target, FreezeStatePolicy.FromCheckpoint, new RestoreOptions
                 {
                     Missing = MismatchPolicy.Skip,
                     Unexpected = MismatchPolicy.Skip,
