@@ -345,7 +345,7 @@ public static class Checkpoint
 
         if (freezeState == FreezeStatePolicy.FailOnDifference && changes.Count > 0)
         {
-            throw new InvalidOperationException($"{path}: the model's freeze state differs from the checkpoint's ({string.Join(", ", changes.Select(c => c with { Applied = false }))}); nothing was restored.");
+            throw new InvalidOperationException($"{path}: the model's freeze state differs from the checkpoint's ({string.Join(", ", changes.Select(c => c.Difference))}); nothing was restored.");
         }
 
         var optimizerState = options.Optimizer is { } optimizer ? ReadOptimizer(file, info, optimizer, model, options.MapName) : null;

@@ -9,10 +9,16 @@ namespace Frost.IO;
 public sealed record FreezeStateChange(string Name, bool TrainableBefore, bool TrainableInCheckpoint, bool MaskDiffers, bool Applied)
 {
     /// <summary>E.g. <c>fc1/weight: trainable → frozen (applied)</c>.</summary>
-    public override string ToString()
+    public override string ToString() => $"{Difference} ({(Applied ? "applied" : "kept")})";
+
+    /// <summary>E.g. <c>fc1/weight: trainable → frozen</c>: the model's state, then the checkpoint's.</summary>
+    internal string Difference
     {
-        string flags = TrainableBefore == TrainableInCheckpoint ? (TrainableBefore ? "trainable" : "frozen")
-            : $"{(TrainableBefore ? "trainable" : "frozen")} → {(TrainableInCheckpoint ? "trainable" : "frozen")}";
-        return $"{Name}: {flags}{(MaskDiffers ? ", mask differs" : "")} ({(Applied ? "applied" : "kept")})";
+        get
+        {
+            string flags = TrainableBefore == TrainableInCheckpoint ? (TrainableBefore ? "trainable" : "frozen")
+                : $"{(TrainableBefore ? "trainable" : "frozen")} → {(TrainableInCheckpoint ? "trainable" : "frozen")}";
+            return $"{Name}: {flags}{(MaskDiffers ? ", mask differs" : "")}";
+        }
     }
 }
