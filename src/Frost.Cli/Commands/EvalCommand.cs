@@ -18,20 +18,29 @@ internal static class EvalCommand
         return cmd;
     }
 
+    private const int BatchSize = 128;
+
     private static int Run(string path, string? data, int count)
     {
-        var (model, recipe, report) = CheckpointModel.Load(path);
+        OptionRules.Range("--count", count, 1, int.MaxValue);
+        OptionRules.DataFolder("--data", data);
+        var (model, recipe, report) = CheckpointModel.Load(path, BatchSize);
         AnsiConsole.MarkupLine(Markup.Escape($"{path}: {report}"));
-        var test = LabeledImages.LoadIdx(data ?? DataPaths.FashionMnistSmall, "test", LabeledImages.FashionMnistClasses);
-        test = test.Take(Math.Min(count, test.Count));
+        var test = CliData.Load(data ?? DataPaths.FashionMnistSmall, "test", count, "--count");
+        if (recipe.Classes != test.ClassNames.Count)
+        {
+            throw new FormatException($"{path}: the model has {recipe.Classes} outputs but the test set has {test.ClassNames.Count} classes.");
+        }
+
         model.Training = false;
+        using var evaluating = CliErrors.Doing($"evaluating {test.Count} images at {recipe.InputSize}x{recipe.InputSize}");
         var toInput = ImageInput.For(recipe.InputSize);
         var predictions = new int[test.Count];
         AnsiConsole.Progress().Start(ctx =>
         {
             var task = ctx.AddTask("evaluating", maxValue: test.Count);
             using var noRecord = GradientTape.NoRecording();
-            foreach (var ix in Batches.Indices(test.Count, 128))
+            foreach (var ix in Batches.Indices(test.Count, BatchSize))
             {
                 using var scope = new TensorScope();
                 var logits = model.Call(toInput(Ops.Slice(test.Images, 0, ix[0], ix.Length)));

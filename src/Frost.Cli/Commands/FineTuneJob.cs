@@ -13,15 +13,17 @@ namespace Frost.Cli.Commands;
 /// <summary>Fine-tunes the pretrained ResNet18 on an image classification set with its early layers frozen.</summary>
 internal static class FineTuneJob
 {
+    /// <summary>Images per forward pass when caching the frozen prefix's features.</summary>
+    private const int CacheBatch = 128;
+
     public static int Run(FineTuneSettings s) => CliErrors.Guard(() =>
     {
         Validate(s);
+        using var output = OutputFolder.Lock(s.Output);
         var total = Stopwatch.StartNew();
         string folder = s.Data ?? DataPaths.FashionMnistSmall;
-        var train = LabeledImages.LoadIdx(folder, "train", LabeledImages.FashionMnistClasses);
-        var test = LabeledImages.LoadIdx(folder, "test", LabeledImages.FashionMnistClasses);
-        train = train.Take(Math.Min(s.TrainCount, train.Count));
-        test = test.Take(Math.Min(s.TestCount, test.Count));
+        var train = CliData.Load(folder, "train", s.TrainCount, "--train-count");
+        var test = CliData.Load(folder, "test", s.TestCount, "--test-count");
         AnsiConsole.Write(new Rule("[bold]frost: fine-tune a pretrained ResNet18 with its early layers frozen[/]").LeftJustified());
         AnsiConsole.MarkupLine($"Data: {Markup.Escape(folder)}: {train.Count} train, {test.Count} test images, {train.Images.Shape[2]}x{train.Images.Shape[3]} → {s.InputSize}x{s.InputSize} RGB");
 
@@ -58,13 +60,16 @@ internal static class FineTuneJob
             string names = string.Join(", ", model.Children.Take(prefix).Select(c => c.Name));
             AnsiConsole.MarkupLine($"Frozen prefix [bold]{Markup.Escape(names)}[/]: computed once per image and cached (no recomputation, no activations kept).");
             Tensor? trainFeatures = null, testFeatures = null;
-            TrainingOutput.Progress().Start(ctx =>
+            using (CliErrors.Doing($"caching the frozen prefix's features for {train.Count + test.Count} images"))
             {
-                var t1 = ctx.AddTask("caching train features", maxValue: train.Count);
-                trainFeatures = FrozenPrefix.Precompute(model, prefix, train.Images, 128, toInput, (d, _) => t1.Value = d);
-                var t2 = ctx.AddTask("caching test features", maxValue: test.Count);
-                testFeatures = FrozenPrefix.Precompute(model, prefix, test.Images, 128, toInput, (d, _) => t2.Value = d);
-            });
+                TrainingOutput.Progress().Start(ctx =>
+                {
+                    var t1 = ctx.AddTask("caching train features", maxValue: train.Count);
+                    trainFeatures = FrozenPrefix.Precompute(model, prefix, train.Images, CacheBatch, toInput, (d, _) => t1.Value = d);
+                    var t2 = ctx.AddTask("caching test features", maxValue: test.Count);
+                    testFeatures = FrozenPrefix.Precompute(model, prefix, test.Images, CacheBatch, toInput, (d, _) => t2.Value = d);
+                });
+            }
             trainSet = new LabeledImages(trainFeatures!, train.Labels, train.ClassNames);
             testSet = new LabeledImages(testFeatures!, test.Labels, test.ClassNames);
             transform = x => x;
@@ -80,7 +85,11 @@ internal static class FineTuneJob
             Rng = rng.Fork(),
         };
         var losses = new List<float>();
-        var results = TrainingOutput.RunEpochs(trainer, trainSet, testSet, s.Epochs, losses.Add);
+        List<EpochResult> results;
+        using (CliErrors.Doing($"training on batches of {s.BatchSize} images"))
+        {
+            results = TrainingOutput.RunEpochs(trainer, trainSet, testSet, s.Epochs, losses.Add);
+        }
 
         TrainingOutput.PrintEpochs(results);
         AnsiConsole.MarkupLine($"[bold]Test accuracy: {results[^1].TestAccuracy:P2}[/] on {test.Count} images");
@@ -96,22 +105,27 @@ internal static class FineTuneJob
 
         AnsiConsole.MarkupLine($"Optimizer state: {LayerSummary.FormatBytes(optimizer.StateBytes)} for {optimizer.State.Count} trainable variables (none for frozen ones).");
 
-        Directory.CreateDirectory(s.Output);
         string ckpt = Path.Combine(s.Output, "checkpoint.safetensors");
         string plot = Path.Combine(s.Output, "training.png");
         string onnx = Path.Combine(s.Output, "model.onnx");
-        Checkpoint.Save(ckpt, model, new CheckpointOptions
+        output.Write(ckpt, () => Checkpoint.Save(ckpt, model, new CheckpointOptions
         {
             Optimizer = optimizer,
             Plan = plan,
             Metadata = new Dictionary<string, string> { [Recipe.MetadataKey] = recipe.Text },
-        });
-        TrainingPlot.Save(plot, losses, results, stepsPerEpoch, $"ResNet18 fine-tuning, {report.TrainableParameters:N0} of {report.TrainableParameters + report.FrozenParameters:N0} parameters trained");
+        }));
+        output.Write(plot, () => TrainingPlot.Save(plot, losses, results, stepsPerEpoch, $"ResNet18 fine-tuning, {report.TrainableParameters:N0} of {report.TrainableParameters + report.FrozenParameters:N0} parameters trained"));
         model.Training = false;
-        OnnxExporter.Save(model, new Shape(1, 3, s.InputSize, s.InputSize), onnx);
+        output.WriteOnnx(onnx, model, new Shape(1, 3, s.InputSize, s.InputSize));
         AnsiConsole.MarkupLine($"Wrote {Markup.Escape(ckpt)}, {Markup.Escape(plot)}, {Markup.Escape(onnx)} (input: RGB 0..255, shape [[N, 3, {s.InputSize}, {s.InputSize}]]).");
         AnsiConsole.MarkupLine($"Done in {total.Elapsed.TotalSeconds:F0}s.");
-        return check.FrozenIntact ? 0 : 2;
+        if (!check.FrozenIntact)
+        {
+            CliErrors.Report($"frozen check failed: {string.Join(", ", check.Moved)} changed during training.");
+            return CliErrors.FrozenCheckFailed;
+        }
+
+        return 0;
     });
 
 
@@ -132,16 +146,24 @@ internal static class FineTuneJob
         return string.Join('\n', lines);
     }
 
+    /// <summary>Checks every option before anything is loaded or allocated.</summary>
     private static void Validate(FineTuneSettings s)
     {
-        if (s.Epochs < 1 || s.BatchSize < 1 || s.TrainCount < 1 || s.TestCount < 1 || s.InputSize < 32 || !(s.LearningRate > 0) || !(s.HeadLearningRate > 0))
+        OptionRules.Range("--size", s.InputSize, Recipe.MinSize, Recipe.MaxSize);
+        OptionRules.Range("--epochs", s.Epochs, 1, 10_000);
+        OptionRules.Range("--batch-size", s.BatchSize, 1, 4096);
+        OptionRules.Range("--train-count", s.TrainCount, 1, int.MaxValue);
+        OptionRules.Range("--test-count", s.TestCount, 1, int.MaxValue);
+        OptionRules.LearningRate("--lr", s.LearningRate);
+        OptionRules.LearningRate("--head-lr", s.HeadLearningRate);
+        OptionRules.DataFolder("--data", s.Data);
+        if (s.Train.Length == 0 || s.Train.Any(string.IsNullOrWhiteSpace))
         {
-            throw new ArgumentException("finetune: --epochs, --batch-size, --train-count, --test-count must be positive, --size at least 32, learning rates positive.");
+            throw new UsageException("--train needs at least one non-empty glob (e.g. 'stage4/**').");
         }
 
-        if (s.Train.Length == 0)
-        {
-            throw new ArgumentException("finetune: --train needs at least one glob (e.g. 'stage4/**').");
-        }
+        int batch = s.CacheFrozenPrefix ? Math.Max(s.BatchSize, CacheBatch) : s.BatchSize;
+        var recipe = new Recipe(s.InputSize, LabeledImages.FashionMnistClasses.Count);
+        MemoryBudget.Require($"--size {s.InputSize} with {batch} images per forward pass", recipe.MinimumForwardBytes(batch), "use a smaller --size or --batch-size");
     }
 }

@@ -109,6 +109,12 @@ public sealed class LabeledImages
         return new LabeledImages(tensor, labels, classNames);
     }
 
+    /// <summary>The header of a split's image file (<c>{split}-images.idx[.gz]</c>), read without loading the images.</summary>
+    /// <exception cref="FileNotFoundException">The file is missing.</exception>
+    /// <exception cref="IdxFormatException">The header is malformed.</exception>
+    /// <exception cref="IOException">The path is a directory, or empty or not a regular file (FIFO, device).</exception>
+    public static IdxHeader ReadIdxHeader(string folder, string split) => Idx.ReadHeader(Find(folder, $"{split}-images.idx"));
+
     /// <summary>The first <paramref name="count"/> images (a view, no copy).</summary>
     public LabeledImages Take(int count)
     {

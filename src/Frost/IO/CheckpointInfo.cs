@@ -20,7 +20,8 @@ public sealed class CheckpointInfo
     internal const string MaskPrefix = "__mask__/";
     internal const string OptimizerPrefix = "__optimizer__/";
     internal const string FormatKey = "frost.format";
-    internal const string VariablesKey = "frost.variables";
+    /// <summary>The metadata key of the per-variable records (name, kind, trainable flag, mask, sha256).</summary>
+    public const string VariablesKey = "frost.variables";
     internal const string PlanKey = "frost.freeze_plan";
     internal const string OptimizerKey = "frost.optimizer";
     internal const string RngKey = "frost.rng";
