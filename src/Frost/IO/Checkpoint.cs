@@ -231,6 +231,7 @@ public static class Checkpoint
             }
         }
 
+        meta[CheckpointInfo.HeaderDigestKey] = CheckpointInfo.HeaderDigest(meta, Safetensors.Layout(tensors));
         Safetensors.Write(path, tensors, meta);
     }
 

@@ -1,4 +1,7 @@
+using System.Buffers.Binary;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace Frost.IO;
 
@@ -14,8 +17,8 @@ namespace Frost.IO;
 /// </remarks>
 public sealed class CheckpointInfo
 {
-    /// <summary>The <c>frost.format</c> this version writes and reads.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>The <c>frost.format</c> this version writes; it also reads format 1 (written before the header digest).</summary>
+    public const int FormatVersion = 2;
 
     internal const string MaskPrefix = "__mask__/";
     internal const string OptimizerPrefix = "__optimizer__/";
@@ -26,8 +29,10 @@ public sealed class CheckpointInfo
     internal const string OptimizerKey = "frost.optimizer";
     internal const string RngKey = "frost.rng";
     internal const string PartialKey = "frost.partial";
+    internal const string HeaderDigestKey = "frost.header_sha256";
 
-    private static readonly string[] s_knownKeys = [FormatKey, VariablesKey, PlanKey, OptimizerKey, RngKey, PartialKey];
+    /// <summary>Every <c>frost.</c> metadata key this version knows; any other one makes a file damaged.</summary>
+    private static readonly string[] s_knownKeys = [FormatKey, VariablesKey, PlanKey, OptimizerKey, RngKey, PartialKey, HeaderDigestKey];
 
     private CheckpointInfo(
         bool isFrost,
@@ -97,11 +102,18 @@ public sealed class CheckpointInfo
         }
 
         string format = meta[FormatKey];
-        if (format != FormatVersion.ToString(CultureInfo.InvariantCulture))
+        if (format is not ("1" or "2"))
         {
             throw int.TryParse(format, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v > FormatVersion
-                ? new SafetensorsFormatException(file.FilePath, $"Frost checkpoint format {v} is newer than this version reads (format {FormatVersion}).")
-                : damaged($"'{FormatKey}' is '{format}', not a known format (this version reads {FormatVersion}).");
+                ? new SafetensorsFormatException(file.FilePath, $"Frost checkpoint format {v} is newer than this version reads (formats 1 and {FormatVersion}).")
+                : damaged($"'{FormatKey}' is '{format}', not a known format (this version reads 1 and {FormatVersion}).");
+        }
+
+        // Format 2 fingerprints the metadata and the tensor table; format 1 had no such digest.
+        bool digested = format != "1";
+        if (meta.TryGetValue(HeaderDigestKey, out var digest) != digested)
+        {
+            throw damaged(digested ? $"metadata key '{HeaderDigestKey}' is missing." : $"format 1 has no '{HeaderDigestKey}'.");
         }
 
         if (!meta.TryGetValue("format", out var pt) || pt != "pt")
@@ -166,7 +178,58 @@ public sealed class CheckpointInfo
             }
         }
 
+        if (digested && digest != HeaderDigest(meta, file.Entries.Values))
+        {
+            throw damaged($"the metadata or tensor table does not match '{HeaderDigestKey}': the header was edited.");
+        }
+
         return new CheckpointInfo(true, partial, variables, plan, optimizer, rngs);
+    }
+
+    /// <summary>
+    /// Hex SHA-256 of every metadata entry but the digest itself (by key, ordinal order) and of the tensor table
+    /// (name, dtype, shape, offsets, in data order), each field length-prefixed.
+    /// </summary>
+    internal static string HeaderDigest(IReadOnlyDictionary<string, string> metadata, IEnumerable<SafetensorsEntry> entries)
+    {
+        using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var number = new byte[8];
+        void Long(long v)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(number, v);
+            h.AppendData(number);
+        }
+
+        void Text(string s)
+        {
+            var bytes = Encoding.UTF8.GetBytes(s);
+            Long(bytes.Length);
+            h.AppendData(bytes);
+        }
+
+        foreach (var (k, v) in metadata.Where(m => m.Key != HeaderDigestKey).OrderBy(m => m.Key, StringComparer.Ordinal))
+        {
+            Text("m");
+            Text(k);
+            Text(v);
+        }
+
+        foreach (var e in entries.OrderBy(e => e.Begin).ThenBy(e => e.End))
+        {
+            Text("t");
+            Text(e.Name);
+            Text(e.DType);
+            Long(e.Shape.Length);
+            foreach (int d in e.Shape)
+            {
+                Long(d);
+            }
+
+            Long(e.Begin);
+            Long(e.End);
+        }
+
+        return Convert.ToHexStringLower(h.GetHashAndReset());
     }
 
     private static List<CheckpointVariable> ReadVariables(Safetensors file, VariableRecord[] records, Func<string, Exception> damaged)

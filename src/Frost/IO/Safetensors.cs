@@ -192,8 +192,8 @@ public sealed class Safetensors : IDisposable
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(tensors);
+        var layout = Layout(tensors);
         using var json = new MemoryStream();
-        long offset = 0;
         using (var w = new Utf8JsonWriter(json))
         {
             w.WriteStartObject();
@@ -208,32 +208,20 @@ public sealed class Safetensors : IDisposable
                 w.WriteEndObject();
             }
 
-            foreach (var (name, dtype, shape, values) in tensors)
+            foreach (var e in layout)
             {
-                if (name == "__metadata__")
-                {
-                    throw new ArgumentException("A tensor cannot be named __metadata__.", nameof(tensors));
-                }
-
-                int size = ElementSize(dtype) ?? throw new ArgumentException($"Write: unsupported dtype {dtype} for '{name}'.", nameof(tensors));
-                if (shape.Aggregate(1L, (a, b) => a * b) != values.Length)
-                {
-                    throw new ArgumentException($"Write: tensor '{name}' has {values.Length} values for shape [{string.Join(", ", shape)}].", nameof(tensors));
-                }
-
-                w.WriteStartObject(name);
-                w.WriteString("dtype", dtype);
+                w.WriteStartObject(e.Name);
+                w.WriteString("dtype", e.DType);
                 w.WriteStartArray("shape");
-                foreach (int d in shape)
+                foreach (int d in e.Shape)
                 {
                     w.WriteNumberValue(d);
                 }
 
                 w.WriteEndArray();
                 w.WriteStartArray("data_offsets");
-                w.WriteNumberValue(offset);
-                offset += (long)values.Length * size;
-                w.WriteNumberValue(offset);
+                w.WriteNumberValue(e.Begin);
+                w.WriteNumberValue(e.End);
                 w.WriteEndArray();
                 w.WriteEndObject();
             }
@@ -273,6 +261,46 @@ public sealed class Safetensors : IDisposable
                 }
             }
         });
+    }
+
+    /// <summary>
+    /// The entries <see cref="Write"/> gives <paramref name="tensors"/>: in list order, no gaps.
+    /// </summary>
+    /// <exception cref="ArgumentException">A name is repeated or reserved, a dtype is not F32 or U8, the values do not fill the shape, or a U8 value is not an integer in 0..255.</exception>
+    internal static List<SafetensorsEntry> Layout(IReadOnlyList<(string Name, string DType, int[] Shape, float[] Values)> tensors)
+    {
+        var result = new List<SafetensorsEntry>(tensors.Count);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        long offset = 0;
+        foreach (var (name, dtype, shape, values) in tensors)
+        {
+            if (name == "__metadata__" || !names.Add(name))
+            {
+                throw new ArgumentException($"Write: tensor name '{name}' is reserved or repeated.", nameof(tensors));
+            }
+
+            int size = dtype switch
+            {
+                "F32" => 4,
+                "U8" => 1,
+                _ => throw new ArgumentException($"Write: unsupported dtype {dtype} for '{name}' (F32 or U8).", nameof(tensors)),
+            };
+            if (shape.Any(d => d < 0) || shape.Aggregate(1L, (a, b) => a * b) != values.Length)
+            {
+                throw new ArgumentException($"Write: tensor '{name}' has {values.Length} values for shape [{string.Join(", ", shape)}].", nameof(tensors));
+            }
+
+            if (dtype == "U8" && values.Any(v => v is not (>= 0 and <= 255) || v != MathF.Floor(v)))
+            {
+                throw new ArgumentException($"Write: U8 tensor '{name}' holds a value that is not an integer in 0..255.", nameof(tensors));
+            }
+
+            long end = offset + ((long)values.Length * size);
+            result.Add(new SafetensorsEntry(name, dtype, [.. shape], offset, end));
+            offset = end;
+        }
+
+        return result;
     }
 
     private static int? ElementSize(string dtype) => dtype switch

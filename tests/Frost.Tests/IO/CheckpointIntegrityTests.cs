@@ -116,7 +116,7 @@ public sealed class CheckpointIntegrityTests : IDisposable
     }
 
     [Theory]
-    [InlineData("99", "format 99 is newer than this version reads (format 1)")]
+    [InlineData("99", "format 99 is newer than this version reads (formats 1 and 2)")]
     [InlineData("1.0", "'frost.format' is '1.0', not a known format")]
     [InlineData("", "'frost.format' is '', not a known format")]
     public void An_unknown_format_is_refused(string format, string expected)
@@ -349,5 +349,70 @@ public sealed class CheckpointIntegrityTests : IDisposable
         Checkpoint.Save(p, m, new CheckpointOptions { Optimizer = opt });
         SafetensorsBytes.EditHeader(p, h => SafetensorsBytes.Metadata(h).Remove("frost.optimizer"));
         AssertDamaged(p, "is reserved but no record refers to it");
+    }
+
+    [Fact]
+    public void Header_edits_that_keep_the_structure_fail_the_header_digest()
+    {
+        var m = Model(1);
+        m["fc1"].Freeze();
+        var opt = new Frost.Optimizers.Adam();
+        opt.Minimize(() => Ops.Sum(m.Call(Tensor.Ones(2, 5))));
+        var data = new Rng(4);
+        string p = Path.Combine(_dir, "digest.safetensors");
+        void Save() => Checkpoint.Save(p, m, new CheckpointOptions
+        {
+            Optimizer = opt,
+            Plan = new FreezePlan(m).Freeze(Selector.Glob("fc1/**")),
+            Rngs = new Dictionary<string, Rng> { ["data"] = data },
+            Metadata = new Dictionary<string, string> { ["recipe"] = "size=64" },
+        });
+
+        var edits = new (string What, Action<JsonObject> Edit)[]
+        {
+            ("generator word", h => SafetensorsBytes.Metadata(h)["frost.rng"] = ((string)SafetensorsBytes.Metadata(h)["frost.rng"]!).Replace("[\"", "[\"1", StringComparison.Ordinal)),
+            ("optimizer step", h => SafetensorsBytes.Metadata(h)["frost.optimizer"] = ((string)SafetensorsBytes.Metadata(h)["frost.optimizer"]!).Replace("\"iterations\":1", "\"iterations\":7", StringComparison.Ordinal)),
+            ("plan text", h => SafetensorsBytes.Metadata(h)["frost.freeze_plan"] = "[\"freeze glob 'fc2/**'\"]"),
+            ("user metadata", h => SafetensorsBytes.Metadata(h)["recipe"] = "size=65"),
+            ("added user metadata", h => SafetensorsBytes.Metadata(h)["note"] = "x"),
+            ("swapped offsets of two trainable tensors", h =>
+            {
+                var a = h["norm/weight"]!["data_offsets"]!.DeepClone();
+                h["norm/weight"]!["data_offsets"] = h["norm/bias"]!["data_offsets"]!.DeepClone();
+                h["norm/bias"]!["data_offsets"] = a;
+            }),
+        };
+        foreach (var (what, edit) in edits)
+        {
+            Save();
+            SafetensorsBytes.EditHeader(p, edit);
+            var ex = Assert.Throws<SafetensorsFormatException>(() => Checkpoint.Restore(p, Model(2), FreezeStatePolicy.FromCheckpoint));
+            Assert.True(ex.Message.Contains("does not match 'frost.header_sha256': the header was edited", StringComparison.Ordinal), $"{what}: {ex.Message}");
+        }
+
+        Save();
+        SafetensorsBytes.EditHeader(p, h => SafetensorsBytes.Metadata(h).Remove("frost.header_sha256"));
+        AssertDamaged(p, "metadata key 'frost.header_sha256' is missing");
+    }
+
+    [Fact]
+    public void Format_1_checkpoints_without_the_header_digest_still_restore()
+    {
+        string p = Saved();
+        SafetensorsBytes.EditHeader(p, h =>
+        {
+            var meta = SafetensorsBytes.Metadata(h);
+            meta["frost.format"] = "1";
+            meta.Remove("frost.header_sha256");
+        });
+        var target = Model(2);
+        Checkpoint.Restore(p, target, FreezeStatePolicy.FromCheckpoint);
+        Assert.False(target["fc1"].Trainable);
+
+        // Format 1 still fails closed on everything else.
+        ZeroTensor(p, "fc1/weight");
+        AssertDamaged(p, "'fc1/weight' does not match its recorded SHA-256");
+        SafetensorsBytes.EditHeader(p, h => SafetensorsBytes.Metadata(h)["frost.header_sha256"] = "00");
+        AssertDamaged(p, "format 1 has no 'frost.header_sha256'");
     }
 }
