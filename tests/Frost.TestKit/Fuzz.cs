@@ -101,4 +101,11 @@ public static class Fuzz
 
         return task.Result;
     }
+
+    /// <summary>
+    /// Ends the process with a message naming <paramref name="what"/>() if not disposed within
+    /// <paramref name="limit"/>: a parser that hangs on a fuzz case stops the run and says which case.
+    /// </summary>
+    public static IDisposable Watchdog(TimeSpan limit, Func<string> what)
+        => new Timer(_ => Environment.FailFast($"fuzz case {what()} did not finish within {limit.TotalSeconds:F0} s (a hang)."), null, limit, Timeout.InfiniteTimeSpan);
 }

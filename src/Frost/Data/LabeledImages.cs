@@ -62,7 +62,18 @@ public sealed class LabeledImages
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
         string images = Find(folder, $"{split}-images.idx");
         string labelsPath = Find(folder, $"{split}-labels.idx");
-        var lab = Idx.Read(labelsPath, maxCount);
+        using var imageFile = new FileStream(images, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16);
+        using var labelFile = new FileStream(labelsPath, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16);
+        return FromIdx(imageFile, images, labelFile, labelsPath, classNames, maxCount);
+    }
+
+    /// <summary>
+    /// The split held by IDX image and label streams (named <paramref name="images"/> and
+    /// <paramref name="labelsPath"/> in messages); see <see cref="LoadIdx"/>.
+    /// </summary>
+    internal static LabeledImages FromIdx(Stream imageData, string images, Stream labelData, string labelsPath, IReadOnlyList<string> classNames, int maxCount)
+    {
+        var lab = Idx.Read(labelData, labelsPath, maxCount);
         if (lab.Dims.Count != 1)
         {
             throw new IdxFormatException(labelsPath, $"expected one label per record, got dimensions [{string.Join(", ", lab.Dims)}].");
@@ -77,7 +88,7 @@ public sealed class LabeledImages
             }
         }
 
-        var img = Idx.Read(images, maxCount);
+        var img = Idx.Read(imageData, images, maxCount);
         if (img.Dims.Count != 3 || img.Dims[1] == 0 || img.Dims[2] == 0)
         {
             throw new IdxFormatException(images, $"expected [count, rows, columns] images with at least one pixel, got dimensions [{string.Join(", ", img.Dims)}].");
