@@ -194,7 +194,7 @@ public sealed class Safetensors : IDisposable
         ArgumentNullException.ThrowIfNull(tensors);
         var layout = Layout(tensors);
         using var json = new MemoryStream();
-        using (var w = new Utf8JsonWriter(json))
+        using (var w = new Utf8JsonWriter(json, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
             if (metadata is { Count: > 0 })
