@@ -37,9 +37,11 @@ internal static class InspectCommand
         {
             var layer = OnnxImporter.Import(model);
             var input = model.Graph.Input.FirstOrDefault(i => model.Graph.Initializer.All(t => t.Name != i.Name));
-            var dims = input?.Type?.TensorType?.Shape?.Dims.Select(d => d.DimValue is long v and > 0 and <= 4096 ? (int)v : 1).ToArray();
+            // A traced summary runs one input through the model: only for a 4-D input of a modest declared size.
+            var dims = input?.Type?.TensorType?.Shape?.Dims.Select(d => d.DimValue is long v and > 0 ? v : 1).ToArray();
+            bool traced = dims is { Length: 4 } && dims.All(d => d <= 1024);
             AnsiConsole.WriteLine($"Imported as {layer.TypeName} with {layer.Variables.Count} variables:");
-            AnsiConsole.WriteLine(dims is { Length: 4 } ? layer.Summary(new Shape(dims)) : string.Join(Environment.NewLine, layer.Variables.Select(v => $"  {v}")));
+            AnsiConsole.WriteLine(traced ? layer.Summary(new Shape([.. dims!.Select(d => (int)d)])) : string.Join(Environment.NewLine, layer.Variables.Select(v => $"  {v}")));
         }
         catch (NotSupportedException e)
         {

@@ -317,7 +317,7 @@ public sealed class Safetensors : IDisposable
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(header, new JsonDocumentOptions { MaxDepth = 8 });
+            doc = JsonDocument.Parse(header, new JsonDocumentOptions { MaxDepth = 8, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {

@@ -221,6 +221,8 @@ public sealed class CheckpointTests : IDisposable
         Assert.Contains("unsupported dtype 'Q7'", Error("""{"a":{"dtype":"Q7","shape":[2],"data_offsets":[0,8]}}""", 8), StringComparison.Ordinal);
         Assert.Contains("not valid JSON", Error("""{"a":""", 0), StringComparison.Ordinal);
         Assert.Contains("gap", Error("""{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}""", 8), StringComparison.Ordinal);
+        Assert.Contains("not valid JSON", Error("""{"a":{"dtype":"F32","dtype":"I32","shape":[1],"data_offsets":[0,4]}}""", 4), StringComparison.Ordinal);
+        Assert.Contains("not valid JSON", Error("""{"__metadata__":{"k":"1"},"__metadata__":{"k":"2"}}""", 0), StringComparison.Ordinal);
         Assert.Contains("cover 4 bytes", Error("""{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}""", 8), StringComparison.Ordinal);
         File.WriteAllBytes(p, [1, 2, 3]);
         Assert.Contains("too short", Assert.Throws<SafetensorsFormatException>(() => Safetensors.Open(p)).Message, StringComparison.Ordinal);
