@@ -155,7 +155,9 @@ public static class Checkpoint
                 tensors.Add((maskName, "U8", v.Shape.ToArray(), mask.ToArray()));
             }
 
-            // Every value that must not change is fingerprinted: frozen parameters, state, masked elements.
+            // NOTE: fingerprinted by the saved flags alone (every non-trainable variable, so all state, and every
+            // masked one), not by FreezePlan.IsFrozen, so a reader can tell from each record whether a sha256 must
+            // be there; state that was still training is fingerprinted too, which costs one hash.
             string? sha = !v.Trainable || v.FreezeMask is not null
                 ? Convert.ToHexStringLower(FreezePlan.Fingerprint(v, masked: v.Trainable))
                 : null;
@@ -395,7 +397,7 @@ public static class Checkpoint
             missing,
             unexpected,
             mismatched,
-            loads.Where(l => !l.Var.Trainable).Select(l => l.Var.Name).ToList(),
+            loads.Where(l => FreezePlan.IsFrozen(l.Var)).Select(l => l.Var.Name).ToList(),
             changes,
             info.IsPartial,
             info.IsFrostCheckpoint,
