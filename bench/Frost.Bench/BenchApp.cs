@@ -1,10 +1,24 @@
 namespace Frost.Bench;
 
-/// <summary>Command line: <c>Frost.Bench &lt;suite&gt; [--json FILE] [--reps N] [--threads N]</c>.</summary>
+/// <summary>Command line: <c>Frost.Bench &lt;suite&gt; [--json FILE] [--reps N] [--threads N]</c> (<c>mpi</c> runs under <c>mpirun</c>).</summary>
 internal static class BenchApp
 {
     public static int Run(string[] args)
     {
+        if (args.Length > 0 && args[0] is "vision" or "vision-images")
+        {
+            var visionReport = new Report();
+            int rc = VisionSuite.Run(args, visionReport, Usage);
+            int j = Array.IndexOf(args, "--json");
+            if (rc == 0 && j > 0 && j + 1 < args.Length)
+            {
+                visionReport.WriteJson(args[j + 1]);
+                Console.Error.WriteLine($"wrote {args[j + 1]}");
+            }
+
+            return rc;
+        }
+
         string? suite = null, json = null;
         int reps = 7;
         for (int i = 0; i < args.Length; i++)
@@ -46,6 +60,14 @@ internal static class BenchApp
             case "resnet":
                 ResNetSuite.Run(timer, report);
                 break;
+            case "mpi":
+                // One process per rank: only rank 0 writes the report.
+                if (!MpiSuite.Run(reps, report))
+                {
+                    json = null;
+                }
+
+                break;
             default:
                 return Usage(suite is null ? "no suite given" : $"unknown suite '{suite}'");
         }
@@ -63,6 +85,8 @@ internal static class BenchApp
     {
         Console.Error.WriteLine($"Frost.Bench: {why}");
         Console.Error.WriteLine("usage: Frost.Bench <gemm|conv|resnet> [--json FILE] [--reps N] [--threads N]");
+        Console.Error.WriteLine("       Frost.Bench vision-images DIR [--count N]  |  Frost.Bench vision DIR [--size S] [--workers W] [--batch B] [--prefetch P] [--recycle 0|1] [--json FILE]");
+        Console.Error.WriteLine("usage: Frost.Bench <gemm|conv|resnet|mpi> [--json FILE] [--reps N] [--threads N]   (mpi: under mpirun -np 2)");
         return 2;
     }
 }

@@ -2,11 +2,29 @@ namespace Frost;
 
 public sealed partial class Tensor
 {
-    /// <summary>A tensor of the given shape whose contents are unspecified (every element must be written).</summary>
+    // NOTE: the public factories make tensors that belong to the caller (plain managed arrays, never pooled, never
+    // released by a scope). Only intermediates the library makes (Empty, PooledZeros, PooledFull) come from the pool
+    // and belong to the innermost scope.
+
+    /// <summary>An intermediate of the given shape whose contents are unspecified (every element must be written).</summary>
     internal static Tensor Empty(Shape shape) => new(Storage.Allocate(shape.Size, clear: false), 0, shape);
 
+    /// <summary>An intermediate of zeros.</summary>
+    internal static Tensor PooledZeros(Shape shape) => new(Storage.Allocate(shape.Size, clear: true), 0, shape);
+
+    /// <summary>An intermediate filled with <paramref name="value"/>.</summary>
+    internal static Tensor PooledFull(Shape shape, float value)
+    {
+        var t = Empty(shape);
+        t.AsSpan().Fill(value);
+        return t;
+    }
+
+    /// <summary>A tensor owned by the caller whose contents are unspecified.</summary>
+    private static Tensor Owned(Shape shape) => new(Storage.Wrap(GC.AllocateUninitializedArray<float>(shape.Size)), 0, shape);
+
     /// <summary>A tensor of zeros.</summary>
-    public static Tensor Zeros(Shape shape) => new(Storage.Allocate(shape.Size, clear: true), 0, shape);
+    public static Tensor Zeros(Shape shape) => new(Storage.Wrap(new float[shape.Size]), 0, shape);
 
     /// <summary>A tensor of zeros.</summary>
     public static Tensor Zeros(params int[] shape) => Zeros(new Shape(shape));
@@ -20,7 +38,7 @@ public sealed partial class Tensor
     /// <summary>A tensor filled with <paramref name="value"/>.</summary>
     public static Tensor Full(Shape shape, float value)
     {
-        var t = Empty(shape);
+        var t = Owned(shape);
         t.AsSpan().Fill(value);
         return t;
     }
@@ -44,7 +62,7 @@ public sealed partial class Tensor
         }
 
         int count = (int)Math.Max(0, countD);
-        var t = Empty(new Shape(count));
+        var t = Owned(new Shape(count));
         var s = t.AsSpan();
         for (int i = 0; i < count; i++)
         {
@@ -64,7 +82,7 @@ public sealed partial class Tensor
             throw new ArgumentException($"FromArray: {data.Length} values do not fill shape {sh} ({sh.Size} elements).");
         }
 
-        var t = Empty(sh);
+        var t = Owned(sh);
         data.CopyTo(t.AsSpan());
         return t;
     }
@@ -90,7 +108,7 @@ public sealed partial class Tensor
     public static Tensor Uniform(Shape shape, float low, float high, Rng rng)
     {
         ArgumentNullException.ThrowIfNull(rng);
-        var t = Empty(shape);
+        var t = Owned(shape);
         rng.FillUniform(t.AsSpan(), low, high);
         return t;
     }
@@ -99,7 +117,7 @@ public sealed partial class Tensor
     public static Tensor Normal(Shape shape, float mean, float std, Rng rng)
     {
         ArgumentNullException.ThrowIfNull(rng);
-        var t = Empty(shape);
+        var t = Owned(shape);
         rng.FillNormal(t.AsSpan(), mean, std);
         return t;
     }

@@ -78,8 +78,10 @@ public sealed partial class Tensor
     }
 
     /// <summary>
-    /// Exempts this tensor's buffer from release by the scope that allocated it, so it stays valid after the
-    /// scope ends (the GC reclaims it later). Returns this tensor.
+    /// Exempts this op result's buffer from release by the tape that made it, so it stays valid after the tape is
+    /// disposed (the GC reclaims it later). Returns this tensor. Tensors made with the factories
+    /// (<see cref="Zeros(Shape)"/>, <see cref="FromArray(float[])"/>, …) or <see cref="Clone"/> need no call: they are never
+    /// released.
     /// </summary>
     public Tensor Keep()
     {
@@ -87,10 +89,10 @@ public sealed partial class Tensor
         return this;
     }
 
-    /// <summary>A copy with its own buffer and no gradient history.</summary>
+    /// <summary>A copy with its own buffer and no gradient history, owned by the caller (never released by a scope).</summary>
     public Tensor Clone()
     {
-        var t = Empty(Shape);
+        var t = Owned(Shape);
         AsReadOnlySpan().CopyTo(t.AsSpan());
         return t;
     }

@@ -52,9 +52,9 @@ public sealed class CliErrorTests(FineTunedRun run) : IDisposable
     public void A_size_the_machine_cannot_hold_is_refused_with_the_memory_it_needs()
     {
         AssertFails(CliErrors.OutOfMemory, "--size 4096 with 4096 images per forward pass needs at least 4864.00 GiB of memory, more than the", "finetune", "--size", "4096", "--batch-size", "4096");
-        if (MemoryBudget.MachineBytes < 38L << 30)
+        if (MemoryBudget.MachineBytes < 76L << 30)
         {
-            AssertFails(CliErrors.OutOfMemory, "--size 2048 with 128 images per forward pass needs at least 38.00 GiB", "finetune", "--size", "2048");
+            AssertFails(CliErrors.OutOfMemory, "--size 2048 with 256 images per forward pass needs at least 76.00 GiB", "finetune", "--size", "2048");
         }
     }
 

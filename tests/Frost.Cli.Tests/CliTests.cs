@@ -80,4 +80,40 @@ public sealed class CliTests(FineTunedRun run) : IDisposable
         Assert.Contains("Conv                  22", output, StringComparison.Ordinal);
         Assert.Contains("stage4", output, StringComparison.Ordinal);
     }
+
+    private static string Between(string text, string before, string after)
+    {
+        int i = text.IndexOf(before, StringComparison.Ordinal);
+        Assert.True(i >= 0, $"'{before}' not in: {text}");
+        i += before.Length;
+        return text[i..text.IndexOf(after, i, StringComparison.Ordinal)];
+    }
+
+    [Fact]
+    public void The_printed_test_accuracy_is_the_saved_models_inference_accuracy()
+    {
+        // Stage 4 trains with its batch norms: evaluating in training mode would both change the accuracy and
+        // overwrite the running statistics saved in the checkpoint.
+        var (code, output) = Run("finetune", "--size", "32", "--train-count", "128", "--test-count", "96", "--epochs", "2",
+            "--batch-size", "32", "--train", "stage4/**", "head/**", "--out", _dir);
+        Assert.True(code == 0, output);
+        string printed = Between(output, "Test accuracy: ", "%");
+        string ckpt = Path.Combine(_dir, "checkpoint.safetensors");
+        var (evalCode, evalOut) = Run("eval", ckpt, "--count", "96");
+        Assert.True(evalCode == 0, evalOut);
+        Assert.Equal(printed, Between(evalOut, "Accuracy: ", "%"));
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(_dir, "metrics.csv")).Length);
+
+        // The folder holds a run now: refused unless resumed or overwritten.
+        var (again, againOut) = Run("finetune", "--size", "32", "--train-count", "128", "--test-count", "96", "--epochs", "2", "--out", _dir);
+        Assert.Equal(1, again);
+        Assert.Contains("--resume", againOut, StringComparison.Ordinal);
+
+        // Resuming a finished run trains nothing more and reports the same model.
+        var (resumed, resumedOut) = Run("finetune", "--size", "32", "--train-count", "128", "--test-count", "96", "--epochs", "2",
+            "--batch-size", "32", "--train", "stage4/**", "head/**", "--out", _dir, "--resume");
+        Assert.True(resumed == 0, resumedOut);
+        Assert.Contains("Resumed", resumedOut, StringComparison.Ordinal);
+        Assert.Equal(printed, Between(resumedOut, "Test accuracy: ", "%"));
+    }
 }

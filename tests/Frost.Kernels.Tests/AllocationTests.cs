@@ -3,7 +3,7 @@ namespace Frost.Kernels.Tests;
 public class AllocationTests
 {
     [Fact]
-    public void KernelsDoNotAllocateInSteadyState()
+    public void Kernels_do_not_allocate_in_steady_state()
     {
         var rng = new Random(1);
         var conv = new Conv2DShape(4, 16, 12, 12, 24, 3, 3, 1, 1, 1, 1, 1, 1);

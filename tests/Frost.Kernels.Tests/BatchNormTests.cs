@@ -54,7 +54,7 @@ public class BatchNormTests
 
     [Theory]
     [MemberData(nameof(Sizes))]
-    public void TrainingForwardAndRunningStatistics(int n, int c, int s)
+    public void Training_forward_and_running_statistics(int n, int c, int s)
     {
         var (x, g, b, _) = Data(n, c, s, 1);
         const float Eps = 1e-5f, Momentum = 0.1f;
@@ -99,7 +99,7 @@ public class BatchNormTests
 
     [Theory]
     [MemberData(nameof(Sizes))]
-    public void InferenceForwardAndBackward(int n, int c, int s)
+    public void Inference_forward_and_backward(int n, int c, int s)
     {
         var (x, g, b, dy) = Data(n, c, s, 4);
         float[] rm = TestData.Random(new Random(5), c), rv = TestData.Random(new Random(6), c).Select(v => Math.Abs(v) + 0.1f).ToArray();
@@ -142,7 +142,7 @@ public class BatchNormTests
 
     [Theory]
     [MemberData(nameof(Sizes))]
-    public void TrainingBackwardMatchesReferenceFormulas(int n, int c, int s)
+    public void Training_backward_matches_reference_formulas(int n, int c, int s)
     {
         var (x, g, b, dy) = Data(n, c, s, 7);
         const float Eps = 1e-5f;
@@ -198,7 +198,7 @@ public class BatchNormTests
     }
 
     [Fact]
-    public void TrainingGradientMatchesFiniteDifferences()
+    public void Training_gradient_matches_finite_differences()
     {
         // L = Σ dy ⊙ BN_train(x); the batch statistics depend on x, which the gradient must account for.
         int n = 3, c = 2, s = 5;

@@ -45,7 +45,7 @@ public class ConvTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void ForwardMatchesReference(string spec)
+    public void Forward_matches_reference(string spec)
     {
         Conv2DShape s = Parse(spec);
         var rng = new Random(TestData.Seed(spec));
@@ -65,7 +65,7 @@ public class ConvTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void BackwardMatchesReference(string spec)
+    public void Backward_matches_reference(string spec)
     {
         Conv2DShape s = Parse(spec);
         var rng = new Random(TestData.Seed(spec) + 1);
@@ -85,7 +85,7 @@ public class ConvTests
     }
 
     [Fact]
-    public void ShapeArithmetic()
+    public void Shape_arithmetic()
     {
         var s = new Conv2DShape(16, 3, 224, 224, 64, 7, 7, 2, 2, 3, 3, 3, 3);
         Assert.Equal(112, s.OutHeight);
@@ -97,7 +97,7 @@ public class ConvTests
     }
 
     [Fact]
-    public void ValidatesShapesAndSpans()
+    public void Validates_shapes_and_spans()
     {
         var s = new Conv2DShape(1, 4, 5, 5, 6, 3, 3, Groups: 4);
         var e = Assert.Throws<ArgumentException>(() => s.Validate());
@@ -117,7 +117,7 @@ public class ConvTests
     }
 
     [Fact]
-    public void GradientsMatchFiniteDifferencesOfTheForward()
+    public void Gradients_match_finite_differences_of_the_forward()
     {
         // L = Σ dy ⊙ conv(x, w); checks a few coordinates of ∂L/∂x and ∂L/∂w against central differences.
         var s = new Conv2DShape(2, 4, 7, 6, 6, 3, 3, 2, 1, 1, 0, 2, 1, 1, 2, Groups: 2);

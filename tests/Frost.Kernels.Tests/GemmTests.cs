@@ -92,7 +92,7 @@ public class GemmTests
 
     [Theory]
     [MemberData(nameof(Paths))]
-    public void AllTransposesAndScalars(string pathName)
+    public void All_transposes_and_scalars(string pathName)
     {
         var path = Enum.Parse<GemmPath>(pathName);
         (float Alpha, float Beta)[] scalars = [(1f, 0f), (0.5f, 0f), (1f, 1f), (-1.5f, 0.25f), (0f, 2f), (0f, 0f), (2f, -1f)];
@@ -112,7 +112,7 @@ public class GemmTests
 
     [Theory]
     [MemberData(nameof(Paths))]
-    public void SweepsEveryRemainder(string pathName)
+    public void Sweeps_every_remainder(string pathName)
     {
         var path = Enum.Parse<GemmPath>(pathName);
         int seed = 100;
@@ -145,7 +145,7 @@ public class GemmTests
 
     [Theory]
     [MemberData(nameof(Paths))]
-    public void LargeBlocksCrossEveryBlockBoundary(string pathName)
+    public void Large_blocks_cross_every_block_boundary(string pathName)
     {
         var path = Enum.Parse<GemmPath>(pathName);
         // Crosses MC (rows), KC (depth, twice) and NC (columns) boundaries, with threads.
@@ -157,7 +157,7 @@ public class GemmTests
 
     [Theory]
     [MemberData(nameof(Paths))]
-    public void PackedAndUnpackedOperandModes(string pathName)
+    public void Packed_and_unpacked_operand_modes(string pathName)
     {
         // Few rows read B in place, few columns read A in place; both large pack both. Sizes leave edge slivers.
         var path = Enum.Parse<GemmPath>(pathName);
@@ -348,7 +348,7 @@ public class GemmTests
     }
 
     [Fact]
-    public void ResultsDoNotDependOnThreadCount()
+    public void Results_do_not_depend_on_thread_count()
     {
         var rng = new Random(5);
         int m = 211, n = 173, k = 390;
@@ -370,7 +370,7 @@ public class GemmTests
     }
 
     [Fact]
-    public void BetaZeroIgnoresNaNInC()
+    public void Beta_zero_ignores_NaN_in_C()
     {
         float[] a = [1, 2, 3, 4], b = [1, 0, 0, 1];
         float[] c = [float.NaN, float.NaN, float.PositiveInfinity, float.NaN];
@@ -382,7 +382,7 @@ public class GemmTests
     }
 
     [Fact]
-    public void ValidatesShapes()
+    public void Validates_shapes()
     {
         var a = new float[6];
         var b = new float[6];
@@ -397,7 +397,7 @@ public class GemmTests
     }
 
     [Fact]
-    public void ActivePathIsTheFastestSupported()
+    public void Active_path_is_the_fastest_supported()
     {
         GemmPath expected = Avx512F.IsSupported && Vector512.IsHardwareAccelerated ? GemmPath.Avx512
             : Avx2.IsSupported && Fma.IsSupported ? GemmPath.Avx2

@@ -46,7 +46,7 @@ public class PoolTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void MaxMatchesReference(string spec)
+    public void Max_matches_reference(string spec)
     {
         Pool2DShape s = Parse(spec);
         var rng = new Random(TestData.Seed(spec));
@@ -92,7 +92,7 @@ public class PoolTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void AverageMatchesReference(string spec)
+    public void Average_matches_reference(string spec)
     {
         Pool2DShape s = Parse(spec);
         var rng = new Random(TestData.Seed(spec) + 1);
@@ -127,7 +127,7 @@ public class PoolTests
     }
 
     [Fact]
-    public void OutputSizesFollowPyTorch()
+    public void Output_sizes_follow_PyTorch()
     {
         Assert.Equal(3, new Pool2DShape(1, 1, 5, 5, 2, 2, 2, 2, CeilMode: true).OutHeight);
         Assert.Equal(2, new Pool2DShape(1, 1, 5, 5, 2, 2, 2, 2).OutHeight);
@@ -140,7 +140,7 @@ public class PoolTests
     }
 
     [Fact]
-    public void MaxPropagatesNaN()
+    public void Max_propagates_NaN()
     {
         var s = new Pool2DShape(1, 1, 2, 2, 2, 2, 2, 2);
         var y = new float[1];
@@ -163,7 +163,7 @@ public class PoolTests
     }
 
     [Fact]
-    public void GlobalAverage()
+    public void Global_average()
     {
         var rng = new Random(9);
         int n = 3, c = 5, sp = 49;

@@ -39,7 +39,7 @@ public class WorkerPoolTests
     }
 
     [Fact]
-    public void TasksRunOnDistinctThreadsAndNestedDispatchRunsInline()
+    public void Tasks_run_on_distinct_threads_and_nested_dispatch_runs_inline()
     {
         var work = new Recorder(3) { Nested = 0 };
         WorkerPool.Run(work, 3);
@@ -55,7 +55,7 @@ public class WorkerPoolTests
     }
 
     [Fact]
-    public void ExceptionsPropagateToTheCaller()
+    public void Exceptions_propagate_to_the_caller()
     {
         var e = Assert.Throws<InvalidOperationException>(() => WorkerPool.Run(new Thrower(), 4));
         Assert.Equal("task 2", e.Message);

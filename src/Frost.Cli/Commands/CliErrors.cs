@@ -4,7 +4,8 @@ namespace Frost.Cli.Commands;
 
 /// <summary>
 /// Turns every failure into one line on standard error and an exit code (documented in README.md):
-/// 0 success, 1 usage or input error, 2 frozen check failed, 3 output error, 4 not enough memory, 5 internal error.
+/// 0 success, 1 usage or input error, 2 frozen check failed, 3 training diverged, 4 output error, 5 not enough memory,
+/// 6 internal error.
 /// </summary>
 internal static class CliErrors
 {
@@ -14,14 +15,17 @@ internal static class CliErrors
     /// <summary>Training finished but a frozen variable changed.</summary>
     public const int FrozenCheckFailed = 2;
 
+    /// <summary>Training stopped on a non-finite loss; the last good checkpoint is kept.</summary>
+    public const int Diverged = 3;
+
     /// <summary>The output folder is locked by another run, or a file could not be written.</summary>
-    public const int Output = 3;
+    public const int Output = 4;
 
     /// <summary>The request needs more memory than the machine has (refused up front, or out of memory while allocating).</summary>
-    public const int OutOfMemory = 4;
+    public const int OutOfMemory = 5;
 
     /// <summary>An unexpected failure (a bug), still reported on one line.</summary>
-    public const int Internal = 5;
+    public const int Internal = 6;
 
     [ThreadStatic]
     private static string? t_activity;

@@ -37,17 +37,13 @@ internal static class CnnCommand
         var test = CliData.Load(folder, "test", int.MaxValue, "a smaller --data set");
         var rng = new Rng(seed);
         var model = SimpleCnn.Build(1, train.Images.Shape[2], train.ClassNames.Count, rng, width);
-        int steps = epochs * Batches.Count(train.Count, 64);
-        var opt = new AdamW(3e-3f, weightDecay: 1e-4f) { Schedule = new OneCycle(steps, 0.25f) };
+        var opt = new AdamW(3e-3f, weightDecay: 1e-4f);
+        var learner = new Learner(model, InMemoryDataset.From(train), opt, InMemoryDataset.From(test)) { BatchSize = 64, Seed = seed };
+        opt.Schedule = new OneCycle(epochs * learner.StepsPerEpoch, 0.25f);
         AnsiConsole.MarkupLine($"Small CNN on {train.Count} train / {test.Count} test images: {model.TrainableVariables.ElementCount:N0} parameters, AdamW one-cycle, {epochs} epochs");
-        var trainer = new ClassifierTrainer((x, training) =>
-        {
-            model.Training = training;
-            return model.Call(x);
-        }, opt)
-        { BatchSize = 64, Rng = rng.Fork() };
-        var results = TrainingOutput.RunEpochs(trainer, train, test, epochs);
-        AnsiConsole.MarkupLine($"[bold]Test accuracy: {results[^1].TestAccuracy:P2}[/] in {total.Elapsed.TotalSeconds:F1}s");
+        var (result, _) = TrainingOutput.Fit(learner, epochs);
+        TrainingOutput.PrintEpochs(result.Epochs);
+        AnsiConsole.MarkupLine($"[bold]Test accuracy: {result.Epochs[^1].Validation!.Accuracy:P2}[/] (inference mode) in {total.Elapsed.TotalSeconds:F1}s");
         return 0;
     });
 }

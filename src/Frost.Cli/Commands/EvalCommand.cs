@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Frost.Data;
-using Frost.Memory;
+using Frost.Training;
 using Spectre.Console;
 
 namespace Frost.Cli.Commands;
@@ -32,34 +32,27 @@ internal static class EvalCommand
             throw new FormatException($"{path}: the model has {recipe.Classes} outputs but the test set has {test.ClassNames.Count} classes.");
         }
 
-        model.Training = false;
-        using var evaluating = CliErrors.Doing($"evaluating {test.Count} images at {recipe.InputSize}x{recipe.InputSize}");
-        var toInput = ImageInput.For(recipe.InputSize);
-        var predictions = new int[test.Count];
-        AnsiConsole.Progress().Start(ctx =>
+        ClassificationMetrics? metrics = null;
+        using (CliErrors.Doing($"evaluating {test.Count} images at {recipe.InputSize}x{recipe.InputSize}"))
         {
-            var task = ctx.AddTask("evaluating", maxValue: test.Count);
-            using var noRecord = GradientTape.NoRecording();
-            foreach (var ix in Batches.Indices(test.Count, BatchSize))
+            AnsiConsole.Progress().Start(ctx =>
             {
-                using var scope = new TensorScope();
-                var logits = model.Call(toInput(Ops.Slice(test.Images, 0, ix[0], ix.Length)));
-                Ops.ArgMax(logits).CopyTo(predictions, ix[0]);
-                task.Increment(ix.Length);
-            }
-        });
+                var task = ctx.AddTask("evaluating", maxValue: test.Count);
+                metrics = Evaluation.Run(model, InMemoryDataset.From(test, ImageInput.For(recipe.InputSize)), batchSize: BatchSize, progress: (done, _) => task.Value = done);
+            });
+        }
 
-        var table = new Table().AddColumns("class", "images", "accuracy");
-        for (int c = 0; c < test.ClassNames.Count; c++)
+        var m = metrics!;
+        var table = new Table().AddColumns("class", "images", "precision", "recall", "F1");
+        for (int c = 0; c < m.ClassNames.Count; c++)
         {
-            var idx = Enumerable.Range(0, test.Count).Where(i => test.Labels[i] == c).ToList();
-            double acc = idx.Count == 0 ? 0 : idx.Count(i => predictions[i] == c) / (double)idx.Count;
-            table.AddRow(Markup.Escape(test.ClassNames[c]), $"{idx.Count}", $"{acc:P1}");
+            table.AddRow(Markup.Escape(m.ClassNames[c]), $"{m.Support(c)}", Percent(m.Precision(c)), Percent(m.Recall(c)), Percent(m.F1(c)));
         }
 
         AnsiConsole.Write(table);
-        double overall = Enumerable.Range(0, test.Count).Count(i => predictions[i] == test.Labels[i]) / (double)test.Count;
-        AnsiConsole.MarkupLine($"[bold]Accuracy: {overall:P2}[/] on {test.Count} images");
+        AnsiConsole.MarkupLine($"[bold]Accuracy: {m.Accuracy:P2}[/] on {m.Count} images (top-{m.TopK} {m.TopKAccuracy:P1}, macro F1 {m.MacroF1:P1}, loss {m.Loss:F4})");
         return 0;
     }
+
+    private static string Percent(double x) => double.IsNaN(x) ? "-" : x.ToString("P1", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -25,10 +25,20 @@ internal static class FineTuneCommand
         var trainBn = new Option<bool>("--train-bn") { Description = "Keep every batch-norm layer training while the rest is frozen." };
         var noCache = new Option<bool>("--no-cache") { Description = "Recompute the frozen prefix every epoch instead of caching its outputs." };
         var seed = new Option<ulong>("--seed") { Description = "Seed for the head, shuffling and dropout.", DefaultValueFactory = _ => d.Seed };
-        var output = new Option<string>("--out") { Description = "Folder for the checkpoint, plot and ONNX export.", DefaultValueFactory = _ => Path.Combine("runs", "finetune") };
+        var output = new Option<string>("--out") { Description = "Folder for the checkpoint, metrics, plot and ONNX export.", DefaultValueFactory = _ => Path.Combine("runs", "finetune") };
+        var resume = new Option<bool>("--resume") { Description = "Continue the run saved in --out (same options) where it stopped." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace a run already in --out." };
+        var earlyStop = new Option<int>("--early-stop") { Description = "Stop after this many epochs without a better validation loss." };
+        var unfreeze = new Option<string?>("--unfreeze-schedule")
+        {
+            Description = "'head-first:E': only the last --train group (the head) for E epochs, then all groups; 'gradual:E': one more --train group from the top every E epochs.",
+        };
+        var spread = new Option<float>("--lr-spread") { Description = "Discriminative rates: the group below the head gets --lr, each lower --train group --lr divided by this factor once more (e.g. 2.6)." };
+        var accumulate = new Option<int>("--accumulate") { Description = "Micro-batches of --batch-size whose gradients make one update.", DefaultValueFactory = _ => 1 };
+        var valSplit = new Option<double>("--val-split") { Description = "Fraction of the training images held out for validation (seeded, per class); the test split is then evaluated once at the end." };
         var cmd = new Command("finetune", "Fine-tune the pretrained ResNet18 with a new head, training only what --train selects.")
         {
-            data, size, trainCount, testCount, epochs, batch, lr, headLr, train, trainBn, noCache, seed, output,
+            data, size, trainCount, testCount, epochs, batch, lr, headLr, train, trainBn, noCache, seed, output, resume, overwrite, earlyStop, unfreeze, spread, accumulate, valSplit,
         };
         cmd.SetAction(p => FineTuneJob.Run(new FineTuneSettings
         {
@@ -45,6 +55,13 @@ internal static class FineTuneCommand
             CacheFrozenPrefix = !p.GetValue(noCache),
             Seed = p.GetValue(seed),
             Output = p.GetValue(output)!,
+            Resume = p.GetValue(resume),
+            Overwrite = p.GetValue(overwrite),
+            EarlyStopPatience = p.GetValue(earlyStop),
+            UnfreezeSchedule = p.GetValue(unfreeze),
+            LearningRateSpread = p.GetValue(spread),
+            Accumulate = p.GetValue(accumulate),
+            ValidationSplit = p.GetValue(valSplit),
         }));
         return cmd;
     }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
 using Frost.Data;
 using Frost.Freezing;
-using Frost.IO;
 using Frost.Layers;
 using Frost.Onnx;
 using Frost.Optimizers;
@@ -13,14 +13,27 @@ namespace Frost.Cli.Commands;
 /// <summary>Fine-tunes the pretrained ResNet18 on an image classification set with its early layers frozen.</summary>
 internal static class FineTuneJob
 {
-    /// <summary>Images per forward pass when caching the frozen prefix's features.</summary>
-    private const int CacheBatch = 128;
+    public const string CheckpointFile = "checkpoint.safetensors";
+
+    /// <summary>Images per inference pass (feature caching and evaluation).</summary>
+    private const int EvaluationBatch = 256;
 
     public static int Run(FineTuneSettings s) => CliErrors.Guard(() =>
     {
         Validate(s);
         using var output = OutputFolder.Lock(s.Output);
         var total = Stopwatch.StartNew();
+        string ckpt = Path.Combine(s.Output, CheckpointFile);
+        if (File.Exists(ckpt) && !s.Resume && !s.Overwrite)
+        {
+            throw new UsageException($"finetune: {s.Output} already holds a run ({CheckpointFile}); pass --resume to continue it or --overwrite to replace it.");
+        }
+
+        if (s.Resume && !File.Exists(ckpt))
+        {
+            throw new UsageException($"finetune: --resume needs {ckpt}, which does not exist.");
+        }
+
         string folder = s.Data ?? DataPaths.FashionMnistSmall;
         var train = CliData.Load(folder, "train", s.TrainCount, "--train-count");
         var test = CliData.Load(folder, "test", s.TestCount, "--test-count");
@@ -32,69 +45,96 @@ internal static class FineTuneJob
         var model = recipe.Build(rng);
         AnsiConsole.MarkupLine($"Model: pretrained ResNet18 from {Markup.Escape(Path.GetFileName(PretrainedModels.FindResNet18()))} ({PretrainedModels.ResNet18PackageId} {PretrainedModels.ResNet18PackageVersion}) + new head 512→{recipe.Classes}");
 
-        // Freeze everything except the selected parts; every selector must match.
-        var trainSelector = s.Train.Select(Selector.Glob).Aggregate((a, b) => a | b);
-        var plan = new FreezePlan(model).TrainOnly(trainSelector);
+        // --train globs, from the bottom up; the last is the head. Every selector must match.
+        var groups = s.Train.Select(Selector.Glob).ToList();
+        var plan = new FreezePlan(model).TrainOnly(groups.Aggregate((a, b) => a | b));
         if (s.TrainBatchNorm)
         {
             plan.TrainBatchNorm();
         }
 
         var optimizer = new AdamW(s.LearningRate, weightDecay: 1e-4f) { ClipGlobalNorm = 5f };
-        var report = plan.Apply(optimizer);
-        AnsiConsole.Write(new Panel(Markup.Escape(Condense(report))).Header("freeze plan").Expand());
+        var planned = plan.Apply(optimizer);
+        var topFirst = Enumerable.Reverse(groups).ToList();
+        var schedule = ParseSchedule(s.UnfreezeSchedule, topFirst);
+        schedule?.Apply(model, optimizer, 0);
+        AddLearningRateGroups(s, optimizer, model, topFirst);
 
-        var head = model["head"].TrainableVariables.ToList();
-        if (head.Count > 0 && s.HeadLearningRate != s.LearningRate)
+        var trainSet = InMemoryDataset.From(train, ImageInput.For(s.InputSize));
+        var testSet = InMemoryDataset.From(test, ImageInput.For(s.InputSize));
+        IDataset fitSet = trainSet, validation = testSet;
+        if (s.ValidationSplit > 0)
         {
-            optimizer.AddGroup(head, learningRate: s.HeadLearningRate, name: "head");
+            var (t, v) = Subset.Split(trainSet, s.ValidationSplit, s.Seed);
+            (fitSet, validation) = (t, v);
         }
 
-        // Frozen, deterministic leading layers run once per image instead of once per epoch.
-        int prefix = s.CacheFrozenPrefix ? FrozenPrefix.Length(model) : 0;
-        var toInput = ImageInput.For(s.InputSize);
-        LabeledImages trainSet = train, testSet = test;
-        Func<Tensor, Tensor> transform = toInput;
-        if (prefix > 0)
-        {
-            string names = string.Join(", ", model.Children.Take(prefix).Select(c => c.Name));
-            AnsiConsole.MarkupLine($"Frozen prefix [bold]{Markup.Escape(names)}[/]: computed once per image and cached (no recomputation, no activations kept).");
-            Tensor? trainFeatures = null, testFeatures = null;
-            using (CliErrors.Doing($"caching the frozen prefix's features for {train.Count + test.Count} images"))
-            {
-                TrainingOutput.Progress().Start(ctx =>
-                {
-                    var t1 = ctx.AddTask("caching train features", maxValue: train.Count);
-                    trainFeatures = FrozenPrefix.Precompute(model, prefix, train.Images, CacheBatch, toInput, (d, _) => t1.Value = d);
-                    var t2 = ctx.AddTask("caching test features", maxValue: test.Count);
-                    testFeatures = FrozenPrefix.Precompute(model, prefix, test.Images, CacheBatch, toInput, (d, _) => t2.Value = d);
-                });
-            }
-            trainSet = new LabeledImages(trainFeatures!, train.Labels, train.ClassNames);
-            testSet = new LabeledImages(testFeatures!, test.Labels, test.ClassNames);
-            transform = x => x;
-            AnsiConsole.MarkupLine($"Cached features: {Markup.Escape(trainFeatures!.Shape.ToString())} ({LayerSummary.FormatBytes((long)(trainFeatures.Size + testFeatures!.Size) * 4)})");
-        }
-
-        int stepsPerEpoch = Batches.Count(trainSet.Count, s.BatchSize);
-        optimizer.Schedule = new LinearWarmup(Math.Min(20, stepsPerEpoch), new CosineDecay((s.Epochs * stepsPerEpoch) - Math.Min(20, stepsPerEpoch), 0.02f));
-        int end = model.Children.Count;
-        var trainer = new ClassifierTrainer((x, _) => model.CallRange(transform(x), prefix, end), optimizer)
+        var learner = new Learner(model, fitSet, optimizer, validation)
         {
             BatchSize = s.BatchSize,
-            Rng = rng.Fork(),
+            AccumulationSteps = s.Accumulate,
+            Seed = s.Seed,
+            CacheFrozenPrefix = s.CacheFrozenPrefix,
+            EvaluationBatchSize = EvaluationBatch,
+            Unfreezing = schedule,
         };
-        var losses = new List<float>();
-        List<EpochResult> results;
-        using (CliErrors.Doing($"training on batches of {s.BatchSize} images"))
+        learner.CheckpointMetadata[Recipe.MetadataKey] = recipe.Text;
+        learner.Callbacks.Add(new CsvMetricsLog(Path.Combine(s.Output, "metrics.csv")));
+        learner.Callbacks.Add(new CheckpointEvery(ckpt));
+        if (s.EarlyStopPatience > 0)
         {
-            results = TrainingOutput.RunEpochs(trainer, trainSet, testSet, s.Epochs, losses.Add);
+            learner.Callbacks.Add(new EarlyStopping(s.EarlyStopPatience));
         }
 
-        TrainingOutput.PrintEpochs(results);
-        AnsiConsole.MarkupLine($"[bold]Test accuracy: {results[^1].TestAccuracy:P2}[/] on {test.Count} images");
+        int stepsPerEpoch = learner.StepsPerEpoch;
+        int warmup = Math.Min(20, stepsPerEpoch);
+        optimizer.Schedule = new LinearWarmup(warmup, new CosineDecay(Math.Max(1, (s.Epochs * stepsPerEpoch) - warmup), 0.02f));
+        if (s.Resume)
+        {
+            learner.Resume(ckpt);
+            AnsiConsole.MarkupLine($"Resumed {Markup.Escape(ckpt)} after epoch {learner.Epoch} of {s.Epochs}.");
+        }
 
-        var check = plan.VerifyFrozen();
+        var report = new FreezePlan(model).Apply();
+        AnsiConsole.Write(new Panel(Markup.Escape(Condense(planned.Steps, report, optimizer))).Header("freeze plan").Expand());
+        var cache = learner.DescribeCache();
+        AnsiConsole.MarkupLine(cache.Applies
+            ? $"Frozen prefix [bold]{Markup.Escape(string.Join(", ", cache.Layers))}[/]: cached — {Markup.Escape(cache.Reason)}."
+            : $"No feature cache: {Markup.Escape(cache.Reason)}.");
+        if (schedule is not null)
+        {
+            AnsiConsole.MarkupLine($"Unfreezing: {Markup.Escape(string.Join("; ", schedule.Steps.Select(st => $"epoch {st.Epoch + 1}: {st.Group.Description}")))}");
+        }
+
+        FitResult result;
+        List<float> losses;
+        using (CliErrors.Doing($"training on batches of {s.BatchSize} images of {s.InputSize}x{s.InputSize}"))
+        {
+            (result, losses) = TrainingOutput.Fit(learner, s.Epochs);
+        }
+
+        TrainingOutput.PrintEpochs(result.Epochs);
+        if (result.Diverged)
+        {
+            CliErrors.Report($"finetune: {result.StopReason}. The last good checkpoint is {ckpt}.");
+            return CliErrors.Diverged;
+        }
+
+        if (result.StopReason is not null)
+        {
+            AnsiConsole.MarkupLine($"[yellow]Stopped early:[/] {Markup.Escape(result.StopReason)}");
+        }
+
+        // The accuracy printed is the model's, in inference mode, on the test split.
+        ClassificationMetrics testMetrics;
+        using (CliErrors.Doing($"evaluating {test.Count} images"))
+        {
+            testMetrics = learner.Evaluate(testSet);
+        }
+
+        AnsiConsole.MarkupLine($"[bold]Test accuracy: {testMetrics.Accuracy:P2}[/] on {test.Count} images (inference mode; top-{testMetrics.TopK} {testMetrics.TopKAccuracy:P1})");
+
+        var check = result.Frozen;
         AnsiConsole.MarkupLine(check.FrozenIntact
             ? $"[green]Frozen check:[/] {check.Checked} frozen variables bit-identical to their SHA-256 fingerprints."
             : $"[red]Frozen check failed:[/] {Markup.Escape(string.Join(", ", check.Moved))}");
@@ -105,19 +145,11 @@ internal static class FineTuneJob
 
         AnsiConsole.MarkupLine($"Optimizer state: {LayerSummary.FormatBytes(optimizer.StateBytes)} for {optimizer.State.Count} trainable variables (none for frozen ones).");
 
-        string ckpt = Path.Combine(s.Output, "checkpoint.safetensors");
         string plot = Path.Combine(s.Output, "training.png");
         string onnx = Path.Combine(s.Output, "model.onnx");
-        output.Write(ckpt, () => Checkpoint.Save(ckpt, model, new CheckpointOptions
-        {
-            Optimizer = optimizer,
-            Plan = plan,
-            Metadata = new Dictionary<string, string> { [Recipe.MetadataKey] = recipe.Text },
-        }));
-        output.Write(plot, () => TrainingPlot.Save(plot, losses, results, stepsPerEpoch, $"ResNet18 fine-tuning, {report.TrainableParameters:N0} of {report.TrainableParameters + report.FrozenParameters:N0} parameters trained"));
-        model.Training = false;
+        output.Write(plot, () => TrainingPlot.Save(plot, losses, result.Epochs, learner.StepsPerEpoch * s.Accumulate, $"ResNet18 fine-tuning, {report.TrainableParameters:N0} of {report.TrainableParameters + report.FrozenParameters:N0} parameters trained"));
         output.WriteOnnx(onnx, model, new Shape(1, 3, s.InputSize, s.InputSize));
-        AnsiConsole.MarkupLine($"Wrote {Markup.Escape(ckpt)}, {Markup.Escape(plot)}, {Markup.Escape(onnx)} (input: RGB 0..255, shape [[N, 3, {s.InputSize}, {s.InputSize}]]).");
+        AnsiConsole.MarkupLine($"Wrote {Markup.Escape(ckpt)}, {Markup.Escape(Path.Combine(s.Output, "metrics.csv"))}, {Markup.Escape(plot)}, {Markup.Escape(onnx)} (input: RGB 0..255, shape [[N, 3, {s.InputSize}, {s.InputSize}]]).");
         AnsiConsole.MarkupLine($"Done in {total.Elapsed.TotalSeconds:F0}s.");
         if (!check.FrozenIntact)
         {
@@ -128,11 +160,53 @@ internal static class FineTuneJob
         return 0;
     });
 
-
-    /// <summary>The plan's steps and totals, with per-variable rows folded by top-level block.</summary>
-    private static string Condense(FreezeReport report)
+    /// <summary>The head's rate for the top group; with a spread, the rest from --lr down by the factor per group.</summary>
+    private static void AddLearningRateGroups(FineTuneSettings s, Optimizer optimizer, Layer model, List<Selector> topFirst)
     {
-        var lines = report.Steps.ToList();
+        if (s.LearningRateSpread > 0 && topFirst.Count > 1)
+        {
+            LearningRates.Spread(optimizer, model, topFirst.Skip(1).ToList(), s.LearningRate, s.LearningRateSpread);
+        }
+
+        if (s.HeadLearningRate != s.LearningRate || s.LearningRateSpread > 0)
+        {
+            var taken = new HashSet<Variable>(optimizer.Groups.SelectMany(g => g.Variables), ReferenceEqualityComparer.Instance);
+            var head = topFirst[0].Resolve(model).Where(v => v.Kind == VariableKind.Parameter && !taken.Contains(v)).ToList();
+            if (head.Count > 0)
+            {
+                optimizer.AddGroup(head, learningRate: s.HeadLearningRate, name: "head");
+            }
+        }
+    }
+
+    private static UnfreezeSchedule? ParseSchedule(string? text, List<Selector> topFirst)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        var parts = text.Split(':');
+        if (parts.Length != 2 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int epochs) || epochs < 1
+            || parts[0] is not ("head-first" or "gradual"))
+        {
+            throw new UsageException($"finetune: --unfreeze-schedule '{text}' is not 'head-first:E' or 'gradual:E' with E ≥ 1 epochs.");
+        }
+
+        if (topFirst.Count < 2)
+        {
+            throw new UsageException("finetune: --unfreeze-schedule needs at least two --train groups (the head last).");
+        }
+
+        return parts[0] == "head-first"
+            ? UnfreezeSchedule.HeadFirst(topFirst[0], topFirst.Skip(1).Aggregate((a, b) => a | b), epochs)
+            : UnfreezeSchedule.Gradual(topFirst, epochs);
+    }
+
+    /// <summary>The plan's totals with per-variable rows folded by top-level block.</summary>
+    private static string Condense(IReadOnlyList<string> steps, FreezeReport report, Optimizer optimizer)
+    {
+        var lines = steps.ToList();
         foreach (var g in report.Rows.GroupBy(r => r.Name.Split('/')[0]))
         {
             long p = g.Where(r => !r.IsState).Sum(r => r.Parameters);
@@ -141,8 +215,12 @@ internal static class FineTuneJob
             lines.Add($"  {g.Key,-12} {g.Count(),3} variables  {p,12:N0} params  {status}");
         }
 
-        var totals = report.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1];
-        lines.Add(totals);
+        lines.Add(report.FormatTotals());
+        foreach (var group in optimizer.Groups)
+        {
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"  learning rate {group.LearningRate ?? optimizer.LearningRate:G3} for group '{group.Name}' ({group.Variables.Count} variables)"));
+        }
+
         return string.Join('\n', lines);
     }
 
@@ -156,13 +234,22 @@ internal static class FineTuneJob
         OptionRules.Range("--test-count", s.TestCount, 1, int.MaxValue);
         OptionRules.LearningRate("--lr", s.LearningRate);
         OptionRules.LearningRate("--head-lr", s.HeadLearningRate);
+        OptionRules.Range("--accumulate", s.Accumulate, 1, 1024);
+        OptionRules.Range("--early-stop", s.EarlyStopPatience, 0, 10_000);
+        OptionRules.Fraction("--val-split", s.ValidationSplit);
+        OptionRules.Factor("--lr-spread", s.LearningRateSpread);
         OptionRules.DataFolder("--data", s.Data);
         if (s.Train.Length == 0 || s.Train.Any(string.IsNullOrWhiteSpace))
         {
             throw new UsageException("--train needs at least one non-empty glob (e.g. 'stage4/**').");
         }
 
-        int batch = s.CacheFrozenPrefix ? Math.Max(s.BatchSize, CacheBatch) : s.BatchSize;
+        if (s.Resume && s.Overwrite)
+        {
+            throw new UsageException("--resume and --overwrite exclude each other.");
+        }
+
+        int batch = Math.Max(s.BatchSize, EvaluationBatch);
         var recipe = new Recipe(s.InputSize, LabeledImages.FashionMnistClasses.Count);
         MemoryBudget.Require($"--size {s.InputSize} with {batch} images per forward pass", recipe.MinimumForwardBytes(batch), "use a smaller --size or --batch-size");
     }

@@ -28,4 +28,25 @@ internal sealed record FineTuneSettings
     public ulong Seed { get; init; } = 1;
 
     public string Output { get; init; } = Path.Combine("runs", "demo");
+
+    /// <summary>Continue the run saved in the output folder.</summary>
+    public bool Resume { get; init; }
+
+    /// <summary>Replace a run already in the output folder.</summary>
+    public bool Overwrite { get; init; }
+
+    /// <summary>Stop after this many epochs without a better validation loss (0: never).</summary>
+    public int EarlyStopPatience { get; init; }
+
+    /// <summary>None, <c>head-first:E</c> or <c>gradual:E</c>.</summary>
+    public string? UnfreezeSchedule { get; init; }
+
+    /// <summary>Divide the learning rate by this factor per --train group below the head (0: no spread).</summary>
+    public float LearningRateSpread { get; init; }
+
+    /// <summary>Micro-batches per optimizer step.</summary>
+    public int Accumulate { get; init; } = 1;
+
+    /// <summary>Fraction of the training images held out for validation (0: validate on the test split).</summary>
+    public double ValidationSplit { get; init; }
 }

@@ -80,10 +80,10 @@ internal static class InspectCommand
         return 0;
     }
 
-    /// <summary>The saved flags as a label (state, trainable, partly frozen, frozen) with the verified fingerprint.</summary>
+    /// <summary>The saved flags as a label (state, trainable, trainable and masked, frozen) with the verified fingerprint.</summary>
     private static string Status(CheckpointVariable v)
     {
-        string status = v.Kind == VariableKind.State ? "state" : !v.Trainable ? "frozen" : v.MaskTensor is not null ? "partly frozen" : "trainable";
+        string status = v.Kind == VariableKind.State ? "state" : !v.Trainable ? "frozen" : v.MaskTensor is not null ? "trainable, masked" : "trainable";
         return v.Sha256 is { } h ? $"{status} (sha256 {h[..12]}…, verified)" : status;
     }
 }

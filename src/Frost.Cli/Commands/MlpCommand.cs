@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Frost.Data;
+using Frost.Layers;
 using Frost.Optimizers;
 using Frost.Training;
 using Spectre.Console;
@@ -43,25 +44,18 @@ internal static class MlpCommand
         AnsiConsole.MarkupLine($"[bold]Fashion-MNIST[/] from {Markup.Escape(folder)}: {train.Count} train, {test.Count} test images");
 
         var rng = new Rng(s.Seed);
-        var root = new VariableScope();
         int inputs = train.Images.Size / train.Count;
-        var w1 = root.Scope("hidden").Variable("weight", Initializers.HeNormal(new Shape(s.Hidden, inputs), rng));
-        var b1 = root.Scope("hidden").Variable("bias", Tensor.Zeros(s.Hidden));
-        var w2 = root.Scope("output").Variable("weight", Initializers.GlorotUniform(new Shape(10, s.Hidden), rng));
-        var b2 = root.Scope("output").Variable("bias", Tensor.Zeros(10));
-        Tensor Forward(Tensor x, bool training)
-        {
-            var h = Ops.Relu(Ops.Add(Ops.MatMul(Ops.Flatten(x), w1, transposeB: true), b1));
-            return Ops.Add(Ops.MatMul(h, w2, transposeB: true), b2);
-        }
+        var hiddenLayer = new Dense(inputs, s.Hidden, rng, name: "hidden");
+        hiddenLayer.Weight.Value.CopyFrom(Initializers.HeNormal(hiddenLayer.Weight.Shape, rng));
+        var model = new Sequential(new Flatten(), hiddenLayer, new Relu(), new Dense(s.Hidden, train.ClassNames.Count, rng, name: "output"));
+        AnsiConsole.MarkupLine($"Model: {inputs}-{s.Hidden}-{train.ClassNames.Count}, {model.TrainableVariables.ElementCount:N0} trainable parameters; Adam lr {s.LearningRate} with cosine decay");
+        var adam = new Adam(s.LearningRate);
+        var learner = new Learner(model, InMemoryDataset.From(train), adam, InMemoryDataset.From(test)) { BatchSize = s.BatchSize, Seed = s.Seed };
+        adam.Schedule = new CosineDecay(s.Epochs * learner.StepsPerEpoch);
+        var (result, _) = TrainingOutput.Fit(learner, s.Epochs);
 
-        AnsiConsole.MarkupLine($"Model: {inputs}-{s.Hidden}-10, {root.TrainableVariables.ElementCount:N0} trainable parameters; Adam lr {s.LearningRate} with cosine decay");
-        var adam = new Adam(s.LearningRate) { Schedule = new CosineDecay(s.Epochs * Batches.Count(train.Count, s.BatchSize)) };
-        var trainer = new ClassifierTrainer(Forward, adam) { BatchSize = s.BatchSize, Rng = rng.Fork() };
-        var results = TrainingOutput.RunEpochs(trainer, train, test, s.Epochs);
-
-        TrainingOutput.PrintEpochs(results);
-        AnsiConsole.MarkupLine($"[bold]Test accuracy: {results[^1].TestAccuracy:P2}[/] in {total.Elapsed.TotalSeconds:F1}s");
+        TrainingOutput.PrintEpochs(result.Epochs);
+        AnsiConsole.MarkupLine($"[bold]Test accuracy: {result.Epochs[^1].Validation!.Accuracy:P2}[/] (inference mode) in {total.Elapsed.TotalSeconds:F1}s");
         return 0;
     });
 }

@@ -28,6 +28,24 @@ internal static class OptionRules
         }
     }
 
+    /// <summary>Accepts a fraction in [0, 1).</summary>
+    public static void Fraction(string option, double value)
+    {
+        if (!(value >= 0 && value < 1))
+        {
+            throw new UsageException($"{option} {value.ToString(CultureInfo.InvariantCulture)} is outside the accepted range [0, 1).");
+        }
+    }
+
+    /// <summary>Accepts 0 (off) or a finite factor in [1, 1000].</summary>
+    public static void Factor(string option, float value)
+    {
+        if (!(value == 0 || (value >= 1 && value <= 1000)))
+        {
+            throw new UsageException($"{option} {value.ToString(CultureInfo.InvariantCulture)} is outside the accepted range: 0 (off) or 1..1000.");
+        }
+    }
+
     /// <summary>Accepts a folder to read data from: it must exist and be a directory.</summary>
     public static void DataFolder(string option, string? folder)
     {

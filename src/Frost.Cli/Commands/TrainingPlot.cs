@@ -5,13 +5,13 @@ namespace Frost.Cli.Commands;
 /// <summary>Writes the loss and accuracy curves of a run as a PNG.</summary>
 internal static class TrainingPlot
 {
-    public static void Save(string path, IReadOnlyList<float> stepLosses, IReadOnlyList<EpochResult> epochs, int stepsPerEpoch, string title)
+    public static void Save(string path, IReadOnlyList<float> stepLosses, IReadOnlyList<EpochMetrics> epochs, int stepsPerEpoch, string title)
     {
         var plot = new ScottPlot.Plot();
         plot.Title(title);
-        var steps = Enumerable.Range(1, stepLosses.Count).Select(i => (double)i / stepsPerEpoch).ToArray();
+        var steps = Enumerable.Range(1, stepLosses.Count).Select(i => (double)i / Math.Max(1, stepsPerEpoch)).ToArray();
         var loss = plot.Add.Scatter(steps, stepLosses.Select(l => (double)l).ToArray());
-        loss.LegendText = "training loss (per step)";
+        loss.LegendText = "training loss (per batch)";
         loss.MarkerSize = 0;
         plot.Axes.Bottom.Label.Text = "epoch";
         plot.Axes.Left.Label.Text = "cross-entropy";
@@ -20,9 +20,13 @@ internal static class TrainingPlot
         var train = plot.Add.Scatter(accX, epochs.Select(e => 100.0 * e.TrainAccuracy).ToArray());
         train.LegendText = "train accuracy %";
         train.Axes.YAxis = plot.Axes.Right;
-        var test = plot.Add.Scatter(accX, epochs.Select(e => 100.0 * (e.TestAccuracy ?? 0)).ToArray());
-        test.LegendText = "test accuracy %";
-        test.Axes.YAxis = plot.Axes.Right;
+        if (epochs.All(e => e.Validation is not null))
+        {
+            var val = plot.Add.Scatter(accX, epochs.Select(e => 100.0 * e.Validation!.Accuracy).ToArray());
+            val.LegendText = "validation accuracy % (inference mode)";
+            val.Axes.YAxis = plot.Axes.Right;
+        }
+
         plot.Axes.Right.Label.Text = "accuracy %";
         plot.ShowLegend(ScottPlot.Alignment.MiddleRight);
         var png = plot.GetImageBytes(900, 500, ScottPlot.ImageFormat.Png);

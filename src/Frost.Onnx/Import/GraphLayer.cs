@@ -40,9 +40,6 @@ public sealed class GraphLayer : Layer
         }
     }
 
-    /// <inheritdoc/>
-    protected override bool KeepsNoTensors => true;
-
     /// <summary>Name of the graph input the layer's input binds to.</summary>
     internal string InputName => _input;
 

@@ -58,7 +58,7 @@ internal sealed class GradientStore(GradientTape tape, int firstIndex)
         _uses.Remove(s);
 
         // Only buffers this pass allocated: never a forward activation, a variable or a caller's tensor.
-        if (s.Pooled && !s.Kept && ReferenceEquals(s.Owner, tape) && s.OwnerIndex >= firstIndex && !s.Released)
+        if (s.Pooled && !s.Kept && ReferenceEquals(s.Owner, tape.Scope) && s.OwnerIndex >= firstIndex && !s.Released)
         {
             ReleasedBytes += (long)s.Length * sizeof(float);
             s.Release();

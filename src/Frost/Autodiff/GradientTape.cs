@@ -2,8 +2,8 @@ namespace Frost.Autodiff;
 
 /// <summary>
 /// Records differentiable ops on this thread while open, computes gradients by reverse-mode
-/// differentiation, and (as a <see cref="TensorScope"/>) returns every buffer it allocated to the pool when
-/// disposed. An op is recorded only when one of its inputs requires a gradient: a trainable variable's
+/// differentiation, and returns to the pool every buffer its ops allocated when disposed (op results made under
+/// it are intermediates: read them before disposing it, <see cref="Tensor.Clone"/> them, or <see cref="Tensor.Keep"/> them). An op is recorded only when one of its inputs requires a gradient: a trainable variable's
 /// value, a watched tensor, or the result of a recorded op. Frozen variables are constants on the tape.
 /// </summary>
 /// <example>
@@ -13,7 +13,7 @@ namespace Frost.Autodiff;
 /// var grads = tape.Gradient(loss, [w]);
 /// </code>
 /// </example>
-public sealed class GradientTape : TensorScope
+public sealed class GradientTape : IDisposable
 {
     [ThreadStatic]
     private static GradientTape? t_current;
@@ -25,13 +25,24 @@ public sealed class GradientTape : TensorScope
     private readonly List<Node> _nodes = [];
     private readonly List<Tensor> _watched = [];
     private readonly HashSet<Variable> _variablesWithGradients = new(ReferenceEqualityComparer.Instance);
+    private readonly TensorScope _scope;
 
     /// <summary>Opens a tape and makes it the recording tape of this thread.</summary>
     public GradientTape()
     {
+        _scope = new TensorScope();
         _outerTape = t_current;
         t_current = this;
     }
+
+    /// <summary>Whether <see cref="Dispose"/> has run.</summary>
+    public bool IsDisposed => _scope.IsDisposed;
+
+    /// <summary>Number of pooled buffers the tape's ops allocated.</summary>
+    internal int OwnedBuffers => _scope.OwnedBuffers;
+
+    /// <summary>The scope that owns the buffers of ops run under this tape.</summary>
+    internal TensorScope Scope => _scope;
 
     /// <summary>Number of ops recorded.</summary>
     public int RecordedOps => _nodes.Count;
@@ -140,7 +151,7 @@ public sealed class GradientTape : TensorScope
         var grads = new GradientStore(this, OwnedBuffers);
         using (NoRecording())
         {
-            grads.Accumulate(target, outputGradient ?? Tensor.Full(target.Shape, 1f));
+            grads.Accumulate(target, outputGradient ?? Tensor.PooledFull(target.Shape, 1f));
             var order = TopologicalOrder(target);
 
             // Forward sweep (inputs before consumers): which inputs of each node lead to a source.
@@ -262,24 +273,26 @@ public sealed class GradientTape : TensorScope
         return order;
     }
 
-    /// <inheritdoc/>
-    protected override void Dispose(bool disposing)
+    /// <summary>Stops recording and returns every buffer the tape's ops allocated to the pool.</summary>
+    /// <exception cref="InvalidOperationException">A tape or scope opened inside this one is still open, or this is another thread.</exception>
+    public void Dispose()
     {
-        if (disposing && !IsDisposed)
+        if (_scope.IsDisposed)
         {
-            if (!ReferenceEquals(t_current, this))
-            {
-                throw new InvalidOperationException("GradientTape disposed out of order: a tape opened inside it is still open.");
-            }
-
-            t_current = _outerTape;
-            foreach (var t in _watched)
-            {
-                t.Watched = false;
-            }
+            return;
         }
 
-        base.Dispose(disposing);
+        if (!ReferenceEquals(t_current, this))
+        {
+            throw new InvalidOperationException("GradientTape disposed out of order: a tape opened inside it is still open.");
+        }
+
+        _scope.Dispose();
+        t_current = _outerTape;
+        foreach (var t in _watched)
+        {
+            t.Watched = false;
+        }
     }
 
     private sealed class PauseScope : IDisposable

@@ -24,8 +24,8 @@ public sealed class FreezePlan
 {
     private readonly SelectionContext _context;
     private readonly List<(bool Freeze, Selector Selector)> _steps = [];
-    private Dictionary<Variable, (byte[] Hash, bool Masked)> _snapshot = new(ReferenceEqualityComparer.Instance);
     private Dictionary<Variable, byte[]> _trainableSnapshot = new(ReferenceEqualityComparer.Instance);
+    private bool _applied;
 
     /// <summary>A plan over a layer tree.</summary>
     public FreezePlan(Layer model)
@@ -109,62 +109,35 @@ public sealed class FreezePlan
             optimizer.RecordTransition(frozenNow, unfrozenNow);
         }
 
-        _snapshot = new(ReferenceEqualityComparer.Instance);
         _trainableSnapshot = new(ReferenceEqualityComparer.Instance);
         foreach (var v in _context.Variables)
         {
-            if (IsFrozen(v))
+            if (v.Kind == VariableKind.Parameter && v.Trainable)
             {
-                _snapshot[v] = (Fingerprint(v, masked: false), false);
-            }
-            else if (v.Kind == VariableKind.State)
-            {
-                continue;
-            }
-            else
-            {
-                if (v.FreezeMask is not null)
-                {
-                    _snapshot[v] = (Fingerprint(v, masked: true), true);
-                }
-
                 _trainableSnapshot[v] = Fingerprint(v, masked: false);
             }
         }
 
+        _applied = true;
         return new FreezeReport(lines, _context, optimizer, frozenNow, unfrozenNow);
     }
 
     /// <summary>
-    /// Checks the values frozen when the plan was applied (whole variables and masked elements) against their
-    /// SHA-256 fingerprints, and lists trainable variables whose values never changed since.
+    /// Checks every fixed value of the plan's variables (frozen parameters, fixed state and masked elements) against
+    /// the SHA-256 fingerprint taken when it became fixed — by this plan or by any other means, such as
+    /// <see cref="Layer.Freeze"/> — and lists trainable variables whose values never changed since the plan was applied.
     /// </summary>
     /// <exception cref="InvalidOperationException">The plan was not applied.</exception>
     public FrozenVerification VerifyFrozen()
     {
-        if (_snapshot.Count == 0 && _trainableSnapshot.Count == 0)
+        if (!_applied)
         {
-            throw new InvalidOperationException("VerifyFrozen: apply the plan first; it fingerprints frozen values when applied.");
+            throw new InvalidOperationException("VerifyFrozen: apply the plan first.");
         }
 
-        var moved = _snapshot.Where(p => !p.Value.Hash.AsSpan().SequenceEqual(Fingerprint(p.Key, p.Value.Masked))).Select(p => p.Key.Name).ToList();
+        var check = FrozenVerification.Check(_context.Variables);
         var stuck = _trainableSnapshot.Where(p => p.Key.Trainable && p.Value.AsSpan().SequenceEqual(Fingerprint(p.Key, masked: false))).Select(p => p.Key.Name).ToList();
-        return new FrozenVerification(_snapshot.Count, moved, stuck);
-    }
-
-    /// <summary>
-    /// Whether a variable must keep its value: a frozen parameter, or state (running statistics) whose layer has
-    /// no trainable parameter — a frozen batch-norm layer runs in inference mode and never updates them.
-    /// </summary>
-    public static bool IsFrozen(Variable variable)
-    {
-        ArgumentNullException.ThrowIfNull(variable);
-        if (variable.Kind == VariableKind.Parameter)
-        {
-            return !variable.Trainable;
-        }
-
-        return variable.Owner is null || variable.Owner.OwnVariables.Where(o => o.Kind == VariableKind.Parameter).All(o => !o.Trainable);
+        return check with { NeverChanged = stuck };
     }
 
     /// <summary>SHA-256 of a variable's values (or of its masked elements only), as stored in checkpoints.</summary>

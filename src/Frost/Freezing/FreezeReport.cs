@@ -5,42 +5,17 @@ using Frost.Optimizers;
 
 namespace Frost.Freezing;
 
-/// <summary>How a variable takes part in training.</summary>
-public enum VariableStatus
-{
-    /// <summary>A parameter that trains.</summary>
-    Trainable,
-
-    /// <summary>A parameter that trains except for the elements under its freeze mask.</summary>
-    PartlyFrozen,
-
-    /// <summary>A frozen parameter.</summary>
-    Frozen,
-
-    /// <summary>State (running statistics) that its layer updates while training.</summary>
-    State,
-
-    /// <summary>State whose layer is frozen, so it never changes.</summary>
-    FixedState,
-}
-
 /// <summary>One variable's line in a <see cref="FreezeReport"/>.</summary>
 /// <param name="Name">Name relative to the model.</param>
 /// <param name="Shape">Shape.</param>
-/// <param name="Status">How the variable takes part in training.</param>
+/// <param name="Status">How the variable takes part in training (<see cref="FreezeStatus.Of(Variable)"/>).</param>
+/// <param name="Masked">Whether a freeze mask keeps some of its elements fixed while the rest trains.</param>
 /// <param name="Parameters">Elements.</param>
 /// <param name="StateBytes">Optimizer state the variable holds or will hold (0 when frozen).</param>
-public sealed record FreezeReportRow(string Name, Shape Shape, VariableStatus Status, long Parameters, long StateBytes)
+public sealed record FreezeReportRow(string Name, Shape Shape, VariableStatus Status, bool Masked, long Parameters, long StateBytes)
 {
-    /// <summary>The status as printed: trainable, partly frozen, frozen, state, or state, fixed.</summary>
-    public string Label => Status switch
-    {
-        VariableStatus.Trainable => "trainable",
-        VariableStatus.PartlyFrozen => "partly frozen",
-        VariableStatus.Frozen => "frozen",
-        VariableStatus.State => "state",
-        _ => "state, fixed",
-    };
+    /// <summary>The status as printed: trainable (masked), frozen, state, or state, fixed.</summary>
+    public string Label => FreezeStatus.Describe(Status) + (Masked ? ", masked" : "");
 
     /// <summary>Whether this is a state variable rather than a parameter.</summary>
     public bool IsState => Status is VariableStatus.State or VariableStatus.FixedState;
@@ -57,8 +32,8 @@ public sealed class FreezeReport
         Rows = context.Variables.Select(v => new FreezeReportRow(
             context.NameOf(v),
             v.Shape,
-            v.Kind == VariableKind.State ? (FreezePlan.IsFrozen(v) ? VariableStatus.FixedState : VariableStatus.State)
-                : !v.Trainable ? VariableStatus.Frozen : v.FreezeMask is null ? VariableStatus.Trainable : VariableStatus.PartlyFrozen,
+            FreezeStatus.Of(v),
+            v.FreezeMask is not null,
             v.Shape.Size,
             v.Trainable && optimizer is not null ? optimizer.StateBytesFor(v.Shape.Size) : 0)).ToList();
         HasOptimizer = optimizer is not null;
@@ -77,7 +52,7 @@ public sealed class FreezeReport
     public IReadOnlyList<string> NewlyUnfrozen { get; }
 
     /// <summary>Elements that train.</summary>
-    public long TrainableParameters => Rows.Where(r => r.Status is VariableStatus.Trainable or VariableStatus.PartlyFrozen).Sum(r => r.Parameters);
+    public long TrainableParameters => Rows.Where(r => r.Status == VariableStatus.Trainable).Sum(r => r.Parameters);
 
     /// <summary>Elements of frozen parameters.</summary>
     public long FrozenParameters => Rows.Where(r => r.Status == VariableStatus.Frozen).Sum(r => r.Parameters);
@@ -102,17 +77,24 @@ public sealed class FreezeReport
 
         int w = Math.Max(8, Rows.Count == 0 ? 0 : Rows.Max(r => r.Name.Length));
         int ws = Math.Max(5, Rows.Count == 0 ? 0 : Rows.Max(r => r.Shape.ToString().Length));
-        sb.AppendLine(c, $"{"variable".PadRight(w)}  {"shape".PadRight(ws)}  {"status",-13}  {"params",12}{(HasOptimizer ? "  opt. state" : "")}");
+        sb.AppendLine(c, $"{"variable".PadRight(w)}  {"shape".PadRight(ws)}  {"status",-17}  {"params",12}{(HasOptimizer ? "  opt. state" : "")}");
         foreach (var r in Rows)
         {
-            sb.AppendLine(c, $"{r.Name.PadRight(w)}  {r.Shape.ToString().PadRight(ws)}  {r.Label,-13}  {r.Parameters,12:N0}{(HasOptimizer ? "  " + LayerSummary.FormatBytes(r.StateBytes).PadLeft(10) : "")}");
+            sb.AppendLine(c, $"{r.Name.PadRight(w)}  {r.Shape.ToString().PadRight(ws)}  {r.Label,-17}  {r.Parameters,12:N0}{(HasOptimizer ? "  " + LayerSummary.FormatBytes(r.StateBytes).PadLeft(10) : "")}");
         }
 
+        sb.AppendLine(FormatTotals());
+        return sb.ToString();
+    }
+
+    /// <summary>One line of totals: trainable and frozen parameters, state, and optimizer state.</summary>
+    public string FormatTotals()
+    {
+        var c = CultureInfo.InvariantCulture;
         long total = TrainableParameters + FrozenParameters;
-        string state = StateElements > 0 ? $"; state: {StateElements:N0}" : "";
+        string state = StateElements > 0 ? string.Create(c, $"; state: {StateElements:N0}") : "";
         string opt = HasOptimizer ? $"; optimizer state: {LayerSummary.FormatBytes(OptimizerStateBytes)}" : "";
         double pct = total == 0 ? 0 : 100.0 * TrainableParameters / total;
-        sb.AppendLine(c, $"trainable: {TrainableParameters:N0} of {total:N0} parameters ({pct:F1} %), {LayerSummary.FormatBytes(TrainableParameters * 4)}; frozen: {FrozenParameters:N0} ({LayerSummary.FormatBytes(FrozenParameters * 4)}){state}{opt}");
-        return sb.ToString();
+        return string.Create(c, $"trainable: {TrainableParameters:N0} of {total:N0} parameters ({pct:F1} %), {LayerSummary.FormatBytes(TrainableParameters * 4)}; frozen: {FrozenParameters:N0} ({LayerSummary.FormatBytes(FrozenParameters * 4)}){state}{opt}");
     }
 }

@@ -6,6 +6,45 @@ namespace Frost.Freezing;
 /// <param name="NeverChanged">Trainable variables whose values never changed: usually a bug too (a stuck head).</param>
 public sealed record FrozenVerification(int Checked, IReadOnlyList<string> Moved, IReadOnlyList<string> NeverChanged)
 {
+    /// <summary>
+    /// Checks every fixed value among <paramref name="variables"/> (frozen parameters, fixed state and masked
+    /// elements) against the SHA-256 fingerprint taken when it became fixed, whatever fixed it.
+    /// </summary>
+    public static FrozenVerification Check(IEnumerable<Variable> variables)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        int checkedCount = 0;
+        var moved = new List<string>();
+        foreach (var v in variables)
+        {
+            if (v.FrozenFingerprint is { } whole)
+            {
+                checkedCount++;
+                if (!whole.AsSpan().SequenceEqual(FreezePlan.Fingerprint(v)))
+                {
+                    moved.Add(v.Name);
+                }
+            }
+            else if (v.MaskFingerprint is { } part)
+            {
+                checkedCount++;
+                if (!part.AsSpan().SequenceEqual(FreezePlan.Fingerprint(v, masked: true)))
+                {
+                    moved.Add(v.Name);
+                }
+            }
+        }
+
+        return new FrozenVerification(checkedCount, moved, []);
+    }
+
+    /// <summary>Checks every fixed value of <paramref name="model"/> (see <see cref="Check(IEnumerable{Variable})"/>).</summary>
+    public static FrozenVerification Check(Layers.Layer model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return Check(model.Variables);
+    }
+
     /// <summary>True when no frozen value moved.</summary>
     public bool FrozenIntact => Moved.Count == 0;
 

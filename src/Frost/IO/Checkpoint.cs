@@ -156,7 +156,7 @@ public static class Checkpoint
             }
 
             // NOTE: fingerprinted by the saved flags alone (every non-trainable variable, so all state, and every
-            // masked one), not by FreezePlan.IsFrozen, so a reader can tell from each record whether a sha256 must
+            // masked one), not by FreezeStatus, so a reader can tell from each record whether a sha256 must
             // be there; state that was still training is fingerprinted too, which costs one hash.
             string? sha = !v.Trainable || v.FreezeMask is not null
                 ? Convert.ToHexStringLower(FreezePlan.Fingerprint(v, masked: v.Trainable))
@@ -382,6 +382,12 @@ public static class Checkpoint
             }
         }
 
+        // Restored values are legitimate: fixed ones are fingerprinted again.
+        foreach (var (v, _, _, _) in loads)
+        {
+            v.Refingerprint();
+        }
+
         if (optimizerState is { } os)
         {
             options.Optimizer!.RestoreState(os.Iterations, os.States.Where(x => x.Variable.Trainable), os.Transitions);
@@ -397,7 +403,7 @@ public static class Checkpoint
             missing,
             unexpected,
             mismatched,
-            loads.Where(l => FreezePlan.IsFrozen(l.Var)).Select(l => l.Var.Name).ToList(),
+            loads.Where(l => FreezeStatus.KeepsValue(l.Var)).Select(l => l.Var.Name).ToList(),
             changes,
             info.IsPartial,
             info.IsFrostCheckpoint,

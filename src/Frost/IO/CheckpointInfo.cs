@@ -296,7 +296,7 @@ public sealed class CheckpointInfo
             bool fingerprinted = !r.Trainable || r.Mask is not null;
             if (fingerprinted && r.Sha256 is null)
             {
-                string what = kind == VariableKind.State ? "state variable" : r.Trainable ? "partly frozen variable" : "frozen variable";
+                string what = kind == VariableKind.State ? "state variable" : r.Trainable ? "masked trainable variable" : "frozen variable";
                 throw damaged($"{what} '{r.Name}' has no sha256.");
             }
 

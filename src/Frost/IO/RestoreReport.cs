@@ -5,7 +5,7 @@ namespace Frost.IO;
 /// <param name="Missing">Model variables the checkpoint does not have.</param>
 /// <param name="Unexpected">Checkpoint tensors no model variable takes.</param>
 /// <param name="ShapeMismatched">Names whose shapes differ (model shape vs checkpoint shape).</param>
-/// <param name="Frozen">Restored variables that are frozen after the restore (<see cref="Freezing.FreezePlan.IsFrozen"/>: frozen parameters, and state whose layer trains nothing).</param>
+/// <param name="Frozen">Restored variables that are frozen after the restore (<see cref="Freezing.FreezeStatus.KeepsValue"/>: frozen parameters, and state that is not updated).</param>
 /// <param name="FreezeChanges">Restored variables whose flag or mask differed from the checkpoint's, and whether the restore applied the checkpoint's.</param>
 /// <param name="IsPartial">Whether the checkpoint was saved from an explicit subset of a model's variables.</param>
 /// <param name="Verified">Whether the file was a Frost checkpoint whose frozen values were checked (false for an allowed unverified load).</param>

@@ -6,7 +6,7 @@ namespace Frost.Layers;
 /// channel count changes, the identity otherwise.
 /// </summary>
 /// <remarks>He et al., "Deep Residual Learning for Image Recognition", 2015.</remarks>
-public sealed class BasicBlock : Layer
+public sealed class BasicBlock : Block
 {
     /// <summary>Creates the block.</summary>
     public BasicBlock(int inChannels, int outChannels, int stride, Rng rng, string? name = null)
@@ -52,40 +52,10 @@ public sealed class BasicBlock : Layer
     public Sequential? Downsample { get; }
 
     /// <inheritdoc/>
-    protected override Tensor Forward(Tensor input)
+    protected override Flow Define(Flow input)
     {
-        var c = Bn1.TryFuse(Conv1, input, relu: true);
-        if (c is null)
-        {
-            var a = Conv1.Call(input);
-            var b = ReleaseConsumed(a, Bn1.Call(a), input);
-            c = ReleaseConsumed(b, Ops.Relu(b), input);
-        }
-
-        var e = Bn2.TryFuse(Conv2, c, relu: false);
-        if (e is null)
-        {
-            var d = ReleaseConsumed(c, Conv2.Call(c), input);
-            e = ReleaseConsumed(d, Bn2.Call(d), input);
-        }
-        else
-        {
-            ReleaseConsumed(c, e, input);
-        }
-
-        var shortcut = Downsample is null ? input : Downsample.Call(input);
-        var sum = ReleaseConsumed(e, Ops.Add(e, shortcut), input);
-        if (Downsample is null || Downsample.KeepsNoTensorsDeep())
-        {
-            ReleaseConsumed(shortcut, sum, input);
-        }
-        if (GradientTape.RecorderFor(sum) is null && !ReferenceEquals(sum.Storage, input.Storage) && !ReferenceEquals(sum.Storage, shortcut.Storage))
-        {
-            // Not recorded: rectify in place instead of allocating another buffer.
-            System.Numerics.Tensors.TensorPrimitives.Max(sum.AsReadOnlySpan(), 0f, sum.AsSpan());
-            return sum;
-        }
-
-        return ReleaseConsumed(sum, Ops.Relu(sum), input);
+        var main = input.Then(Conv1).Then(Bn1).Relu().Then(Conv2).Then(Bn2);
+        var shortcut = Downsample is null ? input : input.Then(Downsample);
+        return (main + shortcut).Relu();
     }
 }

@@ -5,14 +5,16 @@ namespace Frost.Layers;
 /// running statistics kept as state variables (saved in checkpoints, never trainable).
 /// </summary>
 /// <remarks>
-/// Mode: batch statistics (and running-statistics updates) only while the layer is in training mode and its
-/// parameters train. A frozen batch-norm layer runs in inference mode, as in Keras, so its running statistics
+/// Mode: batch statistics (and running-statistics updates) only while the layer is in training mode, its
+/// parameters train and <see cref="KeepStatistics"/> is off. A frozen batch-norm layer runs in inference mode, as in Keras, so its running statistics
 /// never move; to keep batch-norm layers training while the rest is frozen (fastai's <c>train_bn</c>), leave
 /// them unfrozen, e.g. with <see cref="Freezing.FreezePlan.TrainBatchNorm"/>.
 /// Ioffe and Szegedy, "Batch Normalization", 2015.
 /// </remarks>
 public sealed class BatchNorm2D : Layer
 {
+    private bool _keepStatistics;
+
     /// <summary>Creates the layer (gamma 1, beta 0, running mean 0, running variance 1).</summary>
     public BatchNorm2D(int channels, float momentum = 0.1f, float epsilon = 1e-5f, string? name = null)
         : base(name)
@@ -53,25 +55,25 @@ public sealed class BatchNorm2D : Layer
     /// <summary>Running variance (state).</summary>
     public Variable RunningVar { get; }
 
-    /// <summary>Whether the next call uses batch statistics: training mode and trainable parameters.</summary>
-    public bool UsesBatchStatistics => Training && (Weight.Trainable || Bias.Trainable);
-
     /// <summary>
-    /// Runs <paramref name="conv"/> then this layer (then ReLU) as one fused convolution when this layer is in
-    /// inference mode and nothing would be recorded; otherwise returns null.
+    /// Keeps the running statistics fixed and normalises with them even in training mode, while scale and shift
+    /// may still train (Keras's advice for fine-tuning: batch norm in inference mode). False by default.
     /// </summary>
-    internal Tensor? TryFuse(Conv2D conv, Tensor input, bool relu)
+    public bool KeepStatistics
     {
-        if (UsesBatchStatistics || conv.OutChannels != Channels || !Ops.CanFuseConvBatchNorm(input, conv.Weight, conv.Bias?.Value, Weight, Bias))
+        get => _keepStatistics;
+        set
         {
-            return null;
+            _keepStatistics = value;
+            RefreshStateFingerprints();
         }
-
-        var y = Ops.Conv2DBatchNormInference(input, conv.Weight, conv.Bias?.Value, conv.Settings, Weight, Bias, RunningMean, RunningVar, Epsilon, relu);
-        ShapeTrace.Record(conv, y.Shape);
-        ShapeTrace.Record(this, y.Shape);
-        return y;
     }
+
+    /// <summary>Whether the next call uses (and updates) batch statistics: training mode and the statistics are updated.</summary>
+    public bool UsesBatchStatistics => Training && UpdatesState;
+
+    /// <summary>Whether training updates the running statistics: a parameter trains and the statistics are not kept.</summary>
+    protected internal override bool UpdatesState => !KeepStatistics && base.UpdatesState;
 
     /// <inheritdoc/>
     protected override Tensor Forward(Tensor input)

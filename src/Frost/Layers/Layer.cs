@@ -1,4 +1,6 @@
 using System.Text;
+using Frost.Execution;
+using Frost.Freezing;
 
 namespace Frost.Layers;
 
@@ -18,7 +20,7 @@ public abstract class Layer
     private readonly List<Variable> _variables = [];
     private readonly List<(string Name, Rng Rng)> _generators = [];
     private bool _training = true;
-    private bool? _keepsNoTensorsDeep;
+    private bool? _retainsTensorsDeep;
 
     /// <summary>Creates a layer; <paramref name="name"/> is its default name when added to a parent.</summary>
     protected Layer(string? name = null)
@@ -74,17 +76,69 @@ public abstract class Layer
 
     /// <summary>
     /// Training mode (dropout active, batch statistics in batch norm) versus inference mode. Independent of
-    /// freezing; setting it applies to all sub-layers.
+    /// freezing; setting it applies to all sub-layers. Always false at or below a layer with
+    /// <see cref="AlwaysInference"/>.
     /// </summary>
     public bool Training
     {
-        get => _training;
+        get
+        {
+            for (var l = this; l is not null; l = l.Parent)
+            {
+                if (l.AlwaysInference)
+                {
+                    return false;
+                }
+            }
+
+            return _training;
+        }
         set
         {
             foreach (var l in Descendants())
             {
                 l._training = value;
             }
+        }
+    }
+
+    /// <summary>How the parameters at or below this layer take part in training (<see cref="FreezeStatus.Of(Layer)"/>).</summary>
+    public LayerStatus Status => FreezeStatus.Of(this);
+
+    /// <summary>
+    /// Whether training changes this layer's own state variables (e.g. running statistics). By default, when one
+    /// of its own parameters trains; a layer that keeps its state fixed otherwise overrides it.
+    /// </summary>
+    protected internal virtual bool UpdatesState => _variables.Exists(v => v.Kind == VariableKind.Parameter && v.Trainable);
+
+    /// <summary>Fingerprints this layer's state variables when they become fixed (or forgets when they may change again).</summary>
+    internal void RefreshStateFingerprints()
+    {
+        foreach (var v in _variables)
+        {
+            if (v.Kind == VariableKind.State)
+            {
+                v.RefreshFixedFingerprint();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Keeps this layer and the layers below it in inference mode whatever <see cref="Training"/> is set to on it or
+    /// an ancestor (e.g. dropout off and batch statistics fixed in a pretrained part while the rest trains).
+    /// </summary>
+    public bool AlwaysInference { get; set; }
+
+    /// <summary>The training flags of this layer and its descendants, in <see cref="Descendants"/> order.</summary>
+    internal bool[] CaptureModes() => [.. Descendants().Select(l => l._training)];
+
+    /// <summary>Restores flags captured by <see cref="CaptureModes"/>.</summary>
+    internal void RestoreModes(bool[] modes)
+    {
+        int i = 0;
+        foreach (var l in Descendants())
+        {
+            l._training = modes[i++];
         }
     }
 
@@ -130,48 +184,67 @@ public abstract class Layer
     }
 
     /// <summary>Runs the layer on <paramref name="input"/>.</summary>
+    /// <exception cref="ArgumentException">The layer takes more than one input.</exception>
     public Tensor Call(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var y = Forward(input);
-        ShapeTrace.Record(this, y.Shape);
-        return y;
+        CheckInputCount(1);
+        return Executor.Call(this, [input]);
     }
 
-    /// <summary>The layer's computation; sub-layers are invoked through <see cref="Call"/>.</summary>
-    protected abstract Tensor Forward(Tensor input);
-
-    /// <summary>
-    /// Whether <see cref="Forward"/> keeps no reference to any tensor after it returns (its input, output or an
-    /// intermediate). True for Frost's own layers; a layer that stores tensors (e.g. to capture features) must
-    /// return false, which stops containers from releasing the results it passes on early.
-    /// </summary>
-    protected internal virtual bool KeepsNoTensors => GetType().Assembly == typeof(Layer).Assembly;
-
-    /// <summary>Whether this layer and every layer below it keep no tensors after a call (cached until the tree changes).</summary>
-    internal bool KeepsNoTensorsDeep()
-        => _keepsNoTensorsDeep ??= KeepsNoTensors && _children.TrueForAll(c => c.KeepsNoTensorsDeep());
-
-    /// <summary>
-    /// Returns <paramref name="consumed"/>'s buffer to the pool early when no backward can need it: it is an
-    /// intermediate result (sharing no buffer with <paramref name="input"/>), neither it nor <paramref name="produced"/> is
-    /// recorded for differentiation, and they do not share a buffer. Returns <paramref name="produced"/>.
-    /// </summary>
-    protected static Tensor ReleaseConsumed(Tensor consumed, Tensor produced, Tensor input)
+    /// <summary>Runs a layer of several inputs, e.g. hidden states and an attention mask.</summary>
+    /// <exception cref="ArgumentException">The number of inputs differs from <see cref="InputCount"/>.</exception>
+    public Tensor Call(params Tensor[] inputs)
     {
-        ArgumentNullException.ThrowIfNull(consumed);
-        ArgumentNullException.ThrowIfNull(produced);
-
-        // NOTE: an op records its inputs only when its output is recorded, so an unrecorded result means
-        // nothing captured the consumed tensor for a backward pass.
-        if (!ReferenceEquals(consumed.Storage, input.Storage) && !consumed.RequiresGrad && !produced.RequiresGrad
-            && !ReferenceEquals(consumed.Storage, produced.Storage))
+        ArgumentNullException.ThrowIfNull(inputs);
+        foreach (var x in inputs)
         {
-            consumed.Storage.ReleaseEarly();
+            ArgumentNullException.ThrowIfNull(x, nameof(inputs));
         }
 
-        return produced;
+        CheckInputCount(inputs.Length);
+        return Executor.Call(this, (Tensor[])inputs.Clone());
     }
+
+    /// <summary>How many inputs <see cref="Call(Tensor[])"/> takes: 1 unless the layer says otherwise.</summary>
+    public virtual int InputCount => 1;
+
+    /// <summary>The computation of a layer of one input; sub-layers are invoked through <see cref="Call(Tensor)"/>.</summary>
+    /// <exception cref="NotSupportedException">The layer takes several inputs and overrides the other overload instead.</exception>
+    protected virtual Tensor Forward(Tensor input)
+        => throw new NotSupportedException($"{TypeName} '{Path}' defines no computation for one input.");
+
+    /// <summary>The computation of a layer of several inputs (<see cref="InputCount"/> of them).</summary>
+    protected virtual Tensor Forward(IReadOnlyList<Tensor> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return inputs.Count == 1 ? Forward(inputs[0])
+            : throw new NotSupportedException($"{TypeName} '{Path}' defines no computation for {inputs.Count} inputs.");
+    }
+
+    /// <summary>
+    /// Whether <see cref="Forward(Tensor)"/> keeps references to tensors after it returns (its input, its output or an
+    /// intermediate), e.g. to capture features. False by default: the library may then reuse the buffers of
+    /// results nothing can read any more. A layer that keeps tensors must return true.
+    /// </summary>
+    protected internal virtual bool RetainsTensors => false;
+
+    /// <summary>Whether this layer or a layer below it retains tensors (cached until the tree changes).</summary>
+    internal bool RetainsTensorsDeep()
+        => _retainsTensorsDeep ??= RetainsTensors || _children.Exists(c => c.RetainsTensorsDeep());
+
+    internal Tensor InvokeForward(Tensor[] inputs) => inputs.Length == 1 ? Forward(inputs[0]) : Forward(inputs);
+
+    private void CheckInputCount(int count)
+    {
+        if (count != InputCount)
+        {
+            throw new ArgumentException($"{TypeName} '{(Path.Length == 0 ? Name : Path)}' takes {InputCount} input(s), got {count}.");
+        }
+    }
+
+    /// <summary>Called on a layer and its ancestors when sub-layers are added below it.</summary>
+    private protected virtual void OnChildrenChanged() => _retainsTensorsDeep = null;
 
     /// <summary>Registers a sub-layer under <paramref name="name"/> (its own name when null).</summary>
     /// <exception cref="ArgumentException">The name is taken or invalid, or the layer already has a parent.</exception>
@@ -206,7 +279,7 @@ public abstract class Layer
         layer.Parent = this;
         for (var l = this; l is not null; l = l.Parent)
         {
-            l._keepsNoTensorsDeep = null;
+            l.OnChildrenChanged();
         }
 
         layer._training = _training;
@@ -261,6 +334,7 @@ public abstract class Layer
 
         var v = new Variable(this, name, initialValue, kind, trainable);
         _variables.Add(v);
+        RefreshStateFingerprints();
         return v;
     }
 

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using Frost.Execution;
+using Frost.Freezing;
 
 namespace Frost.Layers;
 
@@ -10,7 +12,8 @@ namespace Frost.Layers;
 /// <param name="Parameters">Elements of the layer's own variables.</param>
 /// <param name="Trainable">Elements of its own trainable variables.</param>
 /// <param name="Depth">Nesting depth.</param>
-public sealed record LayerSummaryRow(string Path, string Type, Shape? OutputShape, long Parameters, long Trainable, int Depth);
+/// <param name="Status">How the parameters at or below the layer take part in training.</param>
+public sealed record LayerSummaryRow(string Path, string Type, Shape? OutputShape, long Parameters, long Trainable, int Depth, LayerStatus Status);
 
 /// <summary>A summary of a layer tree: rows and totals, like Keras's <c>model.summary()</c>.</summary>
 public sealed class LayerSummary
@@ -50,7 +53,7 @@ public sealed class LayerSummary
     {
         ArgumentNullException.ThrowIfNull(layer);
         var shapes = new Dictionary<Layer, Shape>(ReferenceEqualityComparer.Instance);
-        bool training = layer.Training;
+        var modes = layer.CaptureModes();
         try
         {
             layer.Training = false;
@@ -65,7 +68,7 @@ public sealed class LayerSummary
         }
         finally
         {
-            layer.Training = training;
+            layer.RestoreModes(modes);
         }
 
         var rows = new List<LayerSummaryRow>();
@@ -74,7 +77,7 @@ public sealed class LayerSummary
         {
             long p = l.OwnVariables.Where(v => v.Kind == VariableKind.Parameter).Sum(v => (long)v.Shape.Size);
             long t = l.OwnVariables.Where(v => v.Trainable).Sum(v => (long)v.Shape.Size);
-            rows.Add(new LayerSummaryRow(layer.RelativePath(l), l.TypeName, shapes.TryGetValue(l, out var s) ? (Shape?)s : null, p, t, Depth(l) - baseDepth));
+            rows.Add(new LayerSummaryRow(layer.RelativePath(l), l.TypeName, shapes.TryGetValue(l, out var s) ? (Shape?)s : null, p, t, Depth(l) - baseDepth, l.Status));
         }
 
         long total = layer.Variables.Where(v => v.Kind == VariableKind.Parameter).Sum(v => (long)v.Shape.Size);
@@ -94,7 +97,7 @@ public sealed class LayerSummary
             r.Type,
             r.OutputShape?.ToString() ?? "-",
             r.Parameters.ToString("N0", c),
-            r.Parameters == 0 ? "" : r.Trainable == r.Parameters ? "trainable" : r.Trainable == 0 ? "frozen" : "partly frozen",
+            FreezeStatus.Describe(r.Status),
         }).ToList();
         string[] head = ["layer", "type", "output shape", "params", "status"];
         var widths = head.Select((h, i) => Math.Max(h.Length, table.Count == 0 ? 0 : table.Max(r => r[i].Length))).ToArray();

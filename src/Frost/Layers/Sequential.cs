@@ -3,7 +3,7 @@ using System.Collections;
 namespace Frost.Layers;
 
 /// <summary>Applies its layers in order, each to the previous one's output.</summary>
-public sealed class Sequential : Layer, IEnumerable<Layer>
+public sealed class Sequential : Block, IEnumerable<Layer>
 {
     /// <summary>Creates a stack of layers named by their own names (repeats get _1, _2, …).</summary>
     public Sequential(params Layer[] layers)
@@ -45,38 +45,8 @@ public sealed class Sequential : Layer, IEnumerable<Layer>
         ArgumentNullException.ThrowIfNull(input);
         ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)start, (uint)Children.Count, nameof(start));
         ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)end, (uint)Children.Count, nameof(end));
-        var x = input;
-        bool previousKeepsNothing = true;
-        for (int i = start; i < end; i++)
-        {
-            // A result may be released once consumed only if neither its producer nor its consumer keeps tensors.
-            var child = Children[i];
-            bool keepsNothing = child.KeepsNoTensorsDeep();
-            bool mayRelease = previousKeepsNothing && keepsNothing;
-            previousKeepsNothing = keepsNothing;
-
-            // Convolution + inference-mode batch norm (+ ReLU) run fused when nothing is recorded.
-            if (i + 1 < end && Children[i] is Conv2D conv && Children[i + 1] is BatchNorm2D bn)
-            {
-                bool relu = i + 2 < end && Children[i + 2] is Relu;
-                if (bn.TryFuse(conv, x, relu) is { } fused)
-                {
-                    if (relu)
-                    {
-                        ShapeTrace.Record(Children[i + 2], fused.Shape);
-                    }
-
-                    x = mayRelease ? ReleaseConsumed(x, fused, input) : fused;
-                    i += relu ? 2 : 1;
-                    continue;
-                }
-            }
-
-            var y = child.Call(x);
-            x = mayRelease ? ReleaseConsumed(x, y, input) : y;
-        }
-
-        return x;
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(start, end, nameof(start));
+        return CallSteps(input, start, end);
     }
 
     /// <inheritdoc/>
@@ -85,7 +55,7 @@ public sealed class Sequential : Layer, IEnumerable<Layer>
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <inheritdoc/>
-    protected override Tensor Forward(Tensor input) => CallRange(input, 0, Children.Count);
+    protected override Flow Define(Flow input) => Children.Aggregate(input, (x, layer) => x.Then(layer));
 
     private string Unique(string baseName)
     {

@@ -6,7 +6,7 @@ namespace Frost.Memory;
 /// buffer freed by one layer serves the next layer's different shape. Buffers come back when the
 /// <see cref="TensorScope"/> that rented them ends, or earlier when nothing can use them any more.
 /// </summary>
-public sealed class BufferPool
+internal sealed class BufferPool
 {
     private readonly SortedList<int, Stack<float[]>> _free = [];
     private readonly Lock _lock = new();

@@ -29,8 +29,8 @@ internal sealed class Storage
 
     public float[] Array => _array ?? throw new ObjectDisposedException(
         "Tensor",
-        "This tensor's buffer was returned to the pool when its TensorScope or GradientTape was disposed. " +
-        "Call Keep() on tensors that must outlive their scope, or read them before the scope ends.");
+        "This tensor is an op result whose buffer went back to the pool: its GradientTape was disposed, or nothing " +
+        "could use it any more after the layer call that made it. Read it before, call Keep() on it, or Clone() it.");
 
     /// <summary>Allocates a storage; inside a scope it is pooled and owned by that scope.</summary>
     public static Storage Allocate(int length, bool clear)

@@ -6,7 +6,7 @@ namespace Frost.Memory;
 /// <see cref="ObjectDisposedException"/>; <see cref="Tensor.Keep"/> exempts a tensor.
 /// </summary>
 /// <remarks>Scopes nest and must be disposed in reverse order of creation, on the thread that created them.</remarks>
-public class TensorScope : IDisposable
+internal sealed class TensorScope : IDisposable
 {
     [ThreadStatic]
     private static TensorScope? t_current;
@@ -29,6 +29,9 @@ public class TensorScope : IDisposable
     /// <summary>Number of buffers this scope owns now.</summary>
     public int OwnedBuffers => _owned?.Count ?? 0;
 
+    /// <summary>Number of owned buffers not yet returned to the pool.</summary>
+    internal int LiveBuffers => _owned?.Count(s => !s.Released) ?? 0;
+
     /// <summary>Whether <see cref="Dispose()"/> has run.</summary>
     public bool IsDisposed => _owned is null;
 
@@ -40,18 +43,27 @@ public class TensorScope : IDisposable
         owned.Add(storage);
     }
 
+    /// <summary>
+    /// Returns to the pool the buffers this scope allocated after the first <paramref name="mark"/> ones, except
+    /// <paramref name="keep"/> (the executor's release after a call whose result nothing recorded).
+    /// </summary>
+    internal void ReleaseAllocatedSince(int mark, Storage keep)
+    {
+        var owned = _owned ?? throw new ObjectDisposedException(nameof(TensorScope));
+        for (int i = mark; i < owned.Count; i++)
+        {
+            if (!ReferenceEquals(owned[i], keep))
+            {
+                owned[i].Release();
+            }
+        }
+    }
+
     /// <summary>Returns the owned buffers to the pool and closes the scope.</summary>
     /// <exception cref="InvalidOperationException">A scope opened inside this one is still open, or this is another thread.</exception>
     public void Dispose()
     {
-        Dispose(true);
-        GC.SuppressFinalize(this);
-    }
-
-    /// <summary>Releases the buffers; derived classes extend it.</summary>
-    protected virtual void Dispose(bool disposing)
-    {
-        if (_owned is null || !disposing)
+        if (_owned is null)
         {
             return;
         }

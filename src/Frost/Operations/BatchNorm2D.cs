@@ -72,8 +72,8 @@ public static partial class Ops
                 var xs = input.AsReadOnlySpan();
                 var gam = gamma.AsReadOnlySpan();
                 var gx = sink.Needs(0) ? Tensor.Empty(input.Shape) : null;
-                var gg = sink.Needs(1) ? Tensor.Zeros(gamma.Shape) : null;
-                var gb = sink.Needs(2) ? Tensor.Zeros(beta.Shape) : null;
+                var gg = sink.Needs(1) ? Tensor.PooledZeros(gamma.Shape) : null;
+                var gb = sink.Needs(2) ? Tensor.PooledZeros(beta.Shape) : null;
                 for (int i = 0; i < n; i++)
                 {
                     for (int ch = 0; ch < c; ch++)

@@ -56,7 +56,7 @@ public static partial class Ops
     internal static Tensor ChannelSums(Tensor g)
     {
         int n = g.Shape[0], c = g.Shape[1], hw = g.Shape.Product(2, g.Rank);
-        var r = Tensor.Zeros(c);
+        var r = Tensor.PooledZeros(new Shape(c));
         var rs = r.AsSpan();
         var gs = g.AsReadOnlySpan();
         for (int i = 0; i < n; i++)

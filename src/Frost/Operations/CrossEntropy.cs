@@ -39,7 +39,7 @@ public static partial class Ops
             total -= ls[i * c + labels[i]];
         }
 
-        var y = Tensor.Scalar(n == 0 ? float.NaN : (float)(total / n));
+        var y = Tensor.PooledFull(Shape.Scalar, n == 0 ? float.NaN : (float)(total / n));
         var lab = (int[])labels.Clone();
         GradientTape.RecorderFor(logits)?.Record("CrossEntropy", y, [logits], (g, s) =>
         {

@@ -40,7 +40,7 @@ public static partial class Ops
         var inShape = x.Shape;
         GradientTape.RecorderFor(x)?.Record("Gather", y, [x], (g, s) =>
         {
-            var d = Tensor.Zeros(inShape);
+            var d = Tensor.PooledZeros(inShape);
             var ds = d.AsSpan();
             var gs = g.AsReadOnlySpan();
             for (int o = 0; o < outer; o++)

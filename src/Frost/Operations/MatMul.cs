@@ -52,7 +52,7 @@ public static partial class Ops
             var gS = g.AsReadOnlySpan();
             if (s.Needs(0))
             {
-                var ga = Tensor.Zeros(a.Shape);
+                var ga = Tensor.PooledZeros(a.Shape);
                 var gaS = ga.AsSpan();
                 for (int i = 0; i < batch.Size; i++)
                 {
@@ -76,7 +76,7 @@ public static partial class Ops
 
             if (s.Needs(1))
             {
-                var gb = Tensor.Zeros(b.Shape);
+                var gb = Tensor.PooledZeros(b.Shape);
                 var gbS = gb.AsSpan();
                 for (int i = 0; i < batch.Size; i++)
                 {

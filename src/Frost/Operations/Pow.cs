@@ -19,7 +19,7 @@ public static partial class Ops
             if (s.Needs(0))
             {
                 // b · a^(b-1) · g
-                var bMinus1 = Broadcasting.Binary<SubtractOperator>("Pow", b, Tensor.Scalar(1f));
+                var bMinus1 = Broadcasting.Binary<SubtractOperator>("Pow", b, Tensor.PooledFull(Shape.Scalar, 1f));
                 var p = Broadcasting.Binary<PowOperator>("Pow", a, bMinus1);
                 var t = Broadcasting.Binary<MultiplyOperator>("Pow", p, b);
                 s.Add(0, Broadcasting.SumTo(Broadcasting.Binary<MultiplyOperator>("Pow", t, g), a.Shape));

@@ -39,7 +39,7 @@ public static partial class Ops
         var inShape = x.Shape;
         GradientTape.RecorderFor(x)?.Record("Slice", y, [x], (g, s) =>
         {
-            var d = Tensor.Zeros(inShape);
+            var d = Tensor.PooledZeros(inShape);
             var ds = d.AsSpan();
             var gs = g.AsReadOnlySpan();
             for (int o = 0; o < outer; o++)

@@ -55,6 +55,6 @@ public static partial class Ops
     public static Tensor MaskedFill(Tensor x, Tensor mask, float value)
     {
         ArgumentNullException.ThrowIfNull(x);
-        return Where(mask, Tensor.Full(x.Shape, value), x);
+        return Where(mask, Tensor.PooledFull(x.Shape, value), x);
     }
 }

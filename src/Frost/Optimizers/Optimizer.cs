@@ -344,20 +344,32 @@ public abstract class Optimizer
             return;
         }
 
-        // Masked elements keep their exact bits whatever the update rule does (momentum, weight decay, …).
-        if (_scratchKeep.Length < param.Length)
+        // Masked elements keep their exact bits whatever the update rule does (momentum, weight decay, …), and so
+        // does their optimizer state: clearing the mask later gives them no stale kick.
+        int slots = SlotNames.Count;
+        int n = param.Length;
+        if (_scratchKeep.Length < (slots + 1) * n)
         {
-            _scratchKeep = new float[param.Length];
+            _scratchKeep = new float[(slots + 1) * n];
         }
 
-        var keep = _scratchKeep.AsSpan(0, param.Length);
-        param.CopyTo(keep);
+        param.CopyTo(_scratchKeep.AsSpan(0, n));
+        for (int k = 0; k < slots; k++)
+        {
+            state[k].CopyTo(_scratchKeep.AsSpan((k + 1) * n, n));
+        }
+
         Update(param, grad, state, lr, wd);
-        for (int i = 0; i < param.Length; i++)
+        var keep = _scratchKeep.AsSpan(0, (slots + 1) * n);
+        for (int i = 0; i < n; i++)
         {
             if (mask[i] != 0f)
             {
                 param[i] = keep[i];
+                for (int k = 0; k < slots; k++)
+                {
+                    state[k][i] = keep[((k + 1) * n) + i];
+                }
             }
         }
     }

@@ -1,3 +1,5 @@
+using Frost.Freezing;
+
 namespace Frost.Variables;
 
 /// <summary>
@@ -24,7 +26,41 @@ public sealed class Variable
         Owner = owner;
         Kind = kind;
         Value = new Tensor(Storage.Wrap(initialValue.ToArray()), 0, initialValue.Shape) { Variable = this };
-        Trainable = trainable && kind == VariableKind.Parameter;
+        _trainable = trainable && kind == VariableKind.Parameter;
+        if (kind == VariableKind.Parameter && !_trainable)
+        {
+            FrozenFingerprint = FreezePlan.Fingerprint(this);
+        }
+    }
+
+    /// <summary>
+    /// SHA-256 of the value taken when the variable became fixed (frozen, or state its layer stopped updating),
+    /// whatever froze it; null while it may change. <see cref="FrozenVerification"/> compares against it.
+    /// </summary>
+    internal byte[]? FrozenFingerprint { get; private set; }
+
+    /// <summary>SHA-256 of the masked elements taken when the mask was set; null without a mask.</summary>
+    internal byte[]? MaskFingerprint { get; private set; }
+
+    /// <summary>Takes or drops <see cref="FrozenFingerprint"/> after the variable's status may have changed.</summary>
+    internal void RefreshFixedFingerprint()
+    {
+        bool fixedNow = FreezeStatus.KeepsValue(this);
+        if (fixedNow && FrozenFingerprint is null)
+        {
+            FrozenFingerprint = FreezePlan.Fingerprint(this);
+        }
+        else if (!fixedNow)
+        {
+            FrozenFingerprint = null;
+        }
+    }
+
+    /// <summary>Fingerprints the current value again after a legitimate change, such as a checkpoint restore.</summary>
+    internal void Refingerprint()
+    {
+        FrozenFingerprint = FreezeStatus.KeepsValue(this) ? FreezePlan.Fingerprint(this) : null;
+        MaskFingerprint = FreezeMask is null ? null : FreezePlan.Fingerprint(this, masked: true);
     }
 
     /// <summary>
@@ -63,9 +99,19 @@ public sealed class Variable
                 throw new InvalidOperationException($"Variable '{Name}' is state (e.g. running statistics), not a parameter; it cannot be made trainable.");
             }
 
+            if (_trainable == value)
+            {
+                return;
+            }
+
             _trainable = value;
+            RefreshFixedFingerprint();
+            Owner?.RefreshStateFingerprints();
         }
     }
+
+    /// <summary>How the variable takes part in training (<see cref="FreezeStatus.Of(Variable)"/>).</summary>
+    public VariableStatus Status => FreezeStatus.Of(this);
 
     /// <summary>
     /// Elements that must not change even while the variable trains: 1 marks a frozen element, 0 a
@@ -92,6 +138,7 @@ public sealed class Variable
         if (mask is null)
         {
             FreezeMask = null;
+            MaskFingerprint = null;
             return;
         }
 
@@ -109,6 +156,7 @@ public sealed class Variable
         }
 
         FreezeMask = new Tensor(Storage.Wrap(mask.ToArray()), 0, Shape);
+        MaskFingerprint = FreezePlan.Fingerprint(this, masked: true);
     }
 
     /// <summary>Freezes whole rows (indices along axis 0), e.g. the pretrained rows of an embedding.</summary>
@@ -134,6 +182,7 @@ public sealed class Variable
         }
 
         FreezeMask = new Tensor(Storage.Wrap(mask), 0, Shape);
+        MaskFingerprint = FreezePlan.Fingerprint(this, masked: true);
     }
 
     /// <summary>The variable's value, for use in ops.</summary>

@@ -74,4 +74,18 @@ public class SelectorTests
         var ex = Assert.Throws<KeyNotFoundException>(() => m["block0/fc3"]);
         Assert.Contains("block0/fc2", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Layer_and_except_selectors_cannot_match_nothing_silently()
+    {
+        var root = new VariableScope();
+        var a = root.Scope("a").Variable("w", Tensor.Zeros(2));
+        root.Scope("b").Variable("w", Tensor.Zeros(2));
+        var ctx = SelectionContext.Of(root.Variables);
+        var foreign = new Dense(1, 1, new Rng(0));
+        Assert.Throws<SelectorMatchException>(() => (Selector.Layer(foreign) | Selector.Glob("a/*")).Resolve(ctx));
+        var ex = Assert.Throws<SelectorMatchException>(() => (Selector.Glob("a/*") - Selector.Glob("b/*")).Resolve(ctx));
+        Assert.Contains("removes nothing", ex.Message, StringComparison.Ordinal);
+        Assert.Equal([a], (Selector.All - Selector.Glob("b/*")).Resolve(ctx));
+    }
 }

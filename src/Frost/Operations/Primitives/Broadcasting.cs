@@ -87,7 +87,7 @@ internal static class Broadcasting
             return g;
         }
 
-        var r = Tensor.Zeros(target);
+        var r = Tensor.PooledZeros(target);
         var dst = r.AsSpan();
         var src = g.AsReadOnlySpan();
         if (target.Size == 1)
@@ -123,7 +123,7 @@ internal static class Broadcasting
     public static Tensor To(Tensor x, Shape shape)
     {
         var d = Tensor.Empty(shape);
-        var zero = Tensor.Scalar(0f);
+        var zero = Tensor.PooledFull(Shape.Scalar, 0f);
         Run<AddOperator>(x.AsReadOnlySpan(), x.Shape, zero.AsReadOnlySpan(), zero.Shape, d.AsSpan(), shape);
         return d;
     }

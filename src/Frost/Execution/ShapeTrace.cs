@@ -1,4 +1,6 @@
-namespace Frost.Layers;
+using Frost.Layers;
+
+namespace Frost.Execution;
 
 /// <summary>Records the output shape of each layer call while a trace is open on this thread (for summaries).</summary>
 internal sealed class ShapeTrace : IDisposable

@@ -1,0 +1,500 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Frost.Data;
+using Frost.Freezing;
+using Frost.IO;
+using Frost.Layers;
+using Frost.Optimizers;
+
+namespace Frost.Training;
+
+/// <summary>
+/// Fine-tunes a classifier: owns the model, the data, the loss, the optimizer and the freezing schedule, and runs
+/// epochs with evaluation, callbacks, gradient accumulation, a cache of the frozen prefix's outputs, and
+/// checkpoints that resume exactly. The learner switches between training and inference mode itself; evaluation
+/// runs in inference mode and never changes the model.
+/// </summary>
+/// <example>
+/// <code>
+/// var learner = new Learner(model, train, new AdamW(1e-3f), validation)
+/// {
+///     BatchSize = 64,
+///     Callbacks = { new EarlyStopping(patience: 3), new CsvMetricsLog("runs/a/metrics.csv") },
+/// };
+/// new FreezePlan(model).TrainOnly(Selector.Glob("head/**")).Apply(learner.Optimizer);
+/// var result = learner.Fit(epochs: 5);
+/// </code>
+/// </example>
+public sealed class Learner
+{
+    /// <summary>The metadata key of the learner's state in its checkpoints.</summary>
+    public const string StateKey = "learner";
+
+    private readonly List<EpochMetrics> _history = [];
+    private FeatureCache? _cache;
+    private Dictionary<Variable, Tensor>? _accumulators;
+
+    /// <summary>Creates a learner.</summary>
+    /// <exception cref="ArgumentException">The datasets disagree on the classes.</exception>
+    public Learner(Layer model, IDataset train, Optimizer optimizer, IDataset? validation = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        if (validation is not null && !validation.ClassNames.SequenceEqual(train.ClassNames))
+        {
+            throw new ArgumentException($"Learner: the validation classes ({string.Join(", ", validation.ClassNames)}) differ from the training classes ({string.Join(", ", train.ClassNames)}).", nameof(validation));
+        }
+
+        Model = model;
+        Train = train;
+        Optimizer = optimizer;
+        Validation = validation;
+    }
+
+    /// <summary>The model: maps a batch's inputs to logits [N, classes].</summary>
+    public Layer Model { get; }
+
+    /// <summary>The training set.</summary>
+    public IDataset Train { get; }
+
+    /// <summary>The validation set evaluated after every epoch, or null.</summary>
+    public IDataset? Validation { get; }
+
+    /// <summary>The optimizer (its schedule counts optimizer steps).</summary>
+    public Optimizer Optimizer { get; }
+
+    /// <summary>Examples per batch (per micro-batch with accumulation).</summary>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>Examples per batch in evaluation.</summary>
+    public int EvaluationBatchSize { get; init; } = 256;
+
+    /// <summary>
+    /// Micro-batches whose gradients are summed before one optimizer step (weighted by their sizes, so the step
+    /// equals that of one batch k times larger, up to float rounding).
+    /// </summary>
+    public int AccumulationSteps { get; init; } = 1;
+
+    /// <summary>The seed of the batch order (and of anything else the learner draws).</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>Chooses each epoch's batches; shuffled batches from <see cref="Seed"/> when null.</summary>
+    public IBatchSampler? Sampler { get; init; }
+
+    /// <summary>The loss of logits against labels (mean over the batch); cross-entropy by default.</summary>
+    public Func<Tensor, int[], Tensor> Loss { get; init; } = Ops.CrossEntropy;
+
+    /// <summary>The k of top-k accuracy.</summary>
+    public int TopK { get; init; } = 5;
+
+    /// <summary>When groups start to train (fine-tune head first, gradual unfreezing), or null to keep the flags.</summary>
+    public UnfreezeSchedule? Unfreezing { get; set; }
+
+    /// <summary>
+    /// Whether the outputs of a frozen, deterministic leading part of a <see cref="Sequential"/> model are computed
+    /// once per example and reused (never when the training set augments). On by default.
+    /// </summary>
+    public bool CacheFrozenPrefix { get; init; } = true;
+
+    /// <summary>Bytes of cached features kept in memory; beyond it they go to a temporary memory-mapped file.</summary>
+    public long CacheMemoryBudget { get; init; } = 1L << 30;
+
+    /// <summary>The callbacks, called in order.</summary>
+    public IList<Callback> Callbacks { get; } = [];
+
+    /// <summary>Extra metadata written into every checkpoint the learner saves (e.g. how to rebuild the model).</summary>
+    public IDictionary<string, string> CheckpointMetadata { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Epochs completed (including those before a resume).</summary>
+    public int Epoch { get; private set; }
+
+    /// <summary>The metrics of every completed epoch.</summary>
+    public IReadOnlyList<EpochMetrics> History => _history;
+
+    /// <summary>Optimizer steps per epoch (batches divided by <see cref="AccumulationSteps"/>, rounded up).</summary>
+    public int StepsPerEpoch => (SamplerOrDefault.Batches(Train, BatchSize, 0).Count + AccumulationSteps - 1) / AccumulationSteps;
+
+    /// <summary>How many leading layers the feature cache replaces during the current fit (0 when none).</summary>
+    public int CachedPrefix => _cache?.Prefix ?? 0;
+
+    /// <summary>Why the current fit will stop after this batch or epoch, or null.</summary>
+    public string? StopReason { get; private set; }
+
+    private IBatchSampler SamplerOrDefault => Sampler ?? new ShuffledBatches(Seed);
+
+    /// <summary>Whether the outputs of a frozen prefix would be cached with the current flags, which layers, and why.</summary>
+    public FeatureCachePlan DescribeCache()
+    {
+        if (!CacheFrozenPrefix)
+        {
+            return new([], "the cache is switched off");
+        }
+
+        if (Train.AugmentsTraining)
+        {
+            return new([], "the training set is augmented, so the frozen layers see different inputs every epoch");
+        }
+
+        if (Model is not Sequential seq)
+        {
+            return new([], $"the model is a {Model.TypeName}, not a chain of layers");
+        }
+
+        int p = FeatureCache.Describe(seq).Prefix;
+        return p == 0
+            ? new([], $"the first layer ('{seq.Children[0].Name}') trains or is random")
+            : new([.. seq.Children.Take(p).Select(c => c.Name)], "these leading layers are frozen and deterministic: their outputs are computed once per example");
+    }
+
+    /// <summary>Asks the current fit to stop after the current epoch (from a callback).</summary>
+    public void RequestStop(string reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        StopReason ??= reason;
+    }
+
+    /// <summary>
+    /// Trains until <paramref name="epochs"/> epochs are complete (continuing after <see cref="Resume"/>), evaluating
+    /// on <see cref="Validation"/> after each, and returns the metrics and the frozen check.
+    /// </summary>
+    /// <exception cref="ArgumentException">A setting is out of range.</exception>
+    public FitResult Fit(int epochs)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(AccumulationSteps, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(epochs);
+        StopReason = null;
+        bool diverged = false;
+        var start = TrainableSnapshot();
+        foreach (var cb in Callbacks)
+        {
+            cb.OnFitBegin(this);
+        }
+
+        var modes = Model.CaptureModes();
+        try
+        {
+            while (Epoch < epochs && StopReason is null)
+            {
+                var clock = Stopwatch.StartNew();
+                Unfreezing?.Apply(Model, Optimizer, Epoch);
+                RefreshCache();
+                foreach (var cb in Callbacks)
+                {
+                    cb.OnEpochBegin(this, Epoch + 1);
+                }
+
+                var train = TrainEpoch(Epoch);
+                if (train.Diverged)
+                {
+                    diverged = true;
+                    break;
+                }
+
+                var validation = Validation is null ? null : EvaluateCore(Validation);
+                var metrics = new EpochMetrics(
+                    Epoch + 1, train.Loss, train.Accuracy, validation, Optimizer.LearningRate * Optimizer.CurrentFactor,
+                    train.TrainableParameters, train.ExamplesPerSecond, clock.Elapsed);
+                Epoch++;
+                _history.Add(metrics);
+                foreach (var cb in Callbacks)
+                {
+                    cb.OnEpochEnd(this, metrics);
+                }
+            }
+        }
+        finally
+        {
+            _cache?.Dispose();
+            _cache = null;
+            Model.RestoreModes(modes);
+        }
+
+        var check = FrozenVerification.Check(Model) with { NeverChanged = NeverChanged(start) };
+        var result = new FitResult(_history.ToList(), StopReason, check) { Diverged = diverged };
+        foreach (var cb in Callbacks)
+        {
+            cb.OnFitEnd(this, result);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Evaluates the model on <paramref name="data"/> in inference mode, recording nothing; the model (values,
+    /// running statistics, modes) is unchanged afterwards.
+    /// </summary>
+    public ClassificationMetrics Evaluate(IDataset data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return EvaluateCore(data);
+    }
+
+    /// <summary>
+    /// Saves the model, the optimizer's state and schedule position, the learner's history and the callbacks'
+    /// state, so <see cref="Resume"/> continues exactly where this left off.
+    /// </summary>
+    public void Save(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var state = new LearnerState(
+            1,
+            Epoch,
+            [.. _history.Select(EpochRecord.From)],
+            Callbacks.Select(c => (c.StateKey, State: c.SaveState())).Where(c => c.State is not null).ToDictionary(c => c.StateKey, c => c.State!, StringComparer.Ordinal));
+        var meta = new Dictionary<string, string>(CheckpointMetadata, StringComparer.Ordinal)
+        {
+            [StateKey] = JsonSerializer.Serialize(state, LearnerStateJson.Default.LearnerState),
+        };
+        Checkpoint.Save(path, Model, new CheckpointOptions { Optimizer = Optimizer, Metadata = meta });
+    }
+
+    /// <summary>
+    /// Restores a checkpoint written by <see cref="Save"/>: the model's values and freeze flags, the optimizer's
+    /// state, the completed epochs and the callbacks' state. A following <see cref="Fit"/> continues the run, and
+    /// gives bit-identical results to a run that was never interrupted.
+    /// </summary>
+    /// <exception cref="FormatException">The checkpoint holds no learner state or a malformed one.</exception>
+    public void Resume(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using var file = Safetensors.Open(path);
+        var metadata = file.Metadata;
+        if (!metadata.TryGetValue(StateKey, out string? json))
+        {
+            throw new FormatException($"{path}: no learner state (metadata '{StateKey}'); it was not saved by Learner.Save.");
+        }
+
+        LearnerState state;
+        try
+        {
+            state = JsonSerializer.Deserialize(json, LearnerStateJson.Default.LearnerState) ?? throw new FormatException("null state");
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"{path}: malformed learner state: {e.Message}", e);
+        }
+
+        if (state.Version != 1 || state.Epoch < 0 || state.History.Count != state.Epoch)
+        {
+            throw new FormatException($"{path}: learner state version {state.Version} with {state.History.Count} epoch record(s) for {state.Epoch} epoch(s) is not one this version reads.");
+        }
+
+        var history = state.History.Select(r => r.ToMetrics(Train.ClassNames)).ToList();
+        Checkpoint.Restore(file, Model, FreezeStatePolicy.FromCheckpoint, new RestoreOptions { Optimizer = Optimizer });
+        foreach (var cb in Callbacks)
+        {
+            if (state.Callbacks.TryGetValue(cb.StateKey, out string? s))
+            {
+                cb.LoadState(s);
+            }
+        }
+
+        _history.Clear();
+        _history.AddRange(history);
+        Epoch = state.Epoch;
+    }
+
+    private readonly record struct EpochTraining(double Loss, double Accuracy, double ExamplesPerSecond, long TrainableParameters, bool Diverged);
+
+    private EpochTraining TrainEpoch(int epoch)
+    {
+        var cached = _cache?.For(Train);
+        var data = cached ?? Train;
+        var batches = SamplerOrDefault.Batches(Train, BatchSize, epoch);
+        long trainable = Model.TrainableVariables.Sum(v => (long)v.Shape.Size);
+        Model.Training = true;
+        var clock = Stopwatch.StartNew();
+        double lossSum = 0;
+        long correct = 0, seen = 0;
+        int k = AccumulationSteps;
+
+        // State a forward pass updates in place (running statistics), kept so a diverged step can be undone.
+        var state = Model.Variables.Where(v => v.Status == VariableStatus.State).ToList();
+        var saved = new float[state.Sum(v => v.Shape.Size)];
+        using var reader = data.Read(batches, training: true, epoch).GetEnumerator();
+        for (int first = 0; first < batches.Count && StopReason is null; first += k)
+        {
+            int last = Math.Min(first + k, batches.Count);
+            long groupSize = 0;
+            for (int b = first; b < last; b++)
+            {
+                groupSize += batches[b].Length;
+            }
+
+            for (int b = first; b < last; b++)
+            {
+                bool update = b == last - 1;
+                using var tape = new GradientTape();
+                if (!reader.MoveNext())
+                {
+                    throw new InvalidOperationException($"Learner: the training set yielded {b} batches of the {batches.Count} asked for.");
+                }
+
+                var batch = reader.Current;
+                CopyState(state, saved, restore: false);
+                var logits = Forward(batch, cached is null ? null : _cache);
+                var loss = Loss(logits, batch.Labels);
+                float lossValue = loss.Item();
+                if (!float.IsFinite(lossValue))
+                {
+                    CopyState(state, saved, restore: true);
+                    return Diverge(epoch, b, $"the loss is {lossValue}");
+                }
+
+                var weighted = k == 1 ? loss : Ops.Mul(loss, (float)((double)batch.Labels.Length / groupSize));
+                var grads = Optimizer.ComputeGradients(weighted);
+                float norm = grads.GlobalNorm();
+                if (!float.IsFinite(norm))
+                {
+                    CopyState(state, saved, restore: true);
+                    return Diverge(epoch, b, $"the gradient norm is {norm}");
+                }
+
+                if (k == 1)
+                {
+                    Optimizer.ApplyGradients(grads);
+                }
+                else
+                {
+                    Accumulate(grads, reset: b == first);
+                    if (update)
+                    {
+                        Optimizer.ApplyGradients(new Gradients(_accumulators!.Select(p => new KeyValuePair<Variable, Tensor>(p.Key, p.Value))));
+                        _accumulators!.Clear();
+                    }
+                }
+
+                lossSum += (double)lossValue * batch.Labels.Length;
+                correct += CountCorrect(logits, batch.Labels);
+                seen += batch.Labels.Length;
+                var result = new BatchResult(epoch + 1, b, batches.Count, lossValue, batch.Labels.Length, update);
+                foreach (var cb in Callbacks)
+                {
+                    cb.OnBatchEnd(this, result);
+                }
+            }
+        }
+
+        double seconds = clock.Elapsed.TotalSeconds;
+        return new EpochTraining(seen == 0 ? double.NaN : lossSum / seen, seen == 0 ? double.NaN : (double)correct / seen, seconds > 0 ? seen / seconds : double.NaN, trainable, false);
+    }
+
+    private static void CopyState(List<Variable> state, float[] saved, bool restore)
+    {
+        int at = 0;
+        foreach (var v in state)
+        {
+            var span = v.Value.AsSpan();
+            if (restore)
+            {
+                saved.AsSpan(at, span.Length).CopyTo(span);
+            }
+            else
+            {
+                span.CopyTo(saved.AsSpan(at, span.Length));
+            }
+
+            at += span.Length;
+        }
+    }
+
+    private EpochTraining Diverge(int epoch, int batch, string what)
+    {
+        RequestStop($"stopped at epoch {epoch + 1}, batch {batch + 1}: {what}; the update was not applied, so the model keeps its last finite values");
+        return new EpochTraining(double.NaN, double.NaN, double.NaN, 0, true);
+    }
+
+    /// <summary>Adds this micro-batch's gradients into buffers that outlive its tape.</summary>
+    private void Accumulate(Gradients grads, bool reset)
+    {
+        _accumulators ??= new Dictionary<Variable, Tensor>(ReferenceEqualityComparer.Instance);
+        if (reset)
+        {
+            _accumulators.Clear();
+        }
+
+        foreach (var (v, g) in grads)
+        {
+            if (_accumulators.TryGetValue(v, out var sum))
+            {
+                System.Numerics.Tensors.TensorPrimitives.Add(sum.AsReadOnlySpan(), g.AsReadOnlySpan(), sum.AsSpan());
+            }
+            else
+            {
+                _accumulators[v] = g.Clone();
+            }
+        }
+    }
+
+    /// <summary>The logits of a batch: from the raw inputs, or from cached features when <paramref name="cache"/> is given.</summary>
+    private Tensor Forward(DataBatch batch, FeatureCache? cache)
+    {
+        if (cache is not null && Model is Sequential seq)
+        {
+            return seq.CallRange(batch.Inputs[0], cache.Prefix, seq.Children.Count);
+        }
+
+        return batch.Inputs.Count == 1 ? Model.Call(batch.Inputs[0]) : Model.Call([.. batch.Inputs]);
+    }
+
+    private ClassificationMetrics EvaluateCore(IDataset data)
+    {
+        var cached = _cache?.For(data);
+        var cache = cached is null ? null : _cache;
+        return Evaluation.Run(Model, cached ?? data, data.ClassNames, b => Forward(b, cache), Loss, EvaluationBatchSize, TopK, null);
+    }
+
+    private static long CountCorrect(Tensor logits, int[] labels)
+    {
+        var pred = Ops.ArgMax(logits);
+        long n = 0;
+        for (int i = 0; i < labels.Length; i++)
+        {
+            n += pred[i] == labels[i] ? 1 : 0;
+        }
+
+        return n;
+    }
+
+    /// <summary>Builds, keeps or drops the feature cache for the current flags.</summary>
+    private void RefreshCache()
+    {
+        if (!CacheFrozenPrefix || Train.AugmentsTraining || Model is not Sequential seq)
+        {
+            _cache?.Dispose();
+            _cache = null;
+            return;
+        }
+
+        var (prefix, key) = FeatureCache.Describe(seq);
+        if (_cache is { } c && c.Prefix == prefix && c.Key.AsSpan().SequenceEqual(key))
+        {
+            return;
+        }
+
+        _cache?.Dispose();
+        _cache = null;
+        if (prefix == 0)
+        {
+            return;
+        }
+
+        IDataset[] sets = Validation is null ? [Train] : [Train, Validation];
+        _cache = FeatureCache.Build(seq, prefix, key, sets, CacheMemoryBudget, EvaluationBatchSize, (task, done, total) =>
+        {
+            foreach (var cb in Callbacks)
+            {
+                cb.OnProgress(this, task, done, total);
+            }
+        });
+    }
+
+    private Dictionary<Variable, byte[]> TrainableSnapshot()
+        => Model.Variables.Where(v => v.Kind == VariableKind.Parameter && v.Trainable)
+            .ToDictionary(v => v, v => FreezePlan.Fingerprint(v), (IEqualityComparer<Variable>)ReferenceEqualityComparer.Instance);
+
+    private static List<string> NeverChanged(Dictionary<Variable, byte[]> start)
+        => [.. start.Where(p => p.Key.Trainable && p.Value.AsSpan().SequenceEqual(FreezePlan.Fingerprint(p.Key))).Select(p => p.Key.Name)];
+}
