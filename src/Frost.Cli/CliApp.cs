@@ -20,6 +20,17 @@ public static class CliApp
             CnnCommand.Create(),
         };
         root.SetAction(_ => DemoCommand.Run());
-        return root.Parse(args).Invoke();
+        return CliErrors.Guard(() =>
+        {
+            var parsed = root.Parse(args);
+            if (parsed.Errors.Count > 0)
+            {
+                string command = parsed.CommandResult.Command == root ? "frost" : $"frost {parsed.CommandResult.Command.Name}";
+                CliErrors.Report($"{string.Join("; ", parsed.Errors.Select(e => e.Message.TrimEnd('.')))} (see '{command} --help').");
+                return CliErrors.UsageOrInput;
+            }
+
+            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        });
     }
 }

@@ -3,7 +3,7 @@ using Frost.IO;
 namespace Frost.Cli.Tests;
 
 [Collection("console")]
-public sealed class CliTests : IDisposable
+public sealed class CliTests(FineTunedRun run) : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("frost-cli-").FullName;
 
@@ -11,42 +11,26 @@ public sealed class CliTests : IDisposable
 
     private static (int Code, string Output) Run(params string[] args)
     {
-        var writer = new StringWriter();
-        var oldOut = Console.Out;
-        Console.SetOut(writer);
-        try
-        {
-            Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
-            {
-                Out = new Spectre.Console.AnsiConsoleOutput(writer),
-                Interactive = Spectre.Console.InteractionSupport.No,
-                Ansi = Spectre.Console.AnsiSupport.No,
-            });
-            int code = CliApp.Run(args);
-            return (code, writer.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-        }
+        var (code, output, error) = CliRunner.Run(args);
+        return (code, output + error);
     }
 
     [Fact]
     public void Finetune_runs_end_to_end_and_its_checkpoint_evaluates_and_exports()
     {
-        var (code, output) = Run("finetune", "--size", "32", "--train-count", "96", "--test-count", "64", "--epochs", "1",
-            "--batch-size", "32", "--train", "stage4/block2/**", "head/**", "--out", _dir);
+        var (code, output) = (run.Code, run.Output + run.Error);
         Assert.True(code == 0, output);
+        Assert.Empty(run.Error);
         Assert.Contains("frozen variables bit-identical", output, StringComparison.Ordinal);
         Assert.Contains("stage4/block2", output, StringComparison.Ordinal);
-        string ckpt = Path.Combine(_dir, "checkpoint.safetensors");
+        string ckpt = run.Checkpoint;
         Assert.True(File.Exists(ckpt));
-        Assert.True(new FileInfo(Path.Combine(_dir, "training.png")).Length > 1000);
-        Assert.True(File.Exists(Path.Combine(_dir, "model.onnx")));
-        Assert.Empty(Directory.GetFiles(_dir, "*.tmp*"));
+        Assert.True(new FileInfo(Path.Combine(run.Folder, "training.png")).Length > 1000);
+        Assert.True(File.Exists(Path.Combine(run.Folder, "model.onnx")));
+        Assert.Empty(Directory.GetFiles(run.Folder, "*.tmp*"));
 
         // Every variable is in the checkpoint, frozen or not, with its flag.
-        var st = Safetensors.Open(ckpt);
+        using var st = Safetensors.Open(ckpt);
         Assert.Contains("stem/conv/weight", st.Entries.Keys);
         Assert.Contains("\"name\":\"stem/conv/weight\",\"kind\":\"parameter\",\"trainable\":false", st.Metadata["frost.variables"], StringComparison.Ordinal);
 
@@ -57,34 +41,35 @@ public sealed class CliTests : IDisposable
         string onnx = Path.Combine(_dir, "again.onnx");
         var (exportCode, exportOut) = Run("export", ckpt, "--out", onnx);
         Assert.True(exportCode == 0, exportOut);
-        Assert.Equal(File.ReadAllBytes(Path.Combine(_dir, "model.onnx")), File.ReadAllBytes(onnx));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(run.Folder, "model.onnx")), File.ReadAllBytes(onnx));
 
         var (inspectCode, inspectOut) = Run("inspect", ckpt);
         Assert.True(inspectCode == 0, inspectOut);
         Assert.Contains("frozen (sha256", inspectOut, StringComparison.Ordinal);
+        Assert.Contains("verified", inspectOut, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_selector_that_matches_nothing_fails_with_one_line()
     {
-        var (code, output) = Run("finetune", "--train", "stage9/**", "--out", _dir);
+        var (code, _, error) = CliRunner.Run("finetune", "--train", "stage9/**", "--out", _dir, "--train-count", "10", "--test-count", "10");
         Assert.Equal(1, code);
-        Assert.Contains("error: Selector glob 'stage9/**' matched no variable", output, StringComparison.Ordinal);
-        Assert.Contains("Closest names:", output, StringComparison.Ordinal);
+        CliRunner.AssertOneLineError(error, "error: Selector glob 'stage9/**' matched no variable");
+        Assert.Contains("Closest names:", error, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Bad_files_name_the_file()
     {
-        var (code, output) = Run("eval", Path.Combine(_dir, "nope.safetensors"));
+        var (code, _, error) = CliRunner.Run("eval", Path.Combine(_dir, "nope.safetensors"));
         Assert.Equal(1, code);
-        Assert.Contains("nope.safetensors does not exist", output, StringComparison.Ordinal);
+        CliRunner.AssertOneLineError(error, "nope.safetensors does not exist");
 
         string junk = Path.Combine(_dir, "junk.safetensors");
         File.WriteAllBytes(junk, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-        (code, output) = Run("inspect", junk);
+        (code, _, error) = CliRunner.Run("inspect", junk);
         Assert.Equal(1, code);
-        Assert.Contains("junk.safetensors: header length", output, StringComparison.Ordinal);
+        CliRunner.AssertOneLineError(error, "junk.safetensors: header length");
     }
 
     [Fact]

@@ -27,15 +27,14 @@ internal static class CnnCommand
 
     private static int Run(int epochs, int width, ulong seed, string? data) => CliErrors.Guard(() =>
     {
-        if (epochs < 1 || width < 1)
-        {
-            throw new ArgumentException("cnn: --epochs and --width must be positive.");
-        }
+        OptionRules.Range("--epochs", epochs, 1, 10_000);
+        OptionRules.Range("--width", width, 1, 1024);
+        OptionRules.DataFolder("--data", data);
 
         var total = Stopwatch.StartNew();
         string folder = data ?? DataPaths.FashionMnistSmall;
-        var train = LabeledImages.LoadIdx(folder, "train", LabeledImages.FashionMnistClasses);
-        var test = LabeledImages.LoadIdx(folder, "test", LabeledImages.FashionMnistClasses);
+        var train = CliData.Load(folder, "train", int.MaxValue, "a smaller --data set");
+        var test = CliData.Load(folder, "test", int.MaxValue, "a smaller --data set");
         var rng = new Rng(seed);
         var model = SimpleCnn.Build(1, train.Images.Shape[2], train.ClassNames.Count, rng, width);
         var opt = new AdamW(3e-3f, weightDecay: 1e-4f);

@@ -18,23 +18,29 @@ internal static class EvalCommand
         return cmd;
     }
 
+    private const int BatchSize = 128;
+
     private static int Run(string path, string? data, int count)
     {
-        if (count < 1)
+        OptionRules.Range("--count", count, 1, int.MaxValue);
+        OptionRules.DataFolder("--data", data);
+        var (model, recipe, report) = CheckpointModel.Load(path, BatchSize);
+        AnsiConsole.MarkupLine(Markup.Escape($"{path}: {report}"));
+        var test = CliData.Load(data ?? DataPaths.FashionMnistSmall, "test", count, "--count");
+        if (recipe.Classes != test.ClassNames.Count)
         {
-            throw new ArgumentException($"eval: --count must be at least 1, got {count}.");
+            throw new FormatException($"{path}: the model has {recipe.Classes} outputs but the test set has {test.ClassNames.Count} classes.");
         }
 
-        var (model, recipe, report) = CheckpointModel.Load(path);
-        AnsiConsole.MarkupLine(Markup.Escape($"{path}: {report}"));
-        var test = LabeledImages.LoadIdx(data ?? DataPaths.FashionMnistSmall, "test", LabeledImages.FashionMnistClasses);
-        test = test.Take(Math.Min(count, test.Count));
         ClassificationMetrics? metrics = null;
-        AnsiConsole.Progress().Start(ctx =>
+        using (CliErrors.Doing($"evaluating {test.Count} images at {recipe.InputSize}x{recipe.InputSize}"))
         {
-            var task = ctx.AddTask("evaluating", maxValue: test.Count);
-            metrics = Evaluation.Run(model, InMemoryDataset.From(test, ImageInput.For(recipe.InputSize)), batchSize: 128, progress: (done, _) => task.Value = done);
-        });
+            AnsiConsole.Progress().Start(ctx =>
+            {
+                var task = ctx.AddTask("evaluating", maxValue: test.Count);
+                metrics = Evaluation.Run(model, InMemoryDataset.From(test, ImageInput.For(recipe.InputSize)), batchSize: BatchSize, progress: (done, _) => task.Value = done);
+            });
+        }
 
         var m = metrics!;
         var table = new Table().AddColumns("class", "images", "precision", "recall", "F1");

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Frost.Onnx;
 using Spectre.Console;
 
 namespace Frost.Cli.Commands;
@@ -14,10 +13,21 @@ internal static class ExportCommand
         var cmd = new Command("export", "Export a checkpoint to ONNX (inference form, opset 17).") { checkpoint, output };
         cmd.SetAction(p => CliErrors.Guard(() =>
         {
-            var (model, recipe, report) = CheckpointModel.Load(p.GetValue(checkpoint)!);
-            model.Training = false;
             string path = p.GetValue(output)!;
-            OnnxExporter.Save(model, new Shape(1, 3, recipe.InputSize, recipe.InputSize), path);
+            if (path.Length == 0 || Directory.Exists(path))
+            {
+                throw new UsageException($"--out '{path}' is a folder or empty; expected the ONNX file to write.");
+            }
+
+            var (model, recipe, report) = CheckpointModel.Load(p.GetValue(checkpoint)!, 1);
+            model.Training = false;
+            string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+            using var outputFolder = OutputFolder.Lock(folder, "--out's folder");
+            using (CliErrors.Doing($"exporting to {path}"))
+            {
+                outputFolder.WriteOnnx(path, model, new Shape(1, 3, recipe.InputSize, recipe.InputSize));
+            }
+
             AnsiConsole.MarkupLine(Markup.Escape($"{report}"));
             AnsiConsole.MarkupLine(Markup.Escape($"Wrote {path}: input RGB 0..255 [N, 3, {recipe.InputSize}, {recipe.InputSize}], output {recipe.Classes} logits."));
             return 0;

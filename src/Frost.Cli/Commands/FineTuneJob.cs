@@ -15,26 +15,28 @@ internal static class FineTuneJob
 {
     public const string CheckpointFile = "checkpoint.safetensors";
 
+    /// <summary>Images per inference pass (feature caching and evaluation).</summary>
+    private const int EvaluationBatch = 256;
+
     public static int Run(FineTuneSettings s) => CliErrors.Guard(() =>
     {
         Validate(s);
+        using var output = OutputFolder.Lock(s.Output);
         var total = Stopwatch.StartNew();
         string ckpt = Path.Combine(s.Output, CheckpointFile);
         if (File.Exists(ckpt) && !s.Resume && !s.Overwrite)
         {
-            throw new ArgumentException($"finetune: {s.Output} already holds a run ({CheckpointFile}); pass --resume to continue it or --overwrite to replace it.");
+            throw new UsageException($"finetune: {s.Output} already holds a run ({CheckpointFile}); pass --resume to continue it or --overwrite to replace it.");
         }
 
         if (s.Resume && !File.Exists(ckpt))
         {
-            throw new ArgumentException($"finetune: --resume needs {ckpt}, which does not exist.");
+            throw new UsageException($"finetune: --resume needs {ckpt}, which does not exist.");
         }
 
         string folder = s.Data ?? DataPaths.FashionMnistSmall;
-        var train = LabeledImages.LoadIdx(folder, "train", LabeledImages.FashionMnistClasses);
-        var test = LabeledImages.LoadIdx(folder, "test", LabeledImages.FashionMnistClasses);
-        train = train.Take(Math.Min(s.TrainCount, train.Count));
-        test = test.Take(Math.Min(s.TestCount, test.Count));
+        var train = CliData.Load(folder, "train", s.TrainCount, "--train-count");
+        var test = CliData.Load(folder, "test", s.TestCount, "--test-count");
         AnsiConsole.Write(new Rule("[bold]frost: fine-tune a pretrained ResNet18 with its early layers frozen[/]").LeftJustified());
         AnsiConsole.MarkupLine($"Data: {Markup.Escape(folder)}: {train.Count} train, {test.Count} test images, {train.Images.Shape[2]}x{train.Images.Shape[3]} → {s.InputSize}x{s.InputSize} RGB");
 
@@ -73,10 +75,10 @@ internal static class FineTuneJob
             AccumulationSteps = s.Accumulate,
             Seed = s.Seed,
             CacheFrozenPrefix = s.CacheFrozenPrefix,
+            EvaluationBatchSize = EvaluationBatch,
             Unfreezing = schedule,
         };
         learner.CheckpointMetadata[Recipe.MetadataKey] = recipe.Text;
-        Directory.CreateDirectory(s.Output);
         learner.Callbacks.Add(new CsvMetricsLog(Path.Combine(s.Output, "metrics.csv")));
         learner.Callbacks.Add(new CheckpointEvery(ckpt));
         if (s.EarlyStopPatience > 0)
@@ -104,12 +106,18 @@ internal static class FineTuneJob
             AnsiConsole.MarkupLine($"Unfreezing: {Markup.Escape(string.Join("; ", schedule.Steps.Select(st => $"epoch {st.Epoch + 1}: {st.Group.Description}")))}");
         }
 
-        var (result, losses) = TrainingOutput.Fit(learner, s.Epochs);
+        FitResult result;
+        List<float> losses;
+        using (CliErrors.Doing($"training on batches of {s.BatchSize} images of {s.InputSize}x{s.InputSize}"))
+        {
+            (result, losses) = TrainingOutput.Fit(learner, s.Epochs);
+        }
+
         TrainingOutput.PrintEpochs(result.Epochs);
         if (result.Diverged)
         {
-            Console.Error.WriteLine($"error: finetune: {result.StopReason}. The last good checkpoint is {ckpt}.");
-            return 3;
+            CliErrors.Report($"finetune: {result.StopReason}. The last good checkpoint is {ckpt}.");
+            return CliErrors.Diverged;
         }
 
         if (result.StopReason is not null)
@@ -118,7 +126,12 @@ internal static class FineTuneJob
         }
 
         // The accuracy printed is the model's, in inference mode, on the test split.
-        var testMetrics = learner.Evaluate(testSet);
+        ClassificationMetrics testMetrics;
+        using (CliErrors.Doing($"evaluating {test.Count} images"))
+        {
+            testMetrics = learner.Evaluate(testSet);
+        }
+
         AnsiConsole.MarkupLine($"[bold]Test accuracy: {testMetrics.Accuracy:P2}[/] on {test.Count} images (inference mode; top-{testMetrics.TopK} {testMetrics.TopKAccuracy:P1})");
 
         var check = result.Frozen;
@@ -134,11 +147,17 @@ internal static class FineTuneJob
 
         string plot = Path.Combine(s.Output, "training.png");
         string onnx = Path.Combine(s.Output, "model.onnx");
-        TrainingPlot.Save(plot, losses, result.Epochs, learner.StepsPerEpoch * s.Accumulate, $"ResNet18 fine-tuning, {report.TrainableParameters:N0} of {report.TrainableParameters + report.FrozenParameters:N0} parameters trained");
-        OnnxExporter.Save(model, new Shape(1, 3, s.InputSize, s.InputSize), onnx);
+        output.Write(plot, () => TrainingPlot.Save(plot, losses, result.Epochs, learner.StepsPerEpoch * s.Accumulate, $"ResNet18 fine-tuning, {report.TrainableParameters:N0} of {report.TrainableParameters + report.FrozenParameters:N0} parameters trained"));
+        output.WriteOnnx(onnx, model, new Shape(1, 3, s.InputSize, s.InputSize));
         AnsiConsole.MarkupLine($"Wrote {Markup.Escape(ckpt)}, {Markup.Escape(Path.Combine(s.Output, "metrics.csv"))}, {Markup.Escape(plot)}, {Markup.Escape(onnx)} (input: RGB 0..255, shape [[N, 3, {s.InputSize}, {s.InputSize}]]).");
         AnsiConsole.MarkupLine($"Done in {total.Elapsed.TotalSeconds:F0}s.");
-        return check.FrozenIntact ? 0 : 2;
+        if (!check.FrozenIntact)
+        {
+            CliErrors.Report($"frozen check failed: {string.Join(", ", check.Moved)} changed during training.");
+            return CliErrors.FrozenCheckFailed;
+        }
+
+        return 0;
     });
 
     /// <summary>The head's rate for the top group; with a spread, the rest from --lr down by the factor per group.</summary>
@@ -171,12 +190,12 @@ internal static class FineTuneJob
         if (parts.Length != 2 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int epochs) || epochs < 1
             || parts[0] is not ("head-first" or "gradual"))
         {
-            throw new ArgumentException($"finetune: --unfreeze-schedule '{text}' is not 'head-first:E' or 'gradual:E' with E ≥ 1 epochs.");
+            throw new UsageException($"finetune: --unfreeze-schedule '{text}' is not 'head-first:E' or 'gradual:E' with E ≥ 1 epochs.");
         }
 
         if (topFirst.Count < 2)
         {
-            throw new ArgumentException("finetune: --unfreeze-schedule needs at least two --train groups (the head last).");
+            throw new UsageException("finetune: --unfreeze-schedule needs at least two --train groups (the head last).");
         }
 
         return parts[0] == "head-first"
@@ -205,21 +224,33 @@ internal static class FineTuneJob
         return string.Join('\n', lines);
     }
 
+    /// <summary>Checks every option before anything is loaded or allocated.</summary>
     private static void Validate(FineTuneSettings s)
     {
-        if (s.Epochs < 1 || s.BatchSize < 1 || s.TrainCount < 1 || s.TestCount < 1 || s.InputSize < 32 || !(s.LearningRate > 0) || !(s.HeadLearningRate > 0))
+        OptionRules.Range("--size", s.InputSize, Recipe.MinSize, Recipe.MaxSize);
+        OptionRules.Range("--epochs", s.Epochs, 1, 10_000);
+        OptionRules.Range("--batch-size", s.BatchSize, 1, 4096);
+        OptionRules.Range("--train-count", s.TrainCount, 1, int.MaxValue);
+        OptionRules.Range("--test-count", s.TestCount, 1, int.MaxValue);
+        OptionRules.LearningRate("--lr", s.LearningRate);
+        OptionRules.LearningRate("--head-lr", s.HeadLearningRate);
+        OptionRules.Range("--accumulate", s.Accumulate, 1, 1024);
+        OptionRules.Range("--early-stop", s.EarlyStopPatience, 0, 10_000);
+        OptionRules.Fraction("--val-split", s.ValidationSplit);
+        OptionRules.Factor("--lr-spread", s.LearningRateSpread);
+        OptionRules.DataFolder("--data", s.Data);
+        if (s.Train.Length == 0 || s.Train.Any(string.IsNullOrWhiteSpace))
         {
-            throw new ArgumentException("finetune: --epochs, --batch-size, --train-count, --test-count must be positive, --size at least 32, learning rates positive.");
+            throw new UsageException("--train needs at least one non-empty glob (e.g. 'stage4/**').");
         }
 
-        if (s.Accumulate < 1 || s.EarlyStopPatience < 0 || s.LearningRateSpread < 0 || !(s.ValidationSplit >= 0 && s.ValidationSplit < 1))
+        if (s.Resume && s.Overwrite)
         {
-            throw new ArgumentException("finetune: --accumulate must be at least 1, --early-stop and --lr-spread non-negative, --val-split in [0, 1).");
+            throw new UsageException("--resume and --overwrite exclude each other.");
         }
 
-        if (s.Train.Length == 0)
-        {
-            throw new ArgumentException("finetune: --train needs at least one glob (e.g. 'stage4/**').");
-        }
+        int batch = Math.Max(s.BatchSize, EvaluationBatch);
+        var recipe = new Recipe(s.InputSize, LabeledImages.FashionMnistClasses.Count);
+        MemoryBudget.Require($"--size {s.InputSize} with {batch} images per forward pass", recipe.MinimumForwardBytes(batch), "use a smaller --size or --batch-size");
     }
 }

@@ -31,15 +31,16 @@ internal static class MlpCommand
 
     public static int Run(Settings s) => CliErrors.Guard(() =>
     {
-        if (s.Epochs < 1 || s.BatchSize < 1 || s.Hidden < 1 || !(s.LearningRate > 0))
-        {
-            throw new ArgumentException("mlp: --epochs, --batch-size, --hidden and --lr must be positive.");
-        }
+        OptionRules.Range("--epochs", s.Epochs, 1, 10_000);
+        OptionRules.Range("--batch-size", s.BatchSize, 1, 65_536);
+        OptionRules.Range("--hidden", s.Hidden, 1, 65_536);
+        OptionRules.LearningRate("--lr", s.LearningRate);
+        OptionRules.DataFolder("--data", s.Data);
 
         var total = Stopwatch.StartNew();
         string folder = s.Data ?? DataPaths.FashionMnistSmall;
-        var train = LabeledImages.LoadIdx(folder, "train", LabeledImages.FashionMnistClasses);
-        var test = LabeledImages.LoadIdx(folder, "test", LabeledImages.FashionMnistClasses);
+        var train = CliData.Load(folder, "train", int.MaxValue, "a smaller --data set");
+        var test = CliData.Load(folder, "test", int.MaxValue, "a smaller --data set");
         AnsiConsole.MarkupLine($"[bold]Fashion-MNIST[/] from {Markup.Escape(folder)}: {train.Count} train, {test.Count} test images");
 
         var rng = new Rng(s.Seed);

@@ -29,8 +29,7 @@ internal static class TrainingPlot
 
         plot.Axes.Right.Label.Text = "accuracy %";
         plot.ShowLegend(ScottPlot.Alignment.MiddleRight);
-        string tmp = path + ".tmp.png";
-        plot.SavePng(tmp, 900, 500);
-        File.Move(tmp, path, overwrite: true);
+        var png = plot.GetImageBytes(900, 500, ScottPlot.ImageFormat.Png);
+        Frost.IO.AtomicFile.Write(path, s => s.Write(png));
     }
 }

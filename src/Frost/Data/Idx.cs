@@ -1,12 +1,14 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using Frost.IO;
 
 namespace Frost.Data;
 
 /// <summary>Reads IDX files (the MNIST format), raw or gzip-compressed.</summary>
 /// <remarks>
 /// Every size in the header is checked against what the file holds before memory is committed: a header
-/// that claims more data than the file has is reported, never allocated.
+/// that claims more data than the file has is reported, never allocated. With a record limit, only the
+/// records asked for are read (and decompressed).
 /// </remarks>
 public static class Idx
 {
@@ -16,19 +18,59 @@ public static class Idx
     /// <summary>Reads an IDX file; gzip is detected from the content, not the name.</summary>
     /// <exception cref="IdxFormatException">The file is malformed, truncated, or has trailing data.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    public static IdxArray Read(string path)
+    /// <exception cref="IOException">The path is a directory, or empty or not a regular file (FIFO, device).</exception>
+    public static IdxArray Read(string path) => Read(path, int.MaxValue);
+
+    /// <summary>
+    /// Reads at most <paramref name="maxRecords"/> records (entries along the first dimension) of an IDX file:
+    /// only those bytes are read or decompressed, however many the file holds.
+    /// </summary>
+    /// <remarks>
+    /// A raw file's size is always checked against its header. A compressed file is checked only as far as it is
+    /// read: trailing data after the records read is noticed only when every record is read.
+    /// </remarks>
+    /// <exception cref="IdxFormatException">The file is malformed, truncated, or has trailing data.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">The path is a directory, or empty or not a regular file (FIFO, device).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxRecords"/> is negative.</exception>
+    public static IdxArray Read(string path, int maxRecords)
     {
         ArgumentNullException.ThrowIfNull(path);
-        using var file = File.OpenRead(path);
-        return Read(file, path);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxRecords);
+        RegularFile.Require(path, "an IDX file");
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16);
+        return Read(file, path, maxRecords);
     }
 
     /// <summary>Reads IDX content from a stream; <paramref name="name"/> appears in error messages.</summary>
     /// <exception cref="IdxFormatException">The content is malformed, truncated, or has trailing data.</exception>
-    public static IdxArray Read(Stream stream, string name)
+    public static IdxArray Read(Stream stream, string name) => Read(stream, name, int.MaxValue);
+
+    /// <summary>Reads at most <paramref name="maxRecords"/> records of IDX content from a stream; <paramref name="name"/> appears in error messages.</summary>
+    /// <exception cref="IdxFormatException">The content is malformed, truncated, or has trailing data.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxRecords"/> is negative.</exception>
+    public static IdxArray Read(Stream stream, string name, int maxRecords)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(name);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxRecords);
+        return WithDecompression(stream, name, (s, length) => ReadBody(s, name, length, ReadHeader(s, name), maxRecords));
+    }
+
+    /// <summary>Reads only the header of an IDX file (decompressing its first bytes when it is gzip).</summary>
+    /// <exception cref="IdxFormatException">The header is malformed or claims more data than can be held.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">The path is a directory, or empty or not a regular file (FIFO, device).</exception>
+    public static IdxHeader ReadHeader(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        RegularFile.Require(path, "an IDX file");
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 4096);
+        return WithDecompression(file, path, (s, _) => ReadHeader(s, path));
+    }
+
+    private static T WithDecompression<T>(Stream stream, string name, Func<Stream, long?, T> read)
+    {
         var head = new byte[2];
         int got = stream.ReadAtLeast(head, 2, throwOnEndOfStream: false);
         var prefix = new MemoryStream(head, 0, got);
@@ -38,7 +80,7 @@ public static class Idx
             try
             {
                 using var gz = new GZipStream(joined, CompressionMode.Decompress);
-                return ReadRaw(gz, name, knownLength: null);
+                return read(gz, null);
             }
             catch (InvalidDataException e)
             {
@@ -47,10 +89,10 @@ public static class Idx
         }
 
         long? length = stream.CanSeek ? stream.Length - stream.Position + got : null;
-        return ReadRaw(joined, name, length);
+        return read(joined, length);
     }
 
-    private static IdxArray ReadRaw(Stream s, string name, long? knownLength)
+    private static IdxHeader ReadHeader(Stream s, string name)
     {
         var magic = new byte[4];
         if (s.ReadAtLeast(magic, 4, throwOnEndOfStream: false) < 4)
@@ -105,7 +147,14 @@ public static class Idx
             throw new IdxFormatException(name, $"header claims {expected} data bytes, more than can be held in memory.");
         }
 
-        long headerBytes = 4 + 4L * rank;
+        return new IdxHeader(type, dims);
+    }
+
+    private static IdxArray ReadBody(Stream s, string name, long? knownLength, IdxHeader header, int maxRecords)
+    {
+        var (type, dims) = (header.Type, header.Dims.ToArray());
+        long expected = header.Count * (long)IdxArray.ElementSize(type);
+        long headerBytes = 4 + 4L * dims.Length;
         if (knownLength is long len && len - headerBytes != expected)
         {
             throw new IdxFormatException(
@@ -114,14 +163,18 @@ public static class Idx
                 (len - headerBytes < expected ? " (truncated)." : " (trailing data)."));
         }
 
+        int take = Math.Min(dims[0], maxRecords);
+        long recordBytes = dims[1..].Aggregate(1L, (a, b) => a * b) * IdxArray.ElementSize(type);
+        long wanted = take * recordBytes;
+
         // Read in chunks so a lying header in a compressed stream cannot make us allocate more than it holds.
-        var data = knownLength is null ? ReadBounded(s, (int)expected, name, dims, type) : ReadExact(s, (int)expected, name);
-        if (s.ReadByte() >= 0)
+        var data = knownLength is null ? ReadBounded(s, (int)wanted, name, dims, type) : ReadExact(s, (int)wanted, name);
+        if (take == dims[0] && s.ReadByte() >= 0)
         {
             throw new IdxFormatException(name, $"trailing data after the {expected} bytes that header [{string.Join(", ", dims)}] describes.");
         }
 
-        return new IdxArray(type, dims, data);
+        return new IdxArray(type, [take, .. dims[1..]], data, name, dims[0]);
     }
 
     private static byte[] ReadExact(Stream s, int expected, string name)
@@ -147,7 +200,7 @@ public static class Idx
             {
                 throw new IdxFormatException(
                     name,
-                    $"header [{string.Join(", ", dims)}] of {type} needs {expected} data bytes but the file holds {buffer.Length} (truncated).");
+                    $"header [{string.Join(", ", dims)}] of {type}: the data ends after {buffer.Length} of the {expected} bytes to read (truncated).");
             }
 
             buffer.Write(chunk, 0, n);

@@ -25,12 +25,20 @@ public enum IdxType : byte
 /// <summary>The contents of an IDX file: dimensions, element type and raw big-endian data.</summary>
 public sealed class IdxArray
 {
-    internal IdxArray(IdxType type, int[] dims, byte[] data)
+    internal IdxArray(IdxType type, int[] dims, byte[] data, string source, int fileRecords)
     {
         Type = type;
         Dims = dims;
         Data = data;
+        Source = source;
+        FileRecords = fileRecords;
     }
+
+    /// <summary>The file (or stream name) the elements were read from, as named in error messages.</summary>
+    public string Source { get; }
+
+    /// <summary>Records (entries along the first dimension) the file holds; <see cref="Dims"/>[0] is fewer when a limit was given.</summary>
+    public int FileRecords { get; }
 
     /// <summary>The element type.</summary>
     public IdxType Type { get; }
@@ -55,44 +63,71 @@ public sealed class IdxArray
     };
 
     /// <summary>The elements converted to float, each multiplied by <paramref name="scale"/>, with the given shape (default: the file's dimensions).</summary>
+    /// <exception cref="IdxFormatException">An element is NaN or infinite, or becomes so when converted or scaled; the message names the file and element.</exception>
+    /// <exception cref="ArgumentException">The shape does not hold the elements.</exception>
     public Tensor ToTensor(float scale = 1f, int[]? shape = null)
     {
-        var t = Tensor.Zeros(shape ?? [.. Dims]);
-        if (t.Size != Count)
+        var target = new Shape(shape ?? [.. Dims]);
+        if (target.Size != Count)
         {
-            throw new ArgumentException($"ToTensor: shape {t.Shape} does not hold the {Count} elements of dimensions [{string.Join(", ", Dims)}].");
+            throw new ArgumentException($"ToTensor: shape {target} does not hold the {Count} elements of dimensions [{string.Join(", ", Dims)}].");
         }
 
+        var t = Tensor.Empty(target);
         var dst = t.AsSpan();
         var src = Data.Span;
         for (int i = 0; i < dst.Length; i++)
         {
-            dst[i] = scale * Read(src, i);
+            double v = Read(src, i);
+            float f = (float)(scale * v);
+            if (!float.IsFinite(f))
+            {
+                throw new IdxFormatException(Source, $"element {i} ({Position(i)}) is {v.ToString(System.Globalization.CultureInfo.InvariantCulture)}, not a finite number{(double.IsFinite(v) ? " in float range" : "")}.");
+            }
+
+            dst[i] = f;
         }
 
         return t;
     }
 
-    /// <summary>The elements as integers (for labels); fractional values are truncated.</summary>
+    /// <summary>The elements as integers (for labels).</summary>
+    /// <exception cref="IdxFormatException">An element is not a whole number in the int range (3.7, -0.5, NaN, 1e38); the message names the file and element.</exception>
     public int[] ToInt32()
     {
         var result = new int[Count];
         var src = Data.Span;
         for (int i = 0; i < result.Length; i++)
         {
-            result[i] = (int)Read(src, i);
+            double v = Read(src, i);
+            if (!(v == Math.Floor(v) && v >= int.MinValue && v <= int.MaxValue))
+            {
+                throw new IdxFormatException(Source, $"element {i} ({Position(i)}) is {v.ToString(System.Globalization.CultureInfo.InvariantCulture)}, not a whole number.");
+            }
+
+            result[i] = (int)v;
         }
 
         return result;
     }
 
-    private float Read(ReadOnlySpan<byte> src, int i) => Type switch
+    /// <summary>The value of element <paramref name="index"/> (flat, row-major), exactly as stored.</summary>
+    internal double ValueAt(int index) => Read(Data.Span, index);
+
+    /// <summary>"record r, offset k" of a flat element index.</summary>
+    internal string Position(int index)
+    {
+        int perRecord = Math.Max(1, Dims.Skip(1).Aggregate(1, (a, b) => a * b));
+        return $"record {index / perRecord}, offset {index % perRecord}";
+    }
+
+    private double Read(ReadOnlySpan<byte> src, int i) => Type switch
     {
         IdxType.UInt8 => src[i],
         IdxType.Int8 => (sbyte)src[i],
         IdxType.Int16 => System.Buffers.Binary.BinaryPrimitives.ReadInt16BigEndian(src[(2 * i)..]),
         IdxType.Int32 => System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(src[(4 * i)..]),
         IdxType.Float32 => System.Buffers.Binary.BinaryPrimitives.ReadSingleBigEndian(src[(4 * i)..]),
-        _ => (float)System.Buffers.Binary.BinaryPrimitives.ReadDoubleBigEndian(src[(8 * i)..]),
+        _ => System.Buffers.Binary.BinaryPrimitives.ReadDoubleBigEndian(src[(8 * i)..]),
     };
 }

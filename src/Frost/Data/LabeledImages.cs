@@ -45,24 +45,38 @@ public sealed class LabeledImages
 
     /// <summary>
     /// Loads an MNIST-style split (<c>{split}-images.idx[.gz]</c> and <c>{split}-labels.idx[.gz]</c>) from
-    /// <paramref name="folder"/>, scaling pixels to [0, 1].
+    /// <paramref name="folder"/>, scaling pixels to [0, 1]; only the first <paramref name="maxCount"/> images and
+    /// labels are read (and decompressed), however many the files hold.
     /// </summary>
+    /// <remarks>
+    /// Pixels must lie in 0..255 and labels must be whole numbers naming a class; anything else (a float label
+    /// such as 3.7, NaN or infinite pixels) is reported with the file and the record.
+    /// </remarks>
     /// <exception cref="FileNotFoundException">A file is missing; the message names what was looked for.</exception>
-    /// <exception cref="IdxFormatException">A file is malformed or the two files disagree.</exception>
-    public static LabeledImages LoadIdx(string folder, string split, IReadOnlyList<string> classNames)
+    /// <exception cref="IdxFormatException">A file is malformed, holds values out of range, or the two files disagree.</exception>
+    /// <exception cref="IOException">A path is a directory, or empty or not a regular file (FIFO, device).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxCount"/> is less than 1.</exception>
+    public static LabeledImages LoadIdx(string folder, string split, IReadOnlyList<string> classNames, int maxCount = int.MaxValue)
     {
+        ArgumentNullException.ThrowIfNull(classNames);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
         string images = Find(folder, $"{split}-images.idx");
         string labelsPath = Find(folder, $"{split}-labels.idx");
-        var img = Idx.Read(images);
-        var lab = Idx.Read(labelsPath);
-        if (img.Dims.Count != 3)
-        {
-            throw new IdxFormatException(images, $"expected [count, rows, columns] images, got dimensions [{string.Join(", ", img.Dims)}].");
-        }
+        using var imageFile = new FileStream(images, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16);
+        using var labelFile = new FileStream(labelsPath, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16);
+        return FromIdx(imageFile, images, labelFile, labelsPath, classNames, maxCount);
+    }
 
-        if (lab.Dims.Count != 1 || lab.Dims[0] != img.Dims[0])
+    /// <summary>
+    /// The split held by IDX image and label streams (named <paramref name="images"/> and
+    /// <paramref name="labelsPath"/> in messages); see <see cref="LoadIdx"/>.
+    /// </summary>
+    internal static LabeledImages FromIdx(Stream imageData, string images, Stream labelData, string labelsPath, IReadOnlyList<string> classNames, int maxCount)
+    {
+        var lab = Idx.Read(labelData, labelsPath, maxCount);
+        if (lab.Dims.Count != 1)
         {
-            throw new IdxFormatException(labelsPath, $"expected {img.Dims[0]} labels to match {images}, got dimensions [{string.Join(", ", lab.Dims)}].");
+            throw new IdxFormatException(labelsPath, $"expected one label per record, got dimensions [{string.Join(", ", lab.Dims)}].");
         }
 
         var labels = lab.ToInt32();
@@ -74,9 +88,43 @@ public sealed class LabeledImages
             }
         }
 
+        var img = Idx.Read(imageData, images, maxCount);
+        if (img.Dims.Count != 3 || img.Dims[1] == 0 || img.Dims[2] == 0)
+        {
+            throw new IdxFormatException(images, $"expected [count, rows, columns] images with at least one pixel, got dimensions [{string.Join(", ", img.Dims)}].");
+        }
+
+        if (lab.FileRecords != img.FileRecords)
+        {
+            throw new IdxFormatException(labelsPath, $"holds {lab.FileRecords} labels but {images} holds {img.FileRecords} images.");
+        }
+
+        if (img.Dims[0] == 0)
+        {
+            throw new IdxFormatException(images, "holds no images.");
+        }
+
+        if (img.Type != IdxType.UInt8)
+        {
+            for (int i = 0; i < img.Count; i++)
+            {
+                double v = img.ValueAt(i);
+                if (!(v >= 0 && v <= 255))
+                {
+                    throw new IdxFormatException(images, $"pixel {v.ToString(System.Globalization.CultureInfo.InvariantCulture)} at {img.Position(i)} is outside 0..255.");
+                }
+            }
+        }
+
         var tensor = img.ToTensor(1f / 255f, [img.Dims[0], 1, img.Dims[1], img.Dims[2]]);
         return new LabeledImages(tensor, labels, classNames);
     }
+
+    /// <summary>The header of a split's image file (<c>{split}-images.idx[.gz]</c>), read without loading the images.</summary>
+    /// <exception cref="FileNotFoundException">The file is missing.</exception>
+    /// <exception cref="IdxFormatException">The header is malformed.</exception>
+    /// <exception cref="IOException">The path is a directory, or empty or not a regular file (FIFO, device).</exception>
+    public static IdxHeader ReadIdxHeader(string folder, string split) => Idx.ReadHeader(Find(folder, $"{split}-images.idx"));
 
     /// <summary>The first <paramref name="count"/> images (a view, no copy).</summary>
     public LabeledImages Take(int count)
@@ -90,8 +138,9 @@ public sealed class LabeledImages
         foreach (var candidate in new[] { stem + ".gz", stem })
         {
             string p = Path.Combine(folder, candidate);
-            if (File.Exists(p))
+            if (File.Exists(p) || Directory.Exists(p))
             {
+                Frost.IO.RegularFile.Require(p, "an IDX file");
                 return p;
             }
         }

@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Frost.Freezing;
 using Frost.Layers;
 using Frost.Optimizers;
@@ -12,27 +9,111 @@ namespace Frost.IO;
 /// Saves and restores every variable — frozen or not — with its trainable flag, freeze mask and, for frozen
 /// values, a SHA-256 fingerprint, optionally with optimizer state and generator states for exact resume.
 /// The file is safetensors: any safetensors reader can load the tensors; Frost's extra state lives in
-/// <c>__metadata__</c>.
+/// <c>__metadata__</c> (see <see cref="CheckpointInfo"/>).
 /// </summary>
 public static class Checkpoint
 {
-    private const string MaskPrefix = "__mask__/";
-    private const string OptimizerPrefix = "__optimizer__/";
-    private static readonly JsonSerializerOptions s_json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    /// <summary>Saves all variables of <paramref name="model"/> (names relative to it).</summary>
+    /// <summary>Saves all variables of <paramref name="model"/> (names relative to it), atomically.</summary>
     /// <remarks>The layers' own random generators (dropout) are saved too, for exact resume.</remarks>
+    /// <exception cref="ArgumentException">A metadata key is reserved, or a generator name is used twice.</exception>
     public static void Save(string path, Layer model, CheckpointOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         options ??= new CheckpointOptions();
-        Save(path, model.Variables, new CheckpointOptions
+        Write(path, model.Variables, partial: false, new CheckpointOptions
         {
             Optimizer = options.Optimizer,
             Plan = options.Plan,
             Metadata = options.Metadata,
             Rngs = WithLayerGenerators(model, options.Rngs),
         });
+    }
+
+    /// <summary>Saves all variables under <paramref name="scope"/> (a model written by hand), atomically.</summary>
+    /// <exception cref="ArgumentException">Two variables share a name, or a metadata key is reserved.</exception>
+    public static void Save(string path, VariableScope scope, CheckpointOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        Write(path, scope.Variables, partial: false, options ?? new CheckpointOptions());
+    }
+
+    /// <summary>
+    /// Saves only the given variables (e.g. adapters or the trainable part), atomically, and marks the file as
+    /// partial: restoring it reports every model variable it does not cover.
+    /// </summary>
+    /// <exception cref="ArgumentException">Two variables share a name, or a metadata key is reserved.</exception>
+    public static void SavePartial(string path, IEnumerable<Variable> variables, CheckpointOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        Write(path, variables, partial: true, options ?? new CheckpointOptions());
+    }
+
+    /// <summary>Restores <paramref name="model"/>'s variables (names relative to it) from the file at <paramref name="path"/>.</summary>
+    /// <remarks>The file is read through one handle from header to last tensor, so a concurrent atomic replace is never mixed in.</remarks>
+    /// <inheritdoc cref="Restore(Safetensors, IEnumerable{Variable}, FreezeStatePolicy, RestoreOptions?)"/>
+    public static RestoreReport Restore(string path, Layer model, FreezeStatePolicy freezeState, RestoreOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        using var file = Safetensors.Open(path);
+        return Restore(file, model, freezeState, options);
+    }
+
+    /// <summary>Restores <paramref name="model"/>'s variables (names relative to it) from an open file.</summary>
+    /// <remarks>The layers' own random generators are restored when the checkpoint has them.</remarks>
+    /// <inheritdoc cref="Restore(Safetensors, IEnumerable{Variable}, FreezeStatePolicy, RestoreOptions?)"/>
+    public static RestoreReport Restore(Safetensors file, Layer model, FreezeStatePolicy freezeState, RestoreOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var layerRngs = model.Generators.ToDictionary(g => "layer:" + g.Name, g => g.Rng, StringComparer.Ordinal);
+        return Restore(file, model.Variables, freezeState, options ?? new RestoreOptions(), layerRngs);
+    }
+
+    /// <summary>Restores variables by name from the file at <paramref name="path"/>.</summary>
+    /// <inheritdoc cref="Restore(Safetensors, IEnumerable{Variable}, FreezeStatePolicy, RestoreOptions?)"/>
+    public static RestoreReport Restore(string path, IEnumerable<Variable> variables, FreezeStatePolicy freezeState, RestoreOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        using var file = Safetensors.Open(path);
+        return Restore(file, variables, freezeState, options);
+    }
+
+    /// <summary>
+    /// Loads values by name, checking every frozen value against its recorded SHA-256, and sets or keeps the
+    /// trainable flags and masks as <paramref name="freezeState"/> says; the report lists every variable whose
+    /// freeze state differed. Nothing is changed unless all checks pass.
+    /// </summary>
+    /// <exception cref="SafetensorsFormatException">The file is malformed or a damaged Frost checkpoint (a frozen value fails its fingerprint, a record Frost always writes is missing).</exception>
+    /// <exception cref="InvalidOperationException">
+    /// Names or shapes mismatch under policy Error; the optimizer kind differs; the freeze state differs under
+    /// <see cref="FreezeStatePolicy.FailOnDifference"/>; or the file has no Frost metadata and
+    /// <see cref="RestoreOptions.AllowUnverified"/> is not set.
+    /// </exception>
+    public static RestoreReport Restore(Safetensors file, IEnumerable<Variable> variables, FreezeStatePolicy freezeState, RestoreOptions? options = null)
+        => Restore(file, variables, freezeState, options ?? new RestoreOptions(), null);
+
+    /// <summary>Reads the whole file and checks every frozen value and mask against its fingerprint, changing nothing.</summary>
+    /// <returns>The checked metadata (<see cref="CheckpointInfo.IsFrostCheckpoint"/> is false for a file with nothing to verify).</returns>
+    /// <exception cref="SafetensorsFormatException">The file is malformed or damaged; the message names the variable or key.</exception>
+    public static CheckpointInfo Verify(string path)
+    {
+        using var file = Safetensors.Open(path);
+        return Verify(file);
+    }
+
+    /// <inheritdoc cref="Verify(string)"/>
+    public static CheckpointInfo Verify(Safetensors file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var info = CheckpointInfo.Read(file);
+        foreach (var rec in info.Variables)
+        {
+            var shape = file.Entries[rec.Name].Shape;
+            var values = file.ReadFloats(rec.Name);
+            var mask = rec.MaskTensor is { } m ? ReadMask(file, m, rec.Name) : null;
+            CheckFingerprint(file, rec, values, mask, shape);
+        }
+
+        return info;
     }
 
     private static Dictionary<string, Rng>? WithLayerGenerators(Layer model, IReadOnlyDictionary<string, Rng>? rngs)
@@ -54,17 +135,12 @@ public static class Checkpoint
         return all.Count == 0 ? null : all;
     }
 
-    /// <summary>Saves the given variables under their names, atomically (temporary file, flush, rename).</summary>
-    /// <exception cref="ArgumentException">Two variables share a name, or a metadata key is reserved.</exception>
-    public static void Save(string path, IEnumerable<Variable> variables, CheckpointOptions? options = null)
+    private static void Write(string path, IEnumerable<Variable> variables, bool partial, CheckpointOptions options)
     {
-        ArgumentNullException.ThrowIfNull(variables);
-        options ??= new CheckpointOptions();
-        var vars = variables.ToList();
         var names = new HashSet<string>(StringComparer.Ordinal);
         var tensors = new List<(string, string, int[], float[])>();
-        var records = new JsonArray();
-        foreach (var v in vars)
+        var records = new List<VariableRecord>();
+        foreach (var v in variables)
         {
             if (!names.Add(v.Name) || v.Name.StartsWith("__", StringComparison.Ordinal))
             {
@@ -72,40 +148,42 @@ public static class Checkpoint
             }
 
             tensors.Add((v.Name, "F32", v.Shape.ToArray(), v.Value.ToArray()));
-            var rec = new JsonObject
-            {
-                ["name"] = v.Name,
-                ["kind"] = v.Kind == VariableKind.State ? "state" : "parameter",
-                ["trainable"] = v.Trainable,
-            };
+            string? maskName = null;
             if (v.FreezeMask is { } mask)
             {
-                tensors.Add((MaskPrefix + v.Name, "U8", v.Shape.ToArray(), mask.ToArray()));
-                rec["mask"] = MaskPrefix + v.Name;
+                maskName = CheckpointInfo.MaskPrefix + v.Name;
+                tensors.Add((maskName, "U8", v.Shape.ToArray(), mask.ToArray()));
             }
 
-            if (!v.Trainable || v.FreezeMask is not null)
-            {
-                rec["sha256"] = Convert.ToHexStringLower(FreezePlan.Fingerprint(v, masked: v.Trainable));
-            }
-
-            records.Add(rec);
+            // NOTE: fingerprinted by the saved flags alone (every non-trainable variable, so all state, and every
+            // masked one), not by FreezeStatus, so a reader can tell from each record whether a sha256 must
+            // be there; state that was still training is fingerprinted too, which costs one hash.
+            string? sha = !v.Trainable || v.FreezeMask is not null
+                ? Convert.ToHexStringLower(FreezePlan.Fingerprint(v, masked: v.Trainable))
+                : null;
+            records.Add(new VariableRecord(v.Name, v.Kind == VariableKind.State ? "state" : "parameter", v.Trainable, maskName, sha));
         }
 
         var meta = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["format"] = "pt",
-            ["frost.format"] = "1",
-            ["frost.variables"] = records.ToJsonString(s_json),
+            [CheckpointInfo.FormatKey] = CheckpointInfo.FormatVersion.ToString(CultureInfo.InvariantCulture),
+            [CheckpointInfo.VariablesKey] = CheckpointJson.Write(records.ToArray(), CheckpointJson.Default.VariableRecordArray),
         };
+        if (partial)
+        {
+            meta[CheckpointInfo.PartialKey] = "true";
+        }
+
         if (options.Plan is { } plan)
         {
-            meta["frost.freeze_plan"] = new JsonArray(plan.Steps.Select(s => (JsonNode)((s.Freeze ? "freeze " : "unfreeze ") + s.Selector.Description)).ToArray()).ToJsonString(s_json);
+            var steps = plan.Steps.Select(s => (s.Freeze ? "freeze " : "unfreeze ") + s.Selector.Description).ToArray();
+            meta[CheckpointInfo.PlanKey] = CheckpointJson.Write(steps, CheckpointJson.Default.StringArray);
         }
 
         if (options.Optimizer is { } opt)
         {
-            var states = new JsonArray();
+            var states = new List<OptimizerVariableRecord>();
             foreach (var (v, st) in opt.State)
             {
                 if (!names.Contains(v.Name) || !v.Trainable)
@@ -115,40 +193,36 @@ public static class Checkpoint
 
                 for (int i = 0; i < st.SlotNames.Count; i++)
                 {
-                    tensors.Add(($"{OptimizerPrefix}{st.SlotNames[i]}/{v.Name}", "F32", v.Shape.ToArray(), st.Slot(st.SlotNames[i]).ToArray()));
+                    tensors.Add(($"{CheckpointInfo.OptimizerPrefix}{st.SlotNames[i]}/{v.Name}", "F32", v.Shape.ToArray(), st.Slot(st.SlotNames[i]).ToArray()));
                 }
 
-                states.Add(new JsonObject { ["name"] = v.Name, ["step"] = st.Step });
+                states.Add(new OptimizerVariableRecord(v.Name, st.Step));
             }
 
-            meta["frost.optimizer"] = new JsonObject
-            {
-                ["kind"] = opt.Kind,
-                ["iterations"] = opt.Iterations,
-                ["slots"] = new JsonArray(opt.StateSlotNames.Select(s => (JsonNode)s).ToArray()),
-                ["variables"] = states,
-                ["transitions"] = new JsonArray(opt.Transitions.Select(t => (JsonNode)new JsonObject
-                {
-                    ["iteration"] = t.Iteration,
-                    ["frozen"] = new JsonArray(t.Frozen.Select(n => (JsonNode)n).ToArray()),
-                    ["unfrozen"] = new JsonArray(t.Unfrozen.Select(n => (JsonNode)n).ToArray()),
-                }).ToArray()),
-            }.ToJsonString(s_json);
+            var record = new OptimizerRecord(
+                opt.Kind,
+                opt.Iterations,
+                [.. opt.StateSlotNames],
+                [.. states],
+                [.. opt.Transitions.Select(t => new TransitionRecord(t.Iteration, [.. t.Frozen], [.. t.Unfrozen]))]);
+            meta[CheckpointInfo.OptimizerKey] = CheckpointJson.Write(record, CheckpointJson.Default.OptimizerRecord);
         }
 
         if (options.Rngs is { } rngs)
         {
-            var o = new JsonObject();
+            var words = new Dictionary<string, string[]>(StringComparer.Ordinal);
             foreach (var (k, r) in rngs)
             {
                 var s = r.GetState();
-                o[k] = new JsonArray(
+                words[k] =
+                [
                     s.S0.ToString(CultureInfo.InvariantCulture), s.S1.ToString(CultureInfo.InvariantCulture),
                     s.S2.ToString(CultureInfo.InvariantCulture), s.S3.ToString(CultureInfo.InvariantCulture),
-                    BitConverter.SingleToInt32Bits(s.Spare).ToString(CultureInfo.InvariantCulture), s.HasSpare ? "1" : "0");
+                    BitConverter.SingleToInt32Bits(s.Spare).ToString(CultureInfo.InvariantCulture), s.HasSpare ? "1" : "0",
+                ];
             }
 
-            meta["frost.rng"] = o.ToJsonString(s_json);
+            meta[CheckpointInfo.RngKey] = CheckpointJson.Write(words, CheckpointJson.Default.DictionaryStringStringArray);
         }
 
         foreach (var (k, v) in options.Metadata ?? new Dictionary<string, string>())
@@ -159,38 +233,46 @@ public static class Checkpoint
             }
         }
 
+        meta[CheckpointInfo.HeaderDigestKey] = CheckpointInfo.HeaderDigest(meta, Safetensors.Layout(tensors));
         Safetensors.Write(path, tensors, meta);
     }
 
-    /// <summary>Restores <paramref name="model"/>'s variables (names relative to it).</summary>
-    /// <remarks>The layers' own random generators are restored when the checkpoint has them.</remarks>
-    public static RestoreReport Restore(string path, Layer model, RestoreOptions? options = null)
+    private static RestoreReport Restore(Safetensors file, IEnumerable<Variable> variables, FreezeStatePolicy freezeState, RestoreOptions options, Dictionary<string, Rng>? layerRngs)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        options ??= new RestoreOptions();
-        var layerRngs = model.Generators.ToDictionary(g => "layer:" + g.Name, g => g.Rng, StringComparer.Ordinal);
-        return Restore(path, model.Variables, options, layerRngs);
-    }
-
-    /// <summary>
-    /// Loads values by name, and by default trainable flags and masks, checking every frozen value against
-    /// its recorded SHA-256. Nothing is changed unless all checks pass.
-    /// </summary>
-    /// <exception cref="SafetensorsFormatException">The file is malformed or a frozen value fails its fingerprint.</exception>
-    /// <exception cref="InvalidOperationException">Names or shapes mismatch under policy Error, or the optimizer kind differs.</exception>
-    public static RestoreReport Restore(string path, IEnumerable<Variable> variables, RestoreOptions? options = null)
-        => Restore(path, variables, options, null);
-
-    private static RestoreReport Restore(string path, IEnumerable<Variable> variables, RestoreOptions? options, Dictionary<string, Rng>? layerRngs)
-    {
+        ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(variables);
-        options ??= new RestoreOptions();
-        var file = Safetensors.Open(path);
-        var records = ReadRecords(path, file);
-        var model = variables.ToDictionary(v => v.Name, StringComparer.Ordinal);
+        if (!Enum.IsDefined(freezeState))
+        {
+            throw new ArgumentOutOfRangeException(nameof(freezeState), freezeState, "Unknown freeze-state policy.");
+        }
+
+        string path = file.FilePath;
+        var info = CheckpointInfo.Read(file);
+        if (!info.IsFrostCheckpoint)
+        {
+            if (!options.AllowUnverified)
+            {
+                throw new InvalidOperationException($"{path}: not a Frost checkpoint (no Frost metadata), so its values cannot be verified; set RestoreOptions.AllowUnverified to load it anyway.");
+            }
+
+            if (freezeState != FreezeStatePolicy.KeepCurrent)
+            {
+                throw new InvalidOperationException($"{path}: not a Frost checkpoint, so it holds no freeze state; restore it with FreezeStatePolicy.KeepCurrent.");
+            }
+        }
+
+        var model = new Dictionary<string, Variable>(StringComparer.Ordinal);
+        foreach (var v in variables)
+        {
+            if (!model.TryAdd(v.Name, v))
+            {
+                throw new ArgumentException($"Checkpoint.Restore: two variables are named '{v.Name}'.", nameof(variables));
+            }
+        }
+
         var mapped = new Dictionary<string, string>(StringComparer.Ordinal); // model name → checkpoint name
         var unexpected = new List<string>();
-        foreach (var name in file.Entries.Keys.Where(n => !n.StartsWith("__", StringComparison.Ordinal)))
+        foreach (var name in file.Entries.Values.OrderBy(e => e.Begin).Select(e => e.Name).Where(n => !n.StartsWith("__", StringComparison.Ordinal)))
         {
             string? target = options.MapName is null ? name : options.MapName(name);
             if (target is null)
@@ -198,7 +280,7 @@ public static class Checkpoint
                 continue;
             }
 
-            if (model.ContainsKey(target))
+            if (model.ContainsKey(target) && !mapped.ContainsKey(target))
             {
                 mapped[target] = name;
             }
@@ -214,7 +296,9 @@ public static class Checkpoint
         var problems = new List<string>();
         if (missing.Count > 0 && options.Missing == MismatchPolicy.Error)
         {
-            problems.Add($"missing from the checkpoint: {string.Join(", ", missing)}");
+            problems.Add(info.IsPartial
+                ? $"the checkpoint is partial ({info.Variables.Count} variables) and does not cover: {string.Join(", ", missing)}"
+                : $"missing from the checkpoint: {string.Join(", ", missing)}");
         }
 
         if (unexpected.Count > 0 && options.Unexpected == MismatchPolicy.Error)
@@ -233,57 +317,65 @@ public static class Checkpoint
         }
 
         // Read and verify everything before changing any variable.
-        var loads = new List<(Variable Var, float[] Values, float[]? Mask, bool? Trainable)>();
+        var loads = new List<(Variable Var, float[] Values, float[]? Mask, CheckpointVariable? Record)>();
+        var changes = new List<FreezeStateChange>();
         foreach (var (modelName, ckptName) in mapped)
         {
             var v = model[modelName];
-            if (!file.Entries[ckptName].Shape.SequenceEqual(v.Shape.ToArray()))
+            var shape = file.Entries[ckptName].Shape;
+            if (!shape.SequenceEqual(v.Shape.ToArray()))
             {
                 continue;
             }
 
             var values = file.ReadFloats(ckptName);
-            records.TryGetValue(ckptName, out var rec);
-            float[]? mask = rec?.Mask is { } maskName ? ReadMask(path, file, maskName, ckptName, v.Shape) : null;
-            if (rec?.Sha256 is { } expectedHash)
+            var rec = info.ByName.GetValueOrDefault(ckptName);
+            float[]? mask = null;
+            if (rec is not null)
             {
-                var probe = new Variable(ckptName, Tensor.Wrap(values, v.Shape.ToArray()));
-                if (mask is not null)
+                mask = rec.MaskTensor is { } maskName ? ReadMask(file, maskName, ckptName) : null;
+                CheckFingerprint(file, rec, values, mask, shape);
+                bool flagDiffers = v.Kind == VariableKind.Parameter && v.Trainable != rec.Trainable;
+                bool maskDiffers = !SameMask(v.FreezeMask, mask);
+                if (flagDiffers || maskDiffers)
                 {
-                    probe.SetFreezeMask(Tensor.Wrap(mask, v.Shape.ToArray()));
-                }
-
-                string actual = Convert.ToHexStringLower(FreezePlan.Fingerprint(probe, masked: rec.Trainable && mask is not null));
-                if (actual != expectedHash)
-                {
-                    throw new SafetensorsFormatException(path, $"frozen variable '{ckptName}' does not match its recorded SHA-256: the file is corrupt or was edited.");
+                    changes.Add(new FreezeStateChange(v.Name, v.Trainable, flagDiffers ? rec.Trainable : v.Trainable, maskDiffers, freezeState == FreezeStatePolicy.FromCheckpoint));
                 }
             }
 
-            loads.Add((v, values, mask, rec?.Trainable));
+            loads.Add((v, values, mask, rec));
         }
 
-        var optimizerState = options.Optimizer is { } optimizer ? ReadOptimizer(path, file, optimizer, model, options.MapName) : null;
+        if (freezeState == FreezeStatePolicy.FailOnDifference && changes.Count > 0)
+        {
+            throw new InvalidOperationException($"{path}: the model's freeze state differs from the checkpoint's ({string.Join(", ", changes.Select(c => c.Difference))}); nothing was restored.");
+        }
+
+        var optimizerState = options.Optimizer is { } optimizer ? ReadOptimizer(file, info, optimizer, model, options.MapName) : null;
         var rngStates = new List<(Rng Rng, RngState State)>();
         if (options.Rngs is { } rngs)
         {
-            rngStates.AddRange(ReadRngs(path, file, rngs, required: true));
+            var saved = info.Rngs ?? throw new InvalidOperationException($"{path}: the checkpoint holds no generator state.");
+            foreach (var (name, rng) in rngs)
+            {
+                rngStates.Add((rng, saved.TryGetValue(name, out var st) ? st : throw new InvalidOperationException($"{path}: the checkpoint holds no state for generator '{name}'.")));
+            }
         }
 
-        if (layerRngs is { Count: > 0 } && file.Metadata.ContainsKey("frost.rng"))
+        if (layerRngs is { Count: > 0 } && info.Rngs is { } layerStates)
         {
-            rngStates.AddRange(ReadRngs(path, file, layerRngs, required: false));
+            rngStates.AddRange(layerRngs.Where(p => layerStates.ContainsKey(p.Key)).Select(p => (p.Value, layerStates[p.Key])));
         }
 
         // Everything is verified: apply.
-        foreach (var (v, values, mask, trainable) in loads)
+        foreach (var (v, values, mask, rec) in loads)
         {
             values.CopyTo(v.Value.AsSpan());
-            if (options.RestoreFreezeState && trainable is bool t)
+            if (freezeState == FreezeStatePolicy.FromCheckpoint && rec is not null)
             {
                 if (v.Kind == VariableKind.Parameter)
                 {
-                    v.Trainable = t;
+                    v.Trainable = rec.Trainable;
                 }
 
                 v.SetFreezeMask(mask is null ? null : Tensor.Wrap(mask, v.Shape.ToArray()));
@@ -296,9 +388,9 @@ public static class Checkpoint
             v.Refingerprint();
         }
 
-        if (optimizerState is { } st)
+        if (optimizerState is { } os)
         {
-            options.Optimizer!.RestoreState(st.Iterations, st.States.Where(x => x.Variable.Trainable), st.Transitions);
+            options.Optimizer!.RestoreState(os.Iterations, os.States.Where(x => x.Variable.Trainable), os.Transitions);
         }
 
         foreach (var (rng, state) in rngStates)
@@ -311,52 +403,43 @@ public static class Checkpoint
             missing,
             unexpected,
             mismatched,
-            loads.Where(l => !l.Var.Trainable).Select(l => l.Var.Name).ToList(),
+            loads.Where(l => FreezeStatus.KeepsValue(l.Var)).Select(l => l.Var.Name).ToList(),
+            changes,
+            info.IsPartial,
+            info.IsFrostCheckpoint,
             file.Metadata);
     }
 
-    private sealed record Record(bool Trainable, string? Mask, string? Sha256);
-
-    private static Dictionary<string, Record> ReadRecords(string path, Safetensors file)
+    private static void CheckFingerprint(Safetensors file, CheckpointVariable rec, float[] values, float[]? mask, int[] shape)
     {
-        var result = new Dictionary<string, Record>(StringComparer.Ordinal);
-        if (!file.Metadata.TryGetValue("frost.variables", out var json))
+        if (rec.Sha256 is not { } expected)
         {
-            return result;
+            return;
         }
 
-        try
+        var probe = new Variable(rec.Name, Tensor.Wrap(values, shape));
+        if (mask is not null)
         {
-            foreach (var node in JsonNode.Parse(json)!.AsArray())
-            {
-                var o = node!.AsObject();
-                result[(string)o["name"]!] = new Record((bool)o["trainable"]!, (string?)o["mask"], (string?)o["sha256"]);
-            }
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException or ArgumentException)
-        {
-            throw new SafetensorsFormatException(path, $"metadata 'frost.variables' is malformed ({e.Message}).");
+            probe.SetFreezeMask(Tensor.Wrap(mask, shape));
         }
 
-        return result;
+        string actual = Convert.ToHexStringLower(FreezePlan.Fingerprint(probe, masked: rec.Trainable && mask is not null));
+        if (actual != expected)
+        {
+            throw new SafetensorsFormatException(file.FilePath, $"frozen variable '{rec.Name}' does not match its recorded SHA-256: the file is corrupt or was edited.");
+        }
     }
 
-    private static float[] ReadMask(string path, Safetensors file, string maskName, string owner, Shape shape)
+    private static bool SameMask(Tensor? current, float[]? saved)
+        => current is null ? saved is null : saved is not null && current.AsReadOnlySpan().SequenceEqual(saved);
+
+    private static float[] ReadMask(Safetensors file, string maskName, string owner)
     {
-        if (!file.Entries.TryGetValue(maskName, out var entry))
-        {
-            throw new SafetensorsFormatException(path, $"mask tensor '{maskName}' for '{owner}' is missing.");
-        }
-
-        if (!entry.Shape.SequenceEqual(shape.ToArray()))
-        {
-            throw new SafetensorsFormatException(path, $"mask tensor '{maskName}' has shape [{string.Join(", ", entry.Shape)}], but '{owner}' is {shape}.");
-        }
-
         var mask = file.ReadFloats(maskName);
-        if (mask.Any(m => m is not (0f or 1f)))
+        int bad = Array.FindIndex(mask, m => m is not (0f or 1f));
+        if (bad >= 0)
         {
-            throw new SafetensorsFormatException(path, $"mask tensor '{maskName}' holds values other than 0 and 1.");
+            throw new SafetensorsFormatException(file.FilePath, $"mask tensor '{maskName}' of '{owner}' holds values other than 0 and 1 ({mask[bad]} at element {bad}).");
         }
 
         return mask;
@@ -364,122 +447,30 @@ public static class Checkpoint
 
     private sealed record OptimizerState(long Iterations, List<(Variable Variable, long Step, float[][] Slots)> States, List<FreezeTransition> Transitions);
 
-    /// <summary>Reads and checks optimizer state without changing the optimizer.</summary>
-    private static OptimizerState ReadOptimizer(string path, Safetensors file, Optimizer opt, Dictionary<string, Variable> model, Func<string, string?>? map)
+    /// <summary>Reads optimizer state (already checked by <see cref="CheckpointInfo.Read"/>) without changing the optimizer.</summary>
+    private static OptimizerState ReadOptimizer(Safetensors file, CheckpointInfo info, Optimizer opt, Dictionary<string, Variable> model, Func<string, string?>? map)
     {
-        if (!file.Metadata.TryGetValue("frost.optimizer", out var json))
+        var o = info.Optimizer ?? throw new InvalidOperationException($"{file.FilePath}: the checkpoint holds no optimizer state.");
+        if (o.Kind != opt.Kind || !o.Slots.SequenceEqual(opt.StateSlotNames))
         {
-            throw new InvalidOperationException($"{path}: the checkpoint holds no optimizer state.");
+            throw new InvalidOperationException(
+                $"{file.FilePath}: the checkpoint holds {o.Kind} state with buffers [{string.Join(", ", o.Slots)}], but the optimizer is {opt.Kind} with [{string.Join(", ", opt.StateSlotNames)}].");
         }
 
-        string kind;
-        string[] slots;
-        long iterations;
         var states = new List<(Variable, long, float[][])>();
-        var transitions = new List<FreezeTransition>();
-        try
+        foreach (var s in o.Variables)
         {
-            var o = JsonNode.Parse(json)!.AsObject();
-            kind = (string)o["kind"]!;
-            slots = o["slots"]!.AsArray().Select(n => (string)n!).ToArray();
-            iterations = (long)o["iterations"]!;
-            if (kind != opt.Kind || !slots.SequenceEqual(opt.StateSlotNames))
+            string? target = map is null ? s.Name : map(s.Name);
+            if (target is null || !model.TryGetValue(target, out var v) || !file.Entries[s.Name].Shape.SequenceEqual(v.Shape.ToArray()))
             {
-                throw new InvalidOperationException(
-                    $"{path}: the checkpoint holds {kind} state with buffers [{string.Join(", ", slots)}], but the optimizer is {opt.Kind} with [{string.Join(", ", opt.StateSlotNames)}].");
+                continue;
             }
 
-            foreach (var node in o["variables"]!.AsArray())
-            {
-                string name = (string)node!["name"]!;
-                long step = (long)node["step"]!;
-                if (step < 1 || step > iterations)
-                {
-                    throw new FormatException($"step {step} of '{name}' is outside 1..{iterations}");
-                }
-
-                string? target = map is null ? name : map(name);
-                if (target is null || !model.TryGetValue(target, out var v))
-                {
-                    continue;
-                }
-
-                var buffers = new float[slots.Length][];
-                for (int i = 0; i < slots.Length; i++)
-                {
-                    string tensor = $"{OptimizerPrefix}{slots[i]}/{name}";
-                    if (!file.Entries.TryGetValue(tensor, out var entry) || !entry.Shape.SequenceEqual(v.Shape.ToArray()))
-                    {
-                        throw new FormatException($"buffer '{tensor}' is missing or not shaped like '{target}' {v.Shape}");
-                    }
-
-                    buffers[i] = file.ReadFloats(tensor);
-                }
-
-                states.Add((v, step, buffers));
-            }
-
-            foreach (var t in o["transitions"]!.AsArray())
-            {
-                transitions.Add(new FreezeTransition(
-                    (long)t!["iteration"]!,
-                    t["frozen"]!.AsArray().Select(n => (string)n!).ToList(),
-                    t["unfrozen"]!.AsArray().Select(n => (string)n!).ToList()));
-            }
-        }
-        catch (InvalidOperationException e) when (e.Message.StartsWith(path, StringComparison.Ordinal))
-        {
-            throw;
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException or KeyNotFoundException or ArgumentException)
-        {
-            throw new SafetensorsFormatException(path, $"optimizer state is malformed ({e.Message}).");
+            var buffers = o.Slots.Select(slot => file.ReadFloats($"{CheckpointInfo.OptimizerPrefix}{slot}/{s.Name}")).ToArray();
+            states.Add((v, s.Step, buffers));
         }
 
-        return new OptimizerState(iterations, states, transitions);
-    }
-
-    /// <summary>Reads generator states without changing any generator.</summary>
-    private static List<(Rng, RngState)> ReadRngs(string path, Safetensors file, IReadOnlyDictionary<string, Rng> rngs, bool required)
-    {
-        if (!file.Metadata.TryGetValue("frost.rng", out var json))
-        {
-            throw new InvalidOperationException($"{path}: the checkpoint holds no generator state.");
-        }
-
-        var result = new List<(Rng, RngState)>();
-        try
-        {
-            var o = JsonNode.Parse(json)!.AsObject();
-            foreach (var (name, rng) in rngs)
-            {
-                var node = o[name];
-                if (node is null)
-                {
-                    if (required)
-                    {
-                        throw new KeyNotFoundException($"no state for generator '{name}'");
-                    }
-
-                    continue;
-                }
-
-                var a = node.AsArray();
-                ulong U(int i) => ulong.Parse((string)a[i]!, CultureInfo.InvariantCulture);
-                var state = new RngState(U(0), U(1), U(2), U(3), BitConverter.Int32BitsToSingle(int.Parse((string)a[4]!, CultureInfo.InvariantCulture)), (string)a[5]! == "1");
-                if ((state.S0 | state.S1 | state.S2 | state.S3) == 0)
-                {
-                    throw new FormatException($"generator '{name}' has an all-zero state");
-                }
-
-                result.Add((rng, state));
-            }
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException or ArgumentException or OverflowException or KeyNotFoundException)
-        {
-            throw new SafetensorsFormatException(path, $"generator state is malformed ({e.Message}).");
-        }
-
-        return result;
+        var transitions = o.Transitions.Select(t => new FreezeTransition(t.Iteration, t.Frozen, t.Unfrozen)).ToList();
+        return new OptimizerState(o.Iterations, states, transitions);
     }
 }

@@ -12,7 +12,7 @@ public enum MismatchPolicy
     Skip,
 }
 
-/// <summary>How a checkpoint is restored into variables.</summary>
+/// <summary>How a checkpoint is restored into variables (the freeze state is chosen by a <see cref="FreezeStatePolicy"/>).</summary>
 public sealed class RestoreOptions
 {
     /// <summary>Model variables with no tensor in the checkpoint.</summary>
@@ -27,8 +27,12 @@ public sealed class RestoreOptions
     /// <summary>Maps a checkpoint name to a model name (null drops the tensor); identity when not set.</summary>
     public Func<string, string?>? MapName { get; init; }
 
-    /// <summary>Whether trainable flags and masks are restored from the checkpoint (default true).</summary>
-    public bool RestoreFreezeState { get; init; } = true;
+    /// <summary>
+    /// Allows loading a safetensors file that carries no Frost metadata (written by another tool): its values
+    /// cannot be verified and it holds no freeze state, so it needs <see cref="FreezeStatePolicy.KeepCurrent"/>.
+    /// Off by default: such a file is refused.
+    /// </summary>
+    public bool AllowUnverified { get; init; }
 
     /// <summary>Optimizer to restore state into (must be the kind that saved it).</summary>
     public Optimizer? Optimizer { get; init; }

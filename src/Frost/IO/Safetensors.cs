@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Microsoft.Win32.SafeHandles;
 
 namespace Frost.IO;
 
@@ -14,21 +15,29 @@ namespace Frost.IO;
 /// the tensors' byte ranges lie inside the data area, match their shapes, do not overlap and cover it, all
 /// before reading any tensor data; nothing larger than the file is ever allocated.
 /// </remarks>
-public sealed class Safetensors
+public sealed class Safetensors : IDisposable
 {
     /// <summary>Largest header accepted (the format's reference implementation uses 100 MB).</summary>
     public const long MaxHeaderBytes = 100_000_000;
 
-    private readonly string _path;
+    private readonly SafeFileHandle _handle;
     private readonly long _dataStart;
 
-    private Safetensors(string path, long dataStart, IReadOnlyDictionary<string, SafetensorsEntry> entries, IReadOnlyDictionary<string, string> metadata)
+    private Safetensors(string path, SafeFileHandle handle, long length, long dataStart, IReadOnlyDictionary<string, SafetensorsEntry> entries, IReadOnlyDictionary<string, string> metadata)
     {
-        _path = path;
+        FilePath = path;
+        _handle = handle;
+        Length = length;
         _dataStart = dataStart;
         Entries = entries;
         Metadata = metadata;
     }
+
+    /// <summary>The path the file was opened from (used in messages).</summary>
+    public string FilePath { get; }
+
+    /// <summary>The size of the file when it was opened, in bytes.</summary>
+    public long Length { get; }
 
     /// <summary>The tensors, by name.</summary>
     public IReadOnlyDictionary<string, SafetensorsEntry> Entries { get; }
@@ -36,62 +45,78 @@ public sealed class Safetensors
     /// <summary>The <c>__metadata__</c> strings.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
-    /// <summary>Reads and validates the header of <paramref name="path"/>; tensor data is read on demand.</summary>
+    /// <summary>
+    /// Opens <paramref name="path"/> and reads and validates its header; tensor data is read on demand through
+    /// the same handle, so every read sees the file that was opened even if the path is replaced meanwhile.
+    /// </summary>
     /// <exception cref="SafetensorsFormatException">The file is malformed.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">The path is a directory, or empty or not a regular file (FIFO, device).</exception>
     public static Safetensors Open(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        using var f = File.OpenRead(path);
-        long length = f.Length;
-        Span<byte> lenBytes = stackalloc byte[8];
-        if (f.ReadAtLeast(lenBytes, 8, throwOnEndOfStream: false) < 8)
+        RegularFile.Require(path, "a safetensors file");
+        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+        try
         {
-            throw new SafetensorsFormatException(path, $"file has {length} bytes, too short for the 8-byte header length.");
-        }
+            long length = RandomAccess.GetLength(handle);
+            Span<byte> lenBytes = stackalloc byte[8];
+            if (length < 8)
+            {
+                throw new SafetensorsFormatException(path, $"file has {length} bytes, too short for the 8-byte header length.");
+            }
 
-        ulong headerLen = BinaryPrimitives.ReadUInt64LittleEndian(lenBytes);
-        if (headerLen > (ulong)(length - 8))
+            ReadAt(path, handle, lenBytes, 0);
+            ulong headerLen = BinaryPrimitives.ReadUInt64LittleEndian(lenBytes);
+            if (headerLen > (ulong)(length - 8))
+            {
+                throw new SafetensorsFormatException(path, $"header length {headerLen} exceeds the {length - 8} bytes after the length field.");
+            }
+
+            if (headerLen > MaxHeaderBytes)
+            {
+                throw new SafetensorsFormatException(path, $"header length {headerLen} exceeds the {MaxHeaderBytes}-byte limit.");
+            }
+
+            var header = new byte[headerLen];
+            ReadAt(path, handle, header, 8);
+            long dataLength = length - 8 - (long)headerLen;
+            var (entries, metadata) = ParseHeader(path, header, dataLength);
+            return new Safetensors(path, handle, length, 8 + (long)headerLen, entries, metadata);
+        }
+        catch
         {
-            throw new SafetensorsFormatException(path, $"header length {headerLen} exceeds the {length - 8} bytes after the length field.");
+            handle.Dispose();
+            throw;
         }
-
-        if (headerLen > MaxHeaderBytes)
-        {
-            throw new SafetensorsFormatException(path, $"header length {headerLen} exceeds the {MaxHeaderBytes}-byte limit.");
-        }
-
-        var header = new byte[headerLen];
-        f.ReadExactly(header);
-        long dataLength = length - 8 - (long)headerLen;
-        var (entries, metadata) = ParseHeader(path, header, dataLength);
-        return new Safetensors(path, 8 + (long)headerLen, entries, metadata);
     }
+
+    /// <summary>Closes the file.</summary>
+    public void Dispose() => _handle.Dispose();
 
     /// <summary>Reads one tensor as float32 (converting F16, BF16, F64, integer and U8 types).</summary>
     /// <exception cref="KeyNotFoundException">No such tensor.</exception>
+    /// <exception cref="SafetensorsFormatException">The file ended early (it was cut short since it was opened).</exception>
     public float[] ReadFloats(string name)
     {
-        var e = Entries.TryGetValue(name, out var found) ? found : throw new KeyNotFoundException($"{_path}: no tensor '{name}'.");
-        var bytes = new byte[e.End - e.Begin];
-        using (var f = File.OpenRead(_path))
+        var e = Entries.TryGetValue(name, out var found) ? found : throw new KeyNotFoundException($"{FilePath}: no tensor '{name}'.");
+        if (!BitConverter.IsLittleEndian)
         {
-            f.Position = _dataStart + e.Begin;
-            f.ReadExactly(bytes);
+            throw new PlatformNotSupportedException("Big-endian hosts are not supported.");
         }
 
         var result = new float[e.Count];
+        if (e.DType == "F32")
+        {
+            ReadAt(FilePath, _handle, MemoryMarshal.AsBytes(result.AsSpan()), _dataStart + e.Begin);
+            return result;
+        }
+
+        var bytes = new byte[e.End - e.Begin];
+        ReadAt(FilePath, _handle, bytes, _dataStart + e.Begin);
         var s = bytes.AsSpan();
         switch (e.DType)
         {
-            case "F32":
-                MemoryMarshal.Cast<byte, float>(s).CopyTo(result);
-                if (!BitConverter.IsLittleEndian)
-                {
-                    throw new PlatformNotSupportedException("Big-endian hosts are not supported.");
-                }
-
-                break;
             case "F64":
                 for (int i = 0; i < result.Length; i++)
                 {
@@ -135,10 +160,25 @@ public sealed class Safetensors
 
                 break;
             default:
-                throw new SafetensorsFormatException(_path, $"tensor '{name}' has dtype {e.DType}, which cannot be read as float.");
+                throw new SafetensorsFormatException(FilePath, $"tensor '{name}' has dtype {e.DType}, which cannot be read as float.");
         }
 
         return result;
+    }
+
+    private static void ReadAt(string path, SafeFileHandle handle, Span<byte> buffer, long offset)
+    {
+        while (buffer.Length > 0)
+        {
+            int n = RandomAccess.Read(handle, buffer, offset);
+            if (n == 0)
+            {
+                throw new SafetensorsFormatException(path, $"file ends at byte {offset}, before the data its header describes: it was cut short while being read.");
+            }
+
+            buffer = buffer[n..];
+            offset += n;
+        }
     }
 
     /// <summary>
@@ -152,9 +192,9 @@ public sealed class Safetensors
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(tensors);
+        var layout = Layout(tensors);
         using var json = new MemoryStream();
-        long offset = 0;
-        using (var w = new Utf8JsonWriter(json))
+        using (var w = new Utf8JsonWriter(json, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
             if (metadata is { Count: > 0 })
@@ -168,32 +208,20 @@ public sealed class Safetensors
                 w.WriteEndObject();
             }
 
-            foreach (var (name, dtype, shape, values) in tensors)
+            foreach (var e in layout)
             {
-                if (name == "__metadata__")
-                {
-                    throw new ArgumentException("A tensor cannot be named __metadata__.", nameof(tensors));
-                }
-
-                int size = ElementSize(dtype) ?? throw new ArgumentException($"Write: unsupported dtype {dtype} for '{name}'.", nameof(tensors));
-                if (shape.Aggregate(1L, (a, b) => a * b) != values.Length)
-                {
-                    throw new ArgumentException($"Write: tensor '{name}' has {values.Length} values for shape [{string.Join(", ", shape)}].", nameof(tensors));
-                }
-
-                w.WriteStartObject(name);
-                w.WriteString("dtype", dtype);
+                w.WriteStartObject(e.Name);
+                w.WriteString("dtype", e.DType);
                 w.WriteStartArray("shape");
-                foreach (int d in shape)
+                foreach (int d in e.Shape)
                 {
                     w.WriteNumberValue(d);
                 }
 
                 w.WriteEndArray();
                 w.WriteStartArray("data_offsets");
-                w.WriteNumberValue(offset);
-                offset += (long)values.Length * size;
-                w.WriteNumberValue(offset);
+                w.WriteNumberValue(e.Begin);
+                w.WriteNumberValue(e.End);
                 w.WriteEndArray();
                 w.WriteEndObject();
             }
@@ -235,6 +263,46 @@ public sealed class Safetensors
         });
     }
 
+    /// <summary>
+    /// The entries <see cref="Write"/> gives <paramref name="tensors"/>: in list order, no gaps.
+    /// </summary>
+    /// <exception cref="ArgumentException">A name is repeated or reserved, a dtype is not F32 or U8, the values do not fill the shape, or a U8 value is not an integer in 0..255.</exception>
+    internal static List<SafetensorsEntry> Layout(IReadOnlyList<(string Name, string DType, int[] Shape, float[] Values)> tensors)
+    {
+        var result = new List<SafetensorsEntry>(tensors.Count);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        long offset = 0;
+        foreach (var (name, dtype, shape, values) in tensors)
+        {
+            if (name == "__metadata__" || !names.Add(name))
+            {
+                throw new ArgumentException($"Write: tensor name '{name}' is reserved or repeated.", nameof(tensors));
+            }
+
+            int size = dtype switch
+            {
+                "F32" => 4,
+                "U8" => 1,
+                _ => throw new ArgumentException($"Write: unsupported dtype {dtype} for '{name}' (F32 or U8).", nameof(tensors)),
+            };
+            if (shape.Any(d => d < 0) || shape.Aggregate(1L, (a, b) => a * b) != values.Length)
+            {
+                throw new ArgumentException($"Write: tensor '{name}' has {values.Length} values for shape [{string.Join(", ", shape)}].", nameof(tensors));
+            }
+
+            if (dtype == "U8" && values.Any(v => v is not (>= 0 and <= 255) || v != MathF.Floor(v)))
+            {
+                throw new ArgumentException($"Write: U8 tensor '{name}' holds a value that is not an integer in 0..255.", nameof(tensors));
+            }
+
+            long end = offset + ((long)values.Length * size);
+            result.Add(new SafetensorsEntry(name, dtype, [.. shape], offset, end));
+            offset = end;
+        }
+
+        return result;
+    }
+
     private static int? ElementSize(string dtype) => dtype switch
     {
         "F32" or "I32" => 4,
@@ -249,7 +317,7 @@ public sealed class Safetensors
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(header, new JsonDocumentOptions { MaxDepth = 8 });
+            doc = JsonDocument.Parse(header, new JsonDocumentOptions { MaxDepth = 8, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
@@ -280,10 +348,17 @@ public sealed class Safetensors
 
             var entries = new Dictionary<string, SafetensorsEntry>(StringComparer.Ordinal);
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+            bool sawMetadata = false;
             foreach (var prop in doc.RootElement.EnumerateObject())
             {
                 if (prop.Name == "__metadata__")
                 {
+                    if (sawMetadata)
+                    {
+                        throw new SafetensorsFormatException(path, "__metadata__ appears twice.");
+                    }
+
+                    sawMetadata = true;
                     if (prop.Value.ValueKind != JsonValueKind.Object)
                     {
                         throw new SafetensorsFormatException(path, "__metadata__ must be an object of strings.");
@@ -296,7 +371,10 @@ public sealed class Safetensors
                             throw new SafetensorsFormatException(path, $"__metadata__ value '{m.Name}' must be a string.");
                         }
 
-                        metadata[m.Name] = m.Value.GetString()!;
+                        if (!metadata.TryAdd(m.Name, m.Value.GetString()!))
+                        {
+                            throw new SafetensorsFormatException(path, $"__metadata__ key '{m.Name}' appears twice.");
+                        }
                     }
 
                     continue;

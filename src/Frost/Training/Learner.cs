@@ -271,7 +271,8 @@ public sealed class Learner
     public void Resume(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var metadata = Safetensors.Open(path).Metadata;
+        using var file = Safetensors.Open(path);
+        var metadata = file.Metadata;
         if (!metadata.TryGetValue(StateKey, out string? json))
         {
             throw new FormatException($"{path}: no learner state (metadata '{StateKey}'); it was not saved by Learner.Save.");
@@ -293,7 +294,7 @@ public sealed class Learner
         }
 
         var history = state.History.Select(r => r.ToMetrics(Train.ClassNames)).ToList();
-        Checkpoint.Restore(path, Model, new RestoreOptions { Optimizer = Optimizer });
+        Checkpoint.Restore(file, Model, FreezeStatePolicy.FromCheckpoint, new RestoreOptions { Optimizer = Optimizer });
         foreach (var cb in Callbacks)
         {
             if (state.Callbacks.TryGetValue(cb.StateKey, out string? s))

@@ -31,7 +31,7 @@ public sealed class CheckpointRestoreTests : IDisposable
         Step(target, plain);
         var before = target.Variables.Select(v => v.Value.ToArray()).ToList();
         int stateBefore = plain.State.Count;
-        var ex = Assert.Throws<InvalidOperationException>(() => Checkpoint.Restore(p, target, new RestoreOptions { Optimizer = plain }));
+        var ex = Assert.Throws<InvalidOperationException>(() => Checkpoint.Restore(p, target, FreezeStatePolicy.FromCheckpoint, new RestoreOptions { Optimizer = plain }));
         Assert.Contains("buffers [momentum]", ex.Message, StringComparison.Ordinal);
         Assert.Equal(before, target.Variables.Select(v => v.Value.ToArray()).ToList());
         Assert.Equal(stateBefore, plain.State.Count);
@@ -55,7 +55,7 @@ public sealed class CheckpointRestoreTests : IDisposable
 
         var target = Model(5);
         var before = target.Variables.Select(v => v.Value.ToArray()).ToList();
-        var ex = Assert.Throws<SafetensorsFormatException>(() => Checkpoint.Restore(p, target));
+        var ex = Assert.Throws<SafetensorsFormatException>(() => Checkpoint.Restore(p, target, FreezeStatePolicy.FromCheckpoint));
         Assert.Contains("values other than 0 and 1", ex.Message, StringComparison.Ordinal);
         Assert.Equal(before, target.Variables.Select(v => v.Value.ToArray()).ToList());
     }
@@ -76,6 +76,6 @@ public sealed class CheckpointRestoreTests : IDisposable
         Assert.NotEqual(optimizerJson, meta["frost.optimizer"]);
         var tensors = st.Entries.Values.OrderBy(e => e.Begin).Select(e => (e.Name, e.DType, e.Shape, st.ReadFloats(e.Name))).ToList();
         Safetensors.Write(p, tensors, meta);
-        Assert.Throws<SafetensorsFormatException>(() => Checkpoint.Restore(p, Model(2), new RestoreOptions { Optimizer = new Adam() }));
+        Assert.Throws<SafetensorsFormatException>(() => Checkpoint.Restore(p, Model(2), FreezeStatePolicy.FromCheckpoint, new RestoreOptions { Optimizer = new Adam() }));
     }
 }
