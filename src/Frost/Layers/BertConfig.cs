@@ -51,19 +51,12 @@ public sealed record BertConfig(
         }
     }
 
-    /// <summary>A dense layer with BERT's initialisation: weight N(0, range²), zero bias.</summary>
-    internal Dense NewDense(int inFeatures, int outFeatures, Rng rng, string name)
-    {
-        var d = new Dense(inFeatures, outFeatures, rng, name: name);
-        d.Weight.Value.CopyFrom(Tensor.Normal(d.Weight.Shape, 0f, InitializerRange, rng));
-        return d;
-    }
+    /// <summary>A dense layer with BERT's initialisation (weight N(0, range²), zero bias), or all zeros without a generator.</summary>
+    internal Dense NewDense(int inFeatures, int outFeatures, Rng? rng, string name)
+        => new(Draw(new Shape(outFeatures, inFeatures), rng), Tensor.Zeros(outFeatures), name);
 
-    /// <summary>An embedding table with BERT's initialisation: N(0, range²).</summary>
-    internal Embedding NewEmbedding(int entries, Rng rng, string name)
-    {
-        var e = new Embedding(entries, Hidden, rng, name);
-        e.Weight.Value.CopyFrom(Tensor.Normal(e.Weight.Shape, 0f, InitializerRange, rng));
-        return e;
-    }
+    /// <summary>An embedding table with BERT's initialisation (N(0, range²)), or zeros without a generator.</summary>
+    internal Embedding NewEmbedding(int entries, Rng? rng, string name) => new(Draw(new Shape(entries, Hidden), rng), name);
+
+    private Tensor Draw(Shape shape, Rng? rng) => rng is null ? Tensor.Zeros(shape) : Tensor.Normal(shape, 0f, InitializerRange, rng);
 }

@@ -7,16 +7,15 @@ namespace Frost.Layers;
 /// <remarks>Devlin et al., "BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding", 2018.</remarks>
 public sealed class BertEmbeddings : Block
 {
-    /// <summary>Creates the tables with BERT's initialisation.</summary>
+    /// <summary>Creates the tables with BERT's initialisation, or zero tables when <paramref name="rng"/> is null.</summary>
     /// <param name="config">The encoder's sizes.</param>
-    /// <param name="rng">Draws the initial values.</param>
+    /// <param name="rng">Draws the initial values; null leaves them zero (to be filled from a checkpoint or an import).</param>
     /// <param name="tokenTypeInput">Whether token types come as a second input [N, T] (else all 0).</param>
     /// <param name="name">The block's name.</param>
-    public BertEmbeddings(BertConfig config, Rng rng, bool tokenTypeInput = false, string? name = null)
+    public BertEmbeddings(BertConfig config, Rng? rng, bool tokenTypeInput = false, string? name = null)
         : base(name)
     {
         ArgumentNullException.ThrowIfNull(config);
-        ArgumentNullException.ThrowIfNull(rng);
         config.Validate();
         TokenTypeInput = tokenTypeInput;
         Word = AddLayer(config.NewEmbedding(config.VocabularySize, rng, "word"));

@@ -17,17 +17,19 @@ public sealed class BertEncoder : Block
     private readonly List<BertLayer> _layers = [];
     private BertOutput _output;
 
-    /// <summary>Creates an encoder with BERT's initialisation (weights N(0, 0.02²) by default, zero biases, unit norms).</summary>
+    /// <summary>
+    /// Creates an encoder with BERT's initialisation (weights N(0, 0.02²) by default, zero biases, unit norms), or with
+    /// zero weights when <paramref name="rng"/> is null.
+    /// </summary>
     /// <param name="config">Sizes.</param>
-    /// <param name="rng">Draws the initial values.</param>
+    /// <param name="rng">Draws the initial values; null leaves them zero (to be filled from a checkpoint or an import).</param>
     /// <param name="tokenTypeInput">Whether token types come as a third input (else all 0).</param>
     /// <param name="name">The encoder's name when added to a parent.</param>
     /// <exception cref="ArgumentException">The configuration is inconsistent.</exception>
-    public BertEncoder(BertConfig config, Rng rng, bool tokenTypeInput = false, string? name = null)
+    public BertEncoder(BertConfig config, Rng? rng, bool tokenTypeInput = false, string? name = null)
         : base(name)
     {
         ArgumentNullException.ThrowIfNull(config);
-        ArgumentNullException.ThrowIfNull(rng);
         config.Validate();
         Config = config;
         Embeddings = AddLayer(new BertEmbeddings(config, rng, tokenTypeInput, "embeddings"));

@@ -6,12 +6,11 @@ namespace Frost.Layers;
 /// </summary>
 public sealed class BertFeedForward : Block
 {
-    /// <summary>Creates the sub-layer with BERT's initialisation.</summary>
-    public BertFeedForward(BertConfig config, Rng rng, string? name = null)
+    /// <summary>Creates the sub-layer with BERT's initialisation, or zero weights when <paramref name="rng"/> is null.</summary>
+    public BertFeedForward(BertConfig config, Rng? rng, string? name = null)
         : base(name)
     {
         ArgumentNullException.ThrowIfNull(config);
-        ArgumentNullException.ThrowIfNull(rng);
         config.Validate();
         Up = AddLayer(config.NewDense(config.Hidden, config.FeedForward, rng, "up"));
         Down = AddLayer(config.NewDense(config.FeedForward, config.Hidden, rng, "down"));

@@ -3,8 +3,8 @@ namespace Frost.Layers;
 /// <summary>One BERT encoder layer: self-attention (<c>attention</c>) then feed-forward (<c>ffn</c>), each post-normed.</summary>
 public sealed class BertLayer : Block
 {
-    /// <summary>Creates the layer with BERT's initialisation.</summary>
-    public BertLayer(BertConfig config, Rng rng, string? name = null)
+    /// <summary>Creates the layer with BERT's initialisation, or zero weights when <paramref name="rng"/> is null.</summary>
+    public BertLayer(BertConfig config, Rng? rng, string? name = null)
         : base(name)
     {
         Attention = AddLayer(new BertSelfAttention(config, rng, "attention"));

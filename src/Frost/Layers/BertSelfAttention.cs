@@ -8,12 +8,11 @@ namespace Frost.Layers;
 /// </summary>
 public sealed class BertSelfAttention : Block
 {
-    /// <summary>Creates the sub-layer with BERT's initialisation.</summary>
-    public BertSelfAttention(BertConfig config, Rng rng, string? name = null)
+    /// <summary>Creates the sub-layer with BERT's initialisation, or zero weights when <paramref name="rng"/> is null.</summary>
+    public BertSelfAttention(BertConfig config, Rng? rng, string? name = null)
         : base(name)
     {
         ArgumentNullException.ThrowIfNull(config);
-        ArgumentNullException.ThrowIfNull(rng);
         config.Validate();
         Heads = config.Heads;
         int d = config.Hidden;

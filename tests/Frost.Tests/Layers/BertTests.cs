@@ -80,6 +80,17 @@ public class BertTests
     }
 
     [Fact]
+    public void Without_a_generator_weights_are_zero_and_norms_are_identities()
+    {
+        var model = new BertEncoder(Small, null);
+        foreach (var v in model.Variables)
+        {
+            float expected = v.Name.EndsWith("norm/weight", StringComparison.Ordinal) ? 1f : 0f;
+            Assert.All(v.Value.ToArray(), x => Assert.Equal(expected, x));
+        }
+    }
+
+    [Fact]
     public void Real_tokens_do_not_depend_on_padding()
     {
         var model = new BertEncoder(Small, new Rng(2));
