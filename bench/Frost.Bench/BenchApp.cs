@@ -60,6 +60,9 @@ internal static class BenchApp
             case "resnet":
                 ResNetSuite.Run(timer, report);
                 break;
+            case "transformer":
+                TransformerSuite.Run(timer, report);
+                break;
             default:
                 return Usage(suite is null ? "no suite given" : $"unknown suite '{suite}'");
         }
@@ -76,7 +79,7 @@ internal static class BenchApp
     private static int Usage(string why)
     {
         Console.Error.WriteLine($"Frost.Bench: {why}");
-        Console.Error.WriteLine("usage: Frost.Bench <gemm|conv|resnet> [--json FILE] [--reps N] [--threads N]");
+        Console.Error.WriteLine("usage: Frost.Bench <gemm|conv|resnet|transformer> [--json FILE] [--reps N] [--threads N]");
         Console.Error.WriteLine("       Frost.Bench vision-images DIR [--count N]  |  Frost.Bench vision DIR [--size S] [--workers W] [--batch B] [--prefetch P] [--recycle 0|1] [--json FILE]");
         return 2;
     }

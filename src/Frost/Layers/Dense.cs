@@ -61,20 +61,6 @@ public sealed class Dense : Layer
             throw new ArgumentException($"Dense '{Path}': expected input [..., {InFeatures}], got {input.Shape}.");
         }
 
-        var x = input.Rank == 2 ? input : Ops.Reshape(input, -1, InFeatures);
-        var y = Ops.MatMul(x, Weight, transposeB: true);
-        if (Bias is not null)
-        {
-            y = Ops.Add(y, Bias);
-        }
-
-        if (input.Rank != 2)
-        {
-            var dims = input.Shape.ToArray();
-            dims[^1] = OutFeatures;
-            y = Ops.Reshape(y, dims);
-        }
-
-        return y;
+        return Ops.Linear(input, Weight, Bias?.Value);
     }
 }

@@ -50,6 +50,8 @@ public static class OpCatalogue
         new("MatMul_transposeB", [[3, 4], [5, 4]], x => Op.MatMul(x[0], x[1], transposeB: true), r => R.MatMul(r[0], r[1], tb: true)),
         new("MatMul_transposeBoth", [[4, 3], [5, 4]], x => Op.MatMul(x[0], x[1], true, true), r => R.MatMul(r[0], r[1], true, true)),
         new("MatMul_batched", [[2, 3, 4], [2, 4, 2]], x => Op.MatMul(x[0], x[1]), r => R.MatMul(r[0], r[1])),
+        new("Linear", [[3, 4], [5, 4], [5]], x => Op.Linear(x[0], x[1], x[2]), r => R.Zip(R.MatMul(r[0], r[1], tb: true), r[2], (a, b) => a + b)),
+        new("Linear_rank3_noBias", [[2, 3, 4], [2, 4]], x => Op.Linear(x[0], x[1]), r => R.MatMul(r[0].Reshape(6, 4), r[1], tb: true).Reshape(2, 3, 2)),
         new("MatMul_broadcastBatch", [[2, 1, 3, 4], [3, 4, 2]], x => Op.MatMul(x[0], x[1]), r => R.MatMul(r[0], r[1])),
 
         // Reductions
