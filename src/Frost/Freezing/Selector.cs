@@ -39,7 +39,7 @@ public abstract class Selector
     public static Selector AllLayersOfType<T>()
         where T : Layer => new TypeSelector(typeof(T), int.MaxValue, 0);
 
-    /// <summary>Variables whose name matches a glob (<c>*</c> within a segment, <c>**</c> across segments).</summary>
+    /// <summary>Variables whose name matches a glob (<c>*</c> within a segment, <c>**</c> across segments, <c>?</c> one character, <c>[0-3]</c> one of a class).</summary>
     public static Selector Glob(string pattern)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(pattern);

@@ -19,6 +19,28 @@ public sealed class Dense : Layer
         Bias = useBias ? AddParameter("bias", Tensor.Zeros(outFeatures)) : null;
     }
 
+    /// <summary>Creates the layer with the given weight [out, in] and optional bias [out] (copied).</summary>
+    /// <exception cref="ArgumentException">The weight is not a non-empty matrix, or the bias does not have one value per output.</exception>
+    public Dense(Tensor weight, Tensor? bias, string? name = null)
+        : base(name)
+    {
+        ArgumentNullException.ThrowIfNull(weight);
+        if (weight.Rank != 2 || weight.Size == 0)
+        {
+            throw new ArgumentException($"Dense: the weight must be a non-empty [out, in] matrix, got {weight.Shape}.", nameof(weight));
+        }
+
+        if (bias is not null && bias.Shape != new Shape(weight.Shape[0]))
+        {
+            throw new ArgumentException($"Dense: the bias must be [{weight.Shape[0]}] for weight {weight.Shape}, got {bias.Shape}.", nameof(bias));
+        }
+
+        InFeatures = weight.Shape[1];
+        OutFeatures = weight.Shape[0];
+        Weight = AddParameter("weight", weight);
+        Bias = bias is null ? null : AddParameter("bias", bias);
+    }
+
     /// <summary>Input features.</summary>
     public int InFeatures { get; }
 
@@ -39,20 +61,6 @@ public sealed class Dense : Layer
             throw new ArgumentException($"Dense '{Path}': expected input [..., {InFeatures}], got {input.Shape}.");
         }
 
-        var x = input.Rank == 2 ? input : Ops.Reshape(input, -1, InFeatures);
-        var y = Ops.MatMul(x, Weight, transposeB: true);
-        if (Bias is not null)
-        {
-            y = Ops.Add(y, Bias);
-        }
-
-        if (input.Rank != 2)
-        {
-            var dims = input.Shape.ToArray();
-            dims[^1] = OutFeatures;
-            y = Ops.Reshape(y, dims);
-        }
-
-        return y;
+        return Ops.Linear(input, Weight, Bias?.Value);
     }
 }

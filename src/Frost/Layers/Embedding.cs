@@ -19,6 +19,22 @@ public sealed class Embedding : Layer
         Weight = AddParameter("weight", Tensor.Normal(new Shape(entries, dimension), 0f, 1f, rng));
     }
 
+    /// <summary>Creates the layer with the given [entries, dimension] table (copied).</summary>
+    /// <exception cref="ArgumentException">The table is not a non-empty matrix.</exception>
+    public Embedding(Tensor weight, string? name = null)
+        : base(name)
+    {
+        ArgumentNullException.ThrowIfNull(weight);
+        if (weight.Rank != 2 || weight.Size == 0)
+        {
+            throw new ArgumentException($"Embedding: the table must be a non-empty [entries, dimension] matrix, got {weight.Shape}.", nameof(weight));
+        }
+
+        Entries = weight.Shape[0];
+        Dimension = weight.Shape[1];
+        Weight = AddParameter("weight", weight);
+    }
+
     /// <summary>Number of rows.</summary>
     public int Entries { get; }
 

@@ -78,6 +78,30 @@ public sealed class Flow
         return new Flow(Graph, Graph.Add(StepKind.Op, name, null, x => op(x[0], x[1]), [Id, other.Id]));
     }
 
+    /// <summary>
+    /// The result of an op on several values of the same block, in order, e.g.
+    /// <c>Flow.Combine("attention", t =&gt; Ops.ScaledDotProductAttention(t[0], t[1], t[2], t[3], heads), q, k, v, mask)</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">No value is given, or the values belong to different blocks.</exception>
+    public static Flow Combine(string name, Func<IReadOnlyList<Tensor>, Tensor> op, params Flow[] inputs)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(op);
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Length == 0)
+        {
+            throw new ArgumentException($"Flow.Combine '{name}': needs at least one value.", nameof(inputs));
+        }
+
+        foreach (var f in inputs)
+        {
+            inputs[0].CheckSameGraph(f);
+        }
+
+        var graph = inputs[0].Graph;
+        return new Flow(graph, graph.Add(StepKind.Op, name, null, x => op(x), [.. inputs.Select(f => f.Id)]));
+    }
+
     /// <summary>The elementwise sum of two values (<see cref="Ops.Add(Tensor, Tensor)"/>), broadcasting.</summary>
     public static Flow operator +(Flow left, Flow right)
     {

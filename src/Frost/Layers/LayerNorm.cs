@@ -35,10 +35,6 @@ public sealed class LayerNorm : Layer
             throw new ArgumentException($"LayerNorm '{Path}': expected input [..., {Features}], got {input.Shape}.");
         }
 
-        var mean = Ops.Mean(input, -1, keepDims: true);
-        var centered = Ops.Sub(input, mean);
-        var variance = Ops.Mean(Ops.Square(centered), -1, keepDims: true);
-        var normed = Ops.Div(centered, Ops.Sqrt(Ops.Add(variance, Epsilon)));
-        return Ops.Add(Ops.Mul(normed, Weight), Bias);
+        return Ops.LayerNorm(input, Weight, Bias, Epsilon);
     }
 }

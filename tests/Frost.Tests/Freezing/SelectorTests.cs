@@ -27,6 +27,15 @@ public class SelectorTests
     }
 
     [Fact]
+    public void Glob_character_classes()
+    {
+        var m = Model(out _);
+        Assert.Equal(["block1/fc1/weight", "block1/fc1/bias"], Names(Selector.Glob("block[1-3]/fc[!2]/*").Resolve(m)));
+        Assert.Equal(["block0/fc2/weight", "block0/fc2/bias"], Names(Selector.Glob("block[0]/fc[25]/**").Resolve(m)));
+        Assert.Throws<SelectorMatchException>(() => Selector.Glob("block[2-9]/**").Resolve(m));
+    }
+
+    [Fact]
     public void Regex_union_except_and_exact_counts()
     {
         var m = Model(out _);

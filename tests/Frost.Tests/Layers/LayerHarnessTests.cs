@@ -11,6 +11,7 @@ public class LayerHarnessTests
     {
         ["Dense"] = new(s => new Dense(4, 3, new Rng(s)), [2, 4], [2, 3], 4 * 3 + 3, 0),
         ["Dense_rank3"] = new(s => new Dense(4, 3, new Rng(s), useBias: false), [2, 5, 4], [2, 5, 3], 12, 0),
+        ["Dense_given_weights"] = new(s => new Dense(Tensor.Normal(new Shape(3, 4), 0, 1, new Rng(s)), Tensor.FromArray(0.1f, 0.2f, 0.3f)), [2, 4], [2, 3], 15, 0),
         ["Relu"] = new(_ => new Relu(), [2, 5], [2, 5], 0, 0) { MakeInput = AwayFromZero },
         ["Gelu"] = new(_ => new Gelu(), [2, 5], [2, 5], 0, 0),
         ["Tanh"] = new(_ => new Tanh(), [2, 5], [2, 5], 0, 0),
@@ -18,6 +19,11 @@ public class LayerHarnessTests
         ["Flatten"] = new(_ => new Flatten(), [2, 3, 2, 2], [2, 12], 0, 0),
         ["Dropout"] = new(s => new Dropout(0.5f, new Rng(s)), [3, 4], [3, 4], 0, 0),
         ["Embedding"] = new(s => new Embedding(7, 3, new Rng(s)), [2, 4], [2, 4, 3], 21, 0)
+        {
+            MakeInput = r => Tensor.FromArray(Enumerable.Range(0, 8).Select(_ => (float)r.NextInt(7)).ToArray(), 2, 4),
+            InputDifferentiable = false,
+        },
+        ["Embedding_given_table"] = new(s => new Embedding(Tensor.Normal(new Shape(7, 3), 0, 1, new Rng(s))), [2, 4], [2, 4, 3], 21, 0)
         {
             MakeInput = r => Tensor.FromArray(Enumerable.Range(0, 8).Select(_ => (float)r.NextInt(7)).ToArray(), 2, 4),
             InputDifferentiable = false,

@@ -50,6 +50,8 @@ public static class OpCatalogue
         new("MatMul_transposeB", [[3, 4], [5, 4]], x => Op.MatMul(x[0], x[1], transposeB: true), r => R.MatMul(r[0], r[1], tb: true)),
         new("MatMul_transposeBoth", [[4, 3], [5, 4]], x => Op.MatMul(x[0], x[1], true, true), r => R.MatMul(r[0], r[1], true, true)),
         new("MatMul_batched", [[2, 3, 4], [2, 4, 2]], x => Op.MatMul(x[0], x[1]), r => R.MatMul(r[0], r[1])),
+        new("Linear", [[3, 4], [5, 4], [5]], x => Op.Linear(x[0], x[1], x[2]), r => R.Zip(R.MatMul(r[0], r[1], tb: true), r[2], (a, b) => a + b)),
+        new("Linear_rank3_noBias", [[2, 3, 4], [2, 4]], x => Op.Linear(x[0], x[1]), r => R.MatMul(r[0].Reshape(6, 4), r[1], tb: true).Reshape(2, 3, 2)),
         new("MatMul_broadcastBatch", [[2, 1, 3, 4], [3, 4, 2]], x => Op.MatMul(x[0], x[1]), r => R.MatMul(r[0], r[1])),
 
         // Reductions
@@ -74,6 +76,16 @@ public static class OpCatalogue
         new("Where", [[2, 3], [3]], x => Op.Where(Condition(), x[0], x[1]),
             r => R.Zip3(R.From(Condition()), r[0], r[1], (c, a, b) => c != 0 ? a : b)),
         new("MaskedFill", [[2, 3]], x => Op.MaskedFill(x[0], Condition(), -1f), r => R.Zip(R.From(Condition()), r[0], (c, a) => c != 0 ? -1 : a)),
+
+        // Normalisation and attention
+        new("LayerNorm", [[3, 5], [5], [5]], x => Op.LayerNorm(x[0], x[1], x[2], 1e-5f), r => LayerNormRef(r[0], r[1], r[2], 1e-5)),
+        new("LayerNorm_plain", [[2, 3, 4]], x => Op.LayerNorm(x[0], null, null, 1e-3f), r => LayerNormRef(r[0], null, null, 1e-3)),
+        new("ScaledDotProductAttention", [[2, 3, 4], [2, 3, 4], [2, 3, 4]], x => Op.ScaledDotProductAttention(x[0], x[1], x[2], PaddingMask(), 2),
+            r => AttentionRef(r[0], r[1], r[2], PaddingMask(), 2, 1 / Math.Sqrt(2))),
+        new("ScaledDotProductAttention_holes_and_an_empty_row", [[2, 2, 6], [2, 4, 6], [2, 4, 6]],
+            x => Op.ScaledDotProductAttention(x[0], x[1], x[2], HoleMask(), 3, 0.7f), r => AttentionRef(r[0], r[1], r[2], HoleMask(), 3, 0.7f)),
+        new("ScaledDotProductAttention_unmasked", [[1, 5, 8], [1, 3, 8], [1, 3, 8]], x => Op.ScaledDotProductAttention(x[0], x[1], x[2], null, 1),
+            r => AttentionRef(r[0], r[1], r[2], null, 1, 1 / Math.Sqrt(8))),
 
         // Convolution
         new("Conv2D", [[2, 3, 5, 5], [4, 3, 3, 3], [4]], x => Op.Conv2D(x[0], x[1], x[2], padding: 1), r => R.Conv2D(r[0], r[1], r[2], Conv2DSettings.Symmetric(1, 1))),
@@ -127,6 +139,82 @@ public static class OpCatalogue
     public static OpCase Get(string name) => All.Single(c => c.Name == name);
 
     private static Tensor Condition() => Tensor.FromArray([1, 0, 1, 0, 0, 1], 2, 3);
+
+    /// <summary>Item 0 keeps its first two keys of three; item 1 keeps all.</summary>
+    private static Tensor PaddingMask() => Tensor.FromArray([1, 1, 0, 1, 1, 1], 2, 3);
+
+    /// <summary>Item 0 keeps keys 0 and 2 of four (a hole before the last kept key); item 1 keeps none.</summary>
+    private static Tensor HoleMask() => Tensor.FromArray([1, 0, 1, 0, 0, 0, 0, 0], 2, 4);
+
+    private static R LayerNormRef(R x, R? w, R? b, double eps)
+    {
+        int f = x.Shape[^1];
+        var y = new double[x.Data.Length];
+        for (int r = 0; r < x.Data.Length / f; r++)
+        {
+            var row = x.Data.Skip(r * f).Take(f).ToArray();
+            double mean = row.Average();
+            double inv = 1 / Math.Sqrt(row.Select(v => (v - mean) * (v - mean)).Average() + eps);
+            for (int i = 0; i < f; i++)
+            {
+                y[(r * f) + i] = ((row[i] - mean) * inv * (w?.Data[i] ?? 1)) + (b?.Data[i] ?? 0);
+            }
+        }
+
+        return new R(y, x.Shape);
+    }
+
+    private static R AttentionRef(R q, R k, R v, Tensor? mask, int heads, double scale)
+    {
+        int n = q.Shape[0], tq = q.Shape[1], d = q.Shape[2], tk = k.Shape[1], dh = d / heads;
+        var m = mask?.ToArray();
+        var y = new double[n * tq * d];
+        for (int b = 0; b < n; b++)
+        {
+            for (int h = 0; h < heads; h++)
+            {
+                for (int i = 0; i < tq; i++)
+                {
+                    var w = new double[tk];
+                    double max = double.NegativeInfinity;
+                    for (int j = 0; j < tk; j++)
+                    {
+                        if (m is not null && m[(b * tk) + j] == 0)
+                        {
+                            w[j] = double.NegativeInfinity;
+                            continue;
+                        }
+
+                        double dot = 0;
+                        for (int c = 0; c < dh; c++)
+                        {
+                            dot += q.Data[(((b * tq) + i) * d) + (h * dh) + c] * k.Data[(((b * tk) + j) * d) + (h * dh) + c];
+                        }
+
+                        w[j] = dot * scale;
+                        max = Math.Max(max, w[j]);
+                    }
+
+                    if (double.IsNegativeInfinity(max))
+                    {
+                        continue; // every key masked: zeros
+                    }
+
+                    double sum = w.Sum(x => Math.Exp(x - max));
+                    for (int j = 0; j < tk; j++)
+                    {
+                        double p = Math.Exp(w[j] - max) / sum;
+                        for (int c = 0; c < dh; c++)
+                        {
+                            y[(((b * tq) + i) * d) + (h * dh) + c] += p * v.Data[(((b * tk) + j) * d) + (h * dh) + c];
+                        }
+                    }
+                }
+            }
+        }
+
+        return new R(y, n, tq, d);
+    }
 
     private static double Erf(double x)
     {
