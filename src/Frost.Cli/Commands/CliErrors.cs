@@ -1,3 +1,4 @@
+using Frost.Distributed;
 using Frost.Freezing;
 
 namespace Frost.Cli.Commands;
@@ -5,7 +6,7 @@ namespace Frost.Cli.Commands;
 /// <summary>
 /// Turns every failure into one line on standard error and an exit code (documented in README.md):
 /// 0 success, 1 usage or input error, 2 frozen check failed, 3 training diverged, 4 output error, 5 not enough memory,
-/// 6 internal error.
+/// 6 internal error, 7 a distributed run lost a process or MPI failed.
 /// </summary>
 internal static class CliErrors
 {
@@ -26,6 +27,9 @@ internal static class CliErrors
 
     /// <summary>An unexpected failure (a bug), still reported on one line.</summary>
     public const int Internal = 6;
+
+    /// <summary>A distributed run lost one of its processes, or MPI failed.</summary>
+    public const int Distributed = 7;
 
     [ThreadStatic]
     private static string? t_activity;
@@ -70,6 +74,7 @@ internal static class CliErrors
             OutOfMemoryException => (OutOfMemory, $"out of memory while {t_activity ?? "running"}; use a smaller --size, --batch-size or image count."),
             MemoryBudgetException => (OutOfMemory, e.Message),
             OutputException => (Output, e.Message),
+            DistributedException => (Distributed, e.Message),
             UsageException or SelectorMatchException => (UsageOrInput, e.Message),
             FormatException or IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or NotSupportedException
                 => (UsageOrInput, e.Message),

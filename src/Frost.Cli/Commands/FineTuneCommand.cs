@@ -36,9 +36,10 @@ internal static class FineTuneCommand
         var spread = new Option<float>("--lr-spread") { Description = "Discriminative rates: the group below the head gets --lr, each lower --train group --lr divided by this factor once more (e.g. 2.6)." };
         var accumulate = new Option<int>("--accumulate") { Description = "Micro-batches of --batch-size whose gradients make one update.", DefaultValueFactory = _ => 1 };
         var valSplit = new Option<double>("--val-split") { Description = "Fraction of the training images held out for validation (seeded, per class); the test split is then evaluated once at the end." };
+        var distributed = new Option<bool>("--distributed") { Description = "Train data-parallel across the processes of an MPI job (mpirun -np N frost finetune ... --distributed); --batch-size is per process; rank 0 writes the outputs." };
         var cmd = new Command("finetune", "Fine-tune the pretrained ResNet18 with a new head, training only what --train selects.")
         {
-            data, size, trainCount, testCount, epochs, batch, lr, headLr, train, trainBn, noCache, seed, output, resume, overwrite, earlyStop, unfreeze, spread, accumulate, valSplit,
+            data, size, trainCount, testCount, epochs, batch, lr, headLr, train, trainBn, noCache, seed, output, resume, overwrite, earlyStop, unfreeze, spread, accumulate, valSplit, distributed,
         };
         cmd.SetAction(p => FineTuneJob.Run(new FineTuneSettings
         {
@@ -62,6 +63,7 @@ internal static class FineTuneCommand
             LearningRateSpread = p.GetValue(spread),
             Accumulate = p.GetValue(accumulate),
             ValidationSplit = p.GetValue(valSplit),
+            Distributed = p.GetValue(distributed),
         }));
         return cmd;
     }

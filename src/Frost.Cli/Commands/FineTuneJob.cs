@@ -21,7 +21,10 @@ internal static class FineTuneJob
     public static int Run(FineTuneSettings s) => CliErrors.Guard(() =>
     {
         Validate(s);
-        using var output = OutputFolder.Lock(s.Output);
+        using var distributed = s.Distributed ? DistributedRun.Start() : null;
+
+        // Rank 0 holds the output folder and writes to it; the other ranks only read a checkpoint to resume.
+        using var output = distributed is { IsRoot: false } ? null : OutputFolder.Lock(s.Output);
         var total = Stopwatch.StartNew();
         string ckpt = Path.Combine(s.Output, CheckpointFile);
         if (File.Exists(ckpt) && !s.Resume && !s.Overwrite)
@@ -77,6 +80,7 @@ internal static class FineTuneJob
             CacheFrozenPrefix = s.CacheFrozenPrefix,
             EvaluationBatchSize = EvaluationBatch,
             Unfreezing = schedule,
+            DataParallel = distributed?.DataParallel,
         };
         learner.CheckpointMetadata[Recipe.MetadataKey] = recipe.Text;
         learner.Callbacks.Add(new CsvMetricsLog(Path.Combine(s.Output, "metrics.csv")));
@@ -93,6 +97,11 @@ internal static class FineTuneJob
         {
             learner.Resume(ckpt);
             AnsiConsole.MarkupLine($"Resumed {Markup.Escape(ckpt)} after epoch {learner.Epoch} of {s.Epochs}.");
+        }
+
+        if (distributed is not null)
+        {
+            AnsiConsole.MarkupLine(Markup.Escape(distributed.Describe(s.BatchSize)));
         }
 
         var report = new FreezePlan(model).Apply();
@@ -144,6 +153,11 @@ internal static class FineTuneJob
         }
 
         AnsiConsole.MarkupLine($"Optimizer state: {LayerSummary.FormatBytes(optimizer.StateBytes)} for {optimizer.State.Count} trainable variables (none for frozen ones).");
+
+        if (output is null)
+        {
+            return check.FrozenIntact ? 0 : CliErrors.FrozenCheckFailed;
+        }
 
         string plot = Path.Combine(s.Output, "training.png");
         string onnx = Path.Combine(s.Output, "model.onnx");

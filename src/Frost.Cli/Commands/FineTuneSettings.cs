@@ -49,4 +49,7 @@ internal sealed record FineTuneSettings
 
     /// <summary>Fraction of the training images held out for validation (0: validate on the test split).</summary>
     public double ValidationSplit { get; init; }
+
+    /// <summary>Train data-parallel with the other processes of the MPI job this one was launched in.</summary>
+    public bool Distributed { get; init; }
 }

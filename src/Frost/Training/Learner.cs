@@ -254,7 +254,8 @@ public sealed class Learner
             1,
             Epoch,
             [.. _history.Select(EpochRecord.From)],
-            Callbacks.Select(c => (c.StateKey, State: c.SaveState())).Where(c => c.State is not null).ToDictionary(c => c.StateKey, c => c.State!, StringComparer.Ordinal));
+            Callbacks.Select(c => (c.StateKey, State: c.SaveState())).Where(c => c.State is not null).ToDictionary(c => c.StateKey, c => c.State!, StringComparer.Ordinal),
+            [.. Optimizer.Groups.Select(g => new GroupRecord(g.Name, [.. g.Variables.Select(v => v.Name)], g.LearningRate, g.WeightDecay))]);
         var meta = new Dictionary<string, string>(CheckpointMetadata, StringComparer.Ordinal)
         {
             [StateKey] = JsonSerializer.Serialize(state, LearnerStateJson.Default.LearnerState),
@@ -294,6 +295,7 @@ public sealed class Learner
         }
 
         var history = state.History.Select(r => r.ToMetrics(Train.ClassNames)).ToList();
+        RestoreGroups(path, state.Groups);
         Checkpoint.Restore(file, Model, FreezeStatePolicy.FromCheckpoint, new RestoreOptions { Optimizer = Optimizer });
         foreach (var cb in Callbacks)
         {
@@ -306,6 +308,53 @@ public sealed class Learner
         _history.Clear();
         _history.AddRange(history);
         Epoch = state.Epoch;
+    }
+
+    /// <summary>
+    /// Recreates the saved parameter groups the optimizer lacks and checks those it has (same members), then takes
+    /// the saved learning rates and weight decays; a group the checkpoint does not know is an error.
+    /// </summary>
+    private void RestoreGroups(string path, IReadOnlyList<GroupRecord>? saved)
+    {
+        if (saved is null)
+        {
+            return; // written before groups were saved: the groups set up by the caller stand
+        }
+
+        var byName = Model.Variables.ToDictionary(v => v.Name, StringComparer.Ordinal);
+        foreach (var g in Optimizer.Groups.Where(g => !saved.Any(s => s.Name == g.Name)))
+        {
+            throw new FormatException($"{path}: the optimizer has a parameter group '{g.Name}' that the checkpoint does not have (it has {Names(saved.Select(s => s.Name))}).");
+        }
+
+        // Everything is checked before the optimizer changes.
+        var missing = new Dictionary<string, List<Variable>>(StringComparer.Ordinal);
+        foreach (var s in saved)
+        {
+            var group = Optimizer.Groups.FirstOrDefault(g => g.Name == s.Name);
+            if (group is null)
+            {
+                missing[s.Name] = [.. s.Variables.Select(n => byName.TryGetValue(n, out var v) ? v
+                    : throw new FormatException($"{path}: parameter group '{s.Name}' names variable '{n}', which the model does not have."))];
+            }
+            else if (!group.Variables.Select(v => v.Name).Order(StringComparer.Ordinal).SequenceEqual(s.Variables.Order(StringComparer.Ordinal), StringComparer.Ordinal))
+            {
+                throw new FormatException($"{path}: parameter group '{s.Name}' holds {Names(group.Variables.Select(v => v.Name))} here but {Names(s.Variables)} in the checkpoint.");
+            }
+        }
+
+        foreach (var s in saved)
+        {
+            var group = missing.TryGetValue(s.Name, out var members) ? Optimizer.AddGroup(members, name: s.Name) : Optimizer.Groups.First(g => g.Name == s.Name);
+            group.LearningRate = s.LearningRate;
+            group.WeightDecay = s.WeightDecay;
+        }
+
+        static string Names(IEnumerable<string> names)
+        {
+            var list = names.ToList();
+            return list.Count == 0 ? "none" : list.Count <= 3 ? string.Join(", ", list.Select(n => $"'{n}'")) : $"{list.Count} ('{list[0]}', '{list[1]}', …)";
+        }
     }
 
     private readonly record struct EpochTraining(double Loss, double Accuracy, double ExamplesPerSecond, long TrainableParameters, bool Diverged);

@@ -7,7 +7,11 @@ internal sealed record LearnerState(
     int Version,
     int Epoch,
     IReadOnlyList<EpochRecord> History,
-    IReadOnlyDictionary<string, string> Callbacks);
+    IReadOnlyDictionary<string, string> Callbacks,
+    IReadOnlyList<GroupRecord>? Groups = null);
+
+/// <summary>One of the optimizer's parameter groups: its name, members and settings.</summary>
+internal sealed record GroupRecord(string Name, IReadOnlyList<string> Variables, float? LearningRate, float? WeightDecay);
 
 /// <summary>One epoch of <see cref="LearnerState.History"/>.</summary>
 internal sealed record EpochRecord(

@@ -146,6 +146,39 @@ public sealed class LearnerTests : IDisposable
     }
 
     [Fact]
+    public void Parameter_groups_and_their_rates_are_saved_and_restored_and_a_different_grouping_is_refused()
+    {
+        var model = Model(12, dropout: false);
+        var opt = new Adam(0.02f);
+        var learner = new Learner(model, Images(40, 13), opt) { BatchSize = 16, Seed = 4 };
+        var spread = LearningRates.Spread(opt, model, [Selector.Glob("stem/**")], 0.01f, 2.6f);
+        spread[0].WeightDecay = 0.05f;
+        learner.Fit(1);
+        spread[0].LearningRate = 0.004f; // changed during the run: the checkpoint keeps the current value
+        string ckpt = Path.Combine(_dir, "groups.safetensors");
+        learner.Save(ckpt);
+
+        // A learner without groups gets them back, members and settings.
+        var bare = new Adam(0.02f);
+        var restored = new Learner(Model(12, dropout: false), Images(40, 13), bare) { BatchSize = 16, Seed = 4 };
+        restored.Resume(ckpt);
+        var g = Assert.Single(bare.Groups);
+        Assert.Equal(spread[0].Name, g.Name);
+        Assert.Equal(spread[0].Variables.Select(v => v.Name), g.Variables.Select(v => v.Name));
+        Assert.Equal(0.004f, g.LearningRate);
+        Assert.Equal(0.05f, g.WeightDecay);
+
+        // One whose group of that name holds other variables is refused, naming the group, and keeps its groups.
+        var other = new Adam(0.02f);
+        var otherModel = Model(12, dropout: false);
+        var wrong = new Learner(otherModel, Images(40, 13), other) { BatchSize = 16, Seed = 4 };
+        other.AddGroup(Selector.Glob("head/**").Resolve(otherModel).Where(v => v.Kind == VariableKind.Parameter), name: spread[0].Name);
+        var e = Assert.Throws<FormatException>(() => wrong.Resume(ckpt));
+        Assert.Contains($"parameter group '{spread[0].Name}'", e.Message, StringComparison.Ordinal);
+        Assert.Single(other.Groups);
+    }
+
+    [Fact]
     public void The_frozen_prefix_cache_gives_the_same_training_in_memory_or_in_a_file()
     {
         Sequential Train(bool cache, long budget, out Learner learner)
