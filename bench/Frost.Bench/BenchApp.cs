@@ -68,6 +68,14 @@ internal static class BenchApp
                 }
 
                 break;
+            case "mpi-train":
+                // Alone or under mpirun: only rank 0 writes the report.
+                if (!MpiTrainSuite.Run(reps, report))
+                {
+                    json = null;
+                }
+
+                break;
             case "transformer":
                 TransformerSuite.Run(timer, report);
                 break;
@@ -87,7 +95,7 @@ internal static class BenchApp
     private static int Usage(string why)
     {
         Console.Error.WriteLine($"Frost.Bench: {why}");
-        Console.Error.WriteLine("usage: Frost.Bench <gemm|conv|resnet|transformer|mpi> [--json FILE] [--reps N] [--threads N]   (mpi: under mpirun -np 2)");
+        Console.Error.WriteLine("usage: Frost.Bench <gemm|conv|resnet|transformer|mpi|mpi-train> [--json FILE] [--reps N] [--threads N]   (mpi: under mpirun -np 2; mpi-train: alone and under mpirun, see bench/mpi-train.sh)");
         Console.Error.WriteLine("       Frost.Bench vision-images DIR [--count N]  |  Frost.Bench vision DIR [--size S] [--workers W] [--batch B] [--prefetch P] [--recycle 0|1] [--json FILE]");
         return 2;
     }

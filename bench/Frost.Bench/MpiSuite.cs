@@ -216,7 +216,7 @@ internal static unsafe class MpiSuite
         return times;
     }
 
-    private static string LoadAverage()
+    internal static string LoadAverage()
     {
         try
         {
@@ -237,7 +237,7 @@ internal static unsafe class MpiSuite
         }
     }
 
-    private static void Expect(MpiApi api, int code)
+    internal static void Expect(MpiApi api, int code)
     {
         if (code != MpiApi.Success)
         {

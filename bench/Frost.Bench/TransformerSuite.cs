@@ -149,7 +149,7 @@ internal static class TransformerSuite
     private static string Mib(long bytes) => Table.F(bytes / (1024.0 * 1024.0), 2) + " MiB";
 
     /// <summary>Encoder (pooled output) and a 2-class head, as Hugging Face's BertForSequenceClassification.</summary>
-    private sealed class Classifier : Block
+    internal sealed class Classifier : Block
     {
         public Classifier(BertConfig config, Rng rng)
         {
