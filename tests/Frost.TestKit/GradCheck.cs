@@ -4,7 +4,7 @@ namespace Frost.TestKit;
 public static class GradCheck
 {
     /// <summary>Runs the check; returns a list of problems (empty when the op passes).</summary>
-    public static List<string> Run(OpCase c, ulong seed = 1, double forwardTol = 2e-5, double gradTol = 2e-4)
+    public static IReadOnlyList<string> Run(OpCase c, ulong seed = 1, double forwardTol = 2e-5, double gradTol = 2e-4)
     {
         var rng = new Rng(seed);
         var inputs = c.Inputs.Select((shape, i) => Draw(rng, shape, c.DomainOf(i))).ToArray();

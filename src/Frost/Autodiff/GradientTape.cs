@@ -319,6 +319,7 @@ public sealed class GradientTape : IDisposable
 
     /// <summary>Stops recording and returns every buffer the tape's ops allocated to the pool.</summary>
     /// <exception cref="InvalidOperationException">A tape or scope opened inside this one is still open, or this is another thread.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1065", Justification = "Disposing tapes out of order would return buffers still in use to the pool; it must not pass silently.")]
     public void Dispose()
     {
         if (_scope.IsDisposed)
