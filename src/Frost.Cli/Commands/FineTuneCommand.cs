@@ -40,7 +40,10 @@ internal static class FineTuneCommand
         {
             data, size, trainCount, testCount, epochs, batch, lr, headLr, train, trainBn, noCache, seed, output, resume, overwrite, earlyStop, unfreeze, spread, accumulate, valSplit,
         };
-        cmd.SetAction(p => FineTuneJob.Run(new FineTuneSettings
+        var text = new TextFineTuneOptions();
+        text.AddTo(cmd);
+        var shared = new TextFineTuneOptions.SharedOptions(data, epochs, batch, lr, headLr, train, noCache, seed, output, resume, overwrite, earlyStop, accumulate);
+        cmd.SetAction(p => CliErrors.Guard(() => text.TryRun(p, shared, size, trainCount, testCount, trainBn, unfreeze, spread, valSplit) ?? FineTuneJob.Run(new FineTuneSettings
         {
             Data = p.GetValue(data),
             InputSize = p.GetValue(size),
@@ -62,7 +65,7 @@ internal static class FineTuneCommand
             LearningRateSpread = p.GetValue(spread),
             Accumulate = p.GetValue(accumulate),
             ValidationSplit = p.GetValue(valSplit),
-        }));
+        })));
         return cmd;
     }
 }
