@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Frost.Data;
 using Frost.Freezing;
 using Frost.Layers;
 using Frost.Optimizers;
