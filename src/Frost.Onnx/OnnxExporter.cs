@@ -8,20 +8,20 @@ namespace Frost.Onnx;
 /// Exports Frost models in inference form as ONNX (opset 17): batch norm uses running statistics, dropout and
 /// stop-gradient vanish, initializers carry the variables' names. The batch dimension is symbolic.
 /// </summary>
-public static class OnnxExporter
+public static partial class OnnxExporter
 {
     /// <summary>The opset written.</summary>
     public const int Opset = 17;
 
     /// <summary>The layer types (class names) that have an ONNX form, in ordinal order.</summary>
-    public static IReadOnlyList<string> ExportableLayers { get; } = Array.AsReadOnly([.. ExportTable.Emitters.Keys.Select(t => t.Name).Order(StringComparer.Ordinal)]);
+    public static IReadOnlyList<string> ExportableLayers { get; } = Array.AsReadOnly([.. ExportTable.Emitters.Keys.Concat(SequenceRows.Emitters.Keys).Select(t => t.Name).Order(StringComparer.Ordinal)]);
 
     /// <summary>Builds the ONNX model of <paramref name="model"/> for inputs shaped like <paramref name="inputShape"/> (its first axis is the batch).</summary>
     /// <exception cref="NotSupportedException">A layer type has no ONNX form; the message lists them.</exception>
     public static OnnxModel Export(Layer model, Shape inputShape, string graphName = "frost")
     {
         ArgumentNullException.ThrowIfNull(model);
-        var unsupported = model.Descendants().Where(l => !ExportTable.Emitters.ContainsKey(l.GetType())).Select(l => l.TypeName).Distinct().ToList();
+        var unsupported = model.Descendants().Where(l => !OnnxEmitter.Exports(l.GetType())).Select(l => l.TypeName).Distinct().ToList();
         if (unsupported.Count > 0)
         {
             throw new NotSupportedException(

@@ -107,6 +107,10 @@ public sealed class OnnxModel
         return new OnnxModel(proto, name);
     }
 
+    /// <summary>The model's metadata_props (key → value; a repeated key keeps its last value).</summary>
+    public IReadOnlyDictionary<string, string> Metadata
+        => Proto.MetadataProps.GroupBy(p => p.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
+
     /// <summary>The model in the ONNX protobuf encoding.</summary>
     /// <exception cref="InvalidOperationException">The encoding would exceed the 2 GiB protobuf limit.</exception>
     public byte[] ToBytes() => ProtoWriter.Serialize(Proto, ModelProto.Write);

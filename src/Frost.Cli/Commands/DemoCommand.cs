@@ -9,6 +9,7 @@ internal static class DemoCommand
     {
         var cmd = new Command("demo", "Fine-tune the pretrained ResNet18 on the shipped Fashion-MNIST subset with its early layers frozen (no arguments, no downloads).");
         cmd.SetAction(_ => Run());
+        cmd.Subcommands.Add(TextDemoCommand.Create());
         return cmd;
     }
 

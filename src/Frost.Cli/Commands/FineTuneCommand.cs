@@ -41,7 +41,10 @@ internal static class FineTuneCommand
         {
             data, size, trainCount, testCount, epochs, batch, lr, headLr, train, trainBn, noCache, seed, output, resume, overwrite, earlyStop, unfreeze, spread, accumulate, valSplit, distributed,
         };
-        cmd.SetAction(p => FineTuneJob.Run(new FineTuneSettings
+        var text = new TextFineTuneOptions();
+        text.AddTo(cmd);
+        var shared = new TextFineTuneOptions.SharedOptions(data, epochs, batch, lr, headLr, train, noCache, seed, output, resume, overwrite, earlyStop, accumulate);
+        cmd.SetAction(p => CliErrors.Guard(() => text.TryRun(p, shared, size, trainCount, testCount, trainBn, unfreeze, spread, valSplit, distributed) ?? FineTuneJob.Run(new FineTuneSettings
         {
             Data = p.GetValue(data),
             InputSize = p.GetValue(size),
@@ -64,7 +67,7 @@ internal static class FineTuneCommand
             Accumulate = p.GetValue(accumulate),
             ValidationSplit = p.GetValue(valSplit),
             Distributed = p.GetValue(distributed),
-        }));
+        })));
         return cmd;
     }
 }

@@ -107,7 +107,7 @@ internal static class ExportTable
         return names[g.OutputSlot];
     }
 
-    private static string GeluErf(OnnxEmitter e, string p, string x)
+    internal static string GeluErf(OnnxEmitter e, string p, string x)
     {
         // 0.5·x·(1 + erf(x/√2))
         string erf = e.Node("Erf", p + "/erf", [e.Node("Div", p + "/div", [x, e.Scalar(p + "/sqrt2", MathF.Sqrt(2f))])]);

@@ -5,7 +5,7 @@ namespace Frost.Onnx.Export;
 
 /// <summary>
 /// Builds the ONNX graph of an export: unique node and tensor names, initializers from variables (each written once),
-/// and <see cref="Emit"/>, which looks a layer up in <see cref="ExportTable"/>.
+/// and <see cref="Emit(Layer, string)"/>, which looks a layer up in <see cref="ExportTable"/>.
 /// </summary>
 internal sealed class OnnxEmitter
 {
@@ -20,10 +20,26 @@ internal sealed class OnnxEmitter
     public string Emit(Layer layer, string x)
     {
         string path = layer.Path.Length == 0 ? layer.Name : layer.Path;
-        var emit = ExportTable.Emitters.GetValueOrDefault(layer.GetType())
-            ?? throw new NotSupportedException($"ONNX export: no ONNX form for layer '{path}' ({layer.TypeName}).");
-        return emit(this, layer, path, x);
+        if (ExportTable.Emitters.GetValueOrDefault(layer.GetType()) is { } emit)
+        {
+            return emit(this, layer, path, x);
+        }
+
+        return Emit(layer, [x]);
     }
+
+    /// <summary>Emits a layer of several inputs (<see cref="SequenceRows"/>) applied to the tensors named <paramref name="inputs"/>.</summary>
+    /// <exception cref="NotSupportedException">The layer type has no ONNX form.</exception>
+    public string Emit(Layer layer, IReadOnlyList<string> inputs)
+    {
+        string path = layer.Path.Length == 0 ? layer.Name : layer.Path;
+        var emit = SequenceRows.Emitters.GetValueOrDefault(layer.GetType())
+            ?? throw new NotSupportedException($"ONNX export: no ONNX form for layer '{path}' ({layer.TypeName}) with {inputs.Count} input(s).");
+        return emit(this, layer, path, inputs);
+    }
+
+    /// <summary>Whether layers of type <paramref name="type"/> have an ONNX form.</summary>
+    public static bool Exports(Type type) => ExportTable.Emitters.ContainsKey(type) || SequenceRows.Emitters.ContainsKey(type);
 
     /// <summary>Adds a node with one output; returns the output's name.</summary>
     public string Node(string op, string name, IEnumerable<string> inputs, IEnumerable<AttributeProto>? attributes = null)

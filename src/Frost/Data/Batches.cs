@@ -27,4 +27,21 @@ public static class Batches
     /// <summary>Number of batches <see cref="Indices"/> yields.</summary>
     public static int Count(int count, int batchSize, bool dropLast = false)
         => dropLast ? count / batchSize : (count + batchSize - 1) / batchSize;
+
+    /// <summary>
+    /// Batches covering every example once for inference (evaluation, feature caching): in index order, or, for a
+    /// <see cref="IVariableLengthDataset"/>, longest first so that each batch is padded little.
+    /// </summary>
+    public static IEnumerable<int[]> ForInference(IDataset data, int batchSize)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data is not IVariableLengthDataset v)
+        {
+            return Indices(data.Count, batchSize);
+        }
+
+        // Stable: equal lengths keep index order.
+        int[] order = [.. Enumerable.Range(0, v.Count).OrderByDescending(v.LengthOf)];
+        return Indices(order.Length, batchSize).Select(b => Array.ConvertAll(b, i => order[i]));
+    }
 }

@@ -74,6 +74,36 @@ internal static class Executor
     /// <summary>Runs a whole block graph on its inputs.</summary>
     public static Tensor Run(Dataflow graph, Tensor[] inputs) => Run(graph, inputs, 0, 0, graph.Steps.Count, graph.Output);
 
+    /// <summary>Runs steps [0, <paramref name="end"/>) of a block's graph on its inputs and returns the value step end−1 produces.</summary>
+    public static Tensor RunPrefix(Block block, Tensor[] inputs, int end)
+    {
+        var graph = block.Dataflow;
+        int output = graph.Steps[end - 1].Output;
+        if (TensorScope.Current is not null)
+        {
+            return Run(graph, inputs, 0, 0, end, output);
+        }
+
+        using var scope = new TensorScope();
+        return Run(graph, inputs, 0, 0, end, output).Keep();
+    }
+
+    /// <summary>
+    /// Runs steps [<paramref name="start"/>, end) of a block's graph with <paramref name="values"/> bound to the value
+    /// ids <paramref name="ids"/>: the values that earlier steps or the inputs would have given and later steps read.
+    /// </summary>
+    public static Tensor RunSuffix(Block block, int start, int[] ids, Tensor[] values)
+    {
+        var graph = block.Dataflow;
+        if (TensorScope.Current is not null)
+        {
+            return Run(graph, values, ids, start, graph.Steps.Count, graph.Output);
+        }
+
+        using var scope = new TensorScope();
+        return Run(graph, values, ids, start, graph.Steps.Count, graph.Output).Keep();
+    }
+
     private static Tensor CallInScope(Layer layer, Tensor[] inputs)
     {
         var scope = TensorScope.Current!;
@@ -90,6 +120,10 @@ internal static class Executor
 
     /// <summary>Runs steps [<paramref name="start"/>, <paramref name="end"/>) with <paramref name="inputs"/> bound to values from <paramref name="bind"/> on.</summary>
     private static Tensor Run(Dataflow graph, Tensor[] inputs, int bind, int start, int end, int output)
+        => Run(graph, inputs, [.. Enumerable.Range(bind, inputs.Length)], start, end, output);
+
+    /// <summary>Runs steps [<paramref name="start"/>, <paramref name="end"/>) with <paramref name="inputs"/> bound to the value ids <paramref name="bind"/>.</summary>
+    private static Tensor Run(Dataflow graph, Tensor[] inputs, int[] bind, int start, int end, int output)
     {
         var free = t_free ??= new Stack<RunState>();
         var state = free.Count > 0 ? free.Pop() : new RunState();
@@ -196,7 +230,7 @@ internal static class Executor
 
         public bool[] Done { get; private set; } = new bool[16];
 
-        public void Reset(Dataflow graph, Tensor[] inputs, int bind)
+        public void Reset(Dataflow graph, Tensor[] inputs, int[] bind)
         {
             if (Values.Length < graph.ValueCount)
             {
@@ -210,7 +244,7 @@ internal static class Executor
 
             for (int i = 0; i < inputs.Length; i++)
             {
-                Values[bind + i] = inputs[i];
+                Values[bind[i]] = inputs[i];
                 _protected.Add(inputs[i].Storage);
             }
         }

@@ -40,7 +40,7 @@ public static class Evaluation
         {
             model.Training = false;
             using var noRecord = GradientTape.NoRecording();
-            var batches = Batches.Indices(source.Count, batchSize).Where((_, i) => dp is null || i % dp.Size == dp.Rank).ToList();
+            var batches = Batches.ForInference(source, batchSize).Where((_, i) => dp is null || i % dp.Size == dp.Rank).ToList();
             using var reader = source.Read(batches, training: false, epoch: 0).GetEnumerator();
             while (true)
             {

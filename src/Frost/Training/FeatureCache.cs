@@ -1,6 +1,7 @@
 using System.IO.MemoryMappedFiles;
 using System.Security.Cryptography;
 using Frost.Data;
+using Frost.Execution;
 using Frost.Freezing;
 using Frost.Layers;
 
@@ -12,23 +13,32 @@ namespace Frost.Training;
 /// is deleted when the cache is disposed. Keyed by the prefix length and the fingerprints of its fixed values: a
 /// change of plan (e.g. gradual unfreezing) makes the key differ and the learner builds a new cache.
 /// </summary>
+/// <remarks>
+/// Besides the value crossing the cut, each example keeps the model inputs that later steps still read (e.g. the
+/// attention mask of a text encoder). For a <see cref="IVariableLengthDataset"/>, each example keeps only its own
+/// length along the second axis, and batches are padded with zeros to their longest example when read.
+/// </remarks>
 internal sealed class FeatureCache : IDisposable
 {
     private readonly List<FeatureStore> _stores = [];
 
-    private FeatureCache(Sequential model, int prefix, byte[] key)
+    private FeatureCache(Block model, int prefix, int value, int[] liveInputs, byte[] key)
     {
         Model = model;
         Prefix = prefix;
         Key = key;
+        Bindings = [value, .. liveInputs];
     }
 
-    public Sequential Model { get; }
+    public Block Model { get; }
 
-    /// <summary>How many leading children of the model the features replace.</summary>
+    /// <summary>How many leading steps of the model's graph the features replace.</summary>
     public int Prefix { get; }
 
     public byte[] Key { get; }
+
+    /// <summary>The graph value ids the cached batch inputs stand for: the cut value, then the live model inputs.</summary>
+    public int[] Bindings { get; }
 
     /// <summary>Bytes of features held in memory.</summary>
     public long MemoryBytes => _stores.Where(s => !s.Mapped).Sum(s => s.Bytes);
@@ -37,17 +47,14 @@ internal sealed class FeatureCache : IDisposable
     public long FileBytes => _stores.Where(s => s.Mapped).Sum(s => s.Bytes);
 
     /// <summary>The cache that applies to <paramref name="model"/> now: its prefix length and key (prefix 0: none applies).</summary>
-    public static (int Prefix, byte[] Key) Describe(Sequential model)
+    public static (int Prefix, byte[] Key) Describe(Block model)
     {
         int p = FrozenPrefix.Length(model);
-
-        // The last child produces the logits the loss needs; caching everything leaves nothing to train.
-        p = Math.Min(p, model.Children.Count - 1);
         using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         h.AppendData(BitConverter.GetBytes(p));
-        foreach (var child in model.Children.Take(p))
+        foreach (var layer in PrefixLayers(model, p))
         {
-            foreach (var v in child.Variables)
+            foreach (var v in layer.Variables)
             {
                 h.AppendData(System.Text.Encoding.UTF8.GetBytes(v.Name));
                 h.AppendData(v.FrozenFingerprint ?? FreezePlan.Fingerprint(v));
@@ -57,10 +64,20 @@ internal sealed class FeatureCache : IDisposable
         return (p, h.GetHashAndReset());
     }
 
-    /// <summary>Computes the features of <paramref name="datasets"/> through the model's first <paramref name="prefix"/> children.</summary>
-    public static FeatureCache Build(Sequential model, int prefix, byte[] key, IReadOnlyList<IDataset> datasets, long memoryBudget, int batchSize, Action<string, long, long>? progress)
+    /// <summary>The layers of the first <paramref name="prefix"/> steps of the model's graph.</summary>
+    public static IEnumerable<Layer> PrefixLayers(Block model, int prefix)
+        => model.Dataflow.Steps.Take(prefix).Select(s => s.Layer!);
+
+    /// <summary>Computes the features of <paramref name="datasets"/> through the model's first <paramref name="prefix"/> steps.</summary>
+    public static FeatureCache Build(Block model, int prefix, byte[] key, IReadOnlyList<IDataset> datasets, long memoryBudget, int batchSize, Action<string, long, long>? progress)
     {
-        var cache = new FeatureCache(model, prefix, key);
+        var (p, value, live) = FrozenPrefix.Cut(model);
+        if (p != prefix)
+        {
+            throw new InvalidOperationException($"FeatureCache: the model's frozen prefix is {p} steps, not {prefix}.");
+        }
+
+        var cache = new FeatureCache(model, prefix, value, live, key);
         try
         {
             long budget = memoryBudget;
@@ -83,6 +100,9 @@ internal sealed class FeatureCache : IDisposable
     /// <summary>The cached features of <paramref name="data"/> as a dataset, or null when it was not cached.</summary>
     public IDataset? For(IDataset data) => _stores.FirstOrDefault(s => ReferenceEquals(s.Source, data));
 
+    /// <summary>The logits of a batch read from one of this cache's datasets: the model's remaining steps.</summary>
+    public Tensor Forward(DataBatch batch) => Executor.RunSuffix(Model, Prefix, Bindings, [.. batch.Inputs]);
+
     public void Dispose()
     {
         foreach (var s in _stores)
@@ -95,7 +115,7 @@ internal sealed class FeatureCache : IDisposable
 
     private FeatureStore Compute(IDataset data, long budget, int batchSize, Action<string, long, long>? progress)
     {
-        var batches = Batches.Indices(data.Count, batchSize).ToList();
+        var batches = Batches.ForInference(data, batchSize).ToList();
         FeatureStore? store = null;
         var modes = Model.CaptureModes();
         try
@@ -113,9 +133,15 @@ internal sealed class FeatureCache : IDisposable
                 }
 
                 var batch = reader.Current;
-                var y = Model.CallRange(batch.Inputs[0], 0, Prefix);
-                store ??= FeatureStore.Create(data, y.Shape, budget);
-                store.Write(batch.Indices, y.AsReadOnlySpan());
+                if (batch.Inputs.Count != Model.InputCount)
+                {
+                    throw new InvalidOperationException($"FeatureCache: the dataset gives {batch.Inputs.Count} input(s); the model takes {Model.InputCount}.");
+                }
+
+                var y = Executor.RunPrefix(Model, [.. batch.Inputs], Prefix);
+                Tensor[] fields = [y, .. Bindings.Skip(1).Select(i => batch.Inputs[i])];
+                store ??= FeatureStore.Create(data, fields, budget);
+                store.Write(batch.Indices, fields);
                 done += batch.Indices.Length;
                 progress?.Invoke("caching features", done, data.Count);
             }
@@ -133,20 +159,33 @@ internal sealed class FeatureCache : IDisposable
         return store ?? throw new InvalidOperationException("FeatureCache: the dataset is empty.");
     }
 
-    /// <summary>The features of one dataset, one row per example, as a dataset with the source's labels.</summary>
-    private sealed class FeatureStore : IDataset, IDisposable
+    /// <summary>
+    /// The cached tensors (fields) of one dataset, one record per example, as a dataset with the source's labels. A
+    /// record holds every field's row; for a variable-length source, only the example's own positions of each row.
+    /// </summary>
+    private sealed class FeatureStore : IVariableLengthDataset, IDisposable
     {
         private readonly float[]? _memory;
         private readonly MemoryMappedFile? _file;
         private readonly MemoryMappedViewAccessor? _view;
-        private readonly int _rowLength;
-        private readonly int[] _rowShape;
+        private readonly IVariableLengthDataset? _lengths;
 
-        private FeatureStore(IDataset source, int[] rowShape, float[]? memory, MemoryMappedFile? file, MemoryMappedViewAccessor? view)
+        /// <summary>Per field, the shape of one example's row after the batch axis (variable: after the length axis too).</summary>
+        private readonly int[][] _shapes;
+
+        /// <summary>Per field, the elements of one row (variable: of one position).</summary>
+        private readonly int[] _elements;
+
+        /// <summary>Where each example's record starts, in floats; one more entry for the end.</summary>
+        private readonly long[] _offsets;
+
+        private FeatureStore(IDataset source, int[][] shapes, long[] offsets, float[]? memory, MemoryMappedFile? file, MemoryMappedViewAccessor? view)
         {
             Source = source;
-            _rowShape = rowShape;
-            _rowLength = rowShape.Aggregate(1, (a, b) => checked(a * b));
+            _lengths = source as IVariableLengthDataset;
+            _shapes = shapes;
+            _elements = [.. shapes.Select(s => s.Aggregate(1, (a, b) => checked(a * b)))];
+            _offsets = offsets;
             _memory = memory;
             _file = file;
             _view = view;
@@ -156,7 +195,7 @@ internal sealed class FeatureCache : IDisposable
 
         public bool Mapped => _file is not null;
 
-        public long Bytes => (long)Source.Count * _rowLength * sizeof(float);
+        public long Bytes => _offsets[^1] * sizeof(float);
 
         public int Count => Source.Count;
 
@@ -164,15 +203,36 @@ internal sealed class FeatureCache : IDisposable
 
         public bool AugmentsTraining => false;
 
-        public static FeatureStore Create(IDataset source, Shape batchShape, long budget)
+        public int LengthOf(int index) => _lengths?.LengthOf(index) ?? 1;
+
+        public static FeatureStore Create(IDataset source, Tensor[] fields, long budget)
         {
-            int[] row = batchShape.ToArray()[1..];
-            long rowLength = row.Aggregate(1L, (a, b) => a * b);
-            long elements = rowLength * source.Count;
+            bool variable = source is IVariableLengthDataset;
+            var shapes = new int[fields.Length][];
+            for (int f = 0; f < fields.Length; f++)
+            {
+                int[] dims = fields[f].Shape.ToArray();
+                if (variable && dims.Length < 2)
+                {
+                    throw new InvalidOperationException($"FeatureCache: a padded dataset's cached tensor must be [N, T, …], got {fields[f].Shape}.");
+                }
+
+                shapes[f] = dims[(variable ? 2 : 1)..];
+            }
+
+            long perPosition = shapes.Sum(s => s.Aggregate(1L, (a, b) => a * b));
+            var offsets = new long[source.Count + 1];
+            for (int i = 0; i < source.Count; i++)
+            {
+                long positions = variable ? ((IVariableLengthDataset)source).LengthOf(i) : 1;
+                offsets[i + 1] = offsets[i] + (positions * perPosition);
+            }
+
+            long elements = offsets[^1];
             long bytes = elements * sizeof(float);
             if (bytes <= budget && elements <= Array.MaxLength)
             {
-                return new FeatureStore(source, row, new float[elements], null, null);
+                return new FeatureStore(source, shapes, offsets, new float[elements], null, null);
             }
 
             // Beyond the budget: a temporary file the OS pages in and out, deleted when closed.
@@ -180,9 +240,9 @@ internal sealed class FeatureCache : IDisposable
             var stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 4096, FileOptions.DeleteOnClose);
             try
             {
-                stream.SetLength(bytes);
-                var file = MemoryMappedFile.CreateFromFile(stream, null, bytes, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false);
-                return new FeatureStore(source, row, null, file, file.CreateViewAccessor(0, bytes));
+                stream.SetLength(Math.Max(bytes, 1));
+                var file = MemoryMappedFile.CreateFromFile(stream, null, Math.Max(bytes, 1), MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false);
+                return new FeatureStore(source, shapes, offsets, null, file, file.CreateViewAccessor(0, Math.Max(bytes, 1)));
             }
             catch
             {
@@ -191,18 +251,18 @@ internal sealed class FeatureCache : IDisposable
             }
         }
 
-        public void Write(int[] indices, ReadOnlySpan<float> rows)
+        public void Write(int[] indices, Tensor[] fields)
         {
             for (int i = 0; i < indices.Length; i++)
             {
-                var src = rows.Slice(i * _rowLength, _rowLength);
-                if (_memory is not null)
+                long at = _offsets[indices[i]];
+                int positions = LengthOf(indices[i]);
+                for (int f = 0; f < fields.Length; f++)
                 {
-                    src.CopyTo(_memory.AsSpan(indices[i] * _rowLength, _rowLength));
-                }
-                else
-                {
-                    _view!.WriteArray((long)indices[i] * _rowLength * sizeof(float), src.ToArray(), 0, _rowLength);
+                    int row = RowElements(fields[f], f, positions);
+                    int n = positions * _elements[f];
+                    WriteFrom(fields[f].AsReadOnlySpan().Slice(i * row, n), at);
+                    at += n;
                 }
             }
         }
@@ -213,23 +273,36 @@ internal sealed class FeatureCache : IDisposable
         {
             foreach (var ix in batches)
             {
-                var x = Tensor.Empty(new Shape([ix.Length, .. _rowShape]));
-                var dst = x.AsSpan();
+                int longest = 1;
+                foreach (int i in ix)
+                {
+                    longest = Math.Max(longest, LengthOf(i));
+                }
+
+                var tensors = new Tensor[_shapes.Length];
+                for (int f = 0; f < tensors.Length; f++)
+                {
+                    tensors[f] = _lengths is null
+                        ? Tensor.Empty(new Shape([ix.Length, .. _shapes[f]]))
+                        : Tensor.Zeros(new Shape([ix.Length, longest, .. _shapes[f]]));
+                }
+
                 var labels = new int[ix.Length];
                 for (int i = 0; i < ix.Length; i++)
                 {
                     labels[i] = Source.LabelOf(ix[i]);
-                    if (_memory is not null)
+                    long at = _offsets[ix[i]];
+                    int positions = LengthOf(ix[i]);
+                    for (int f = 0; f < tensors.Length; f++)
                     {
-                        _memory.AsSpan(ix[i] * _rowLength, _rowLength).CopyTo(dst.Slice(i * _rowLength, _rowLength));
-                    }
-                    else
-                    {
-                        ReadMapped(ix[i], dst.Slice(i * _rowLength, _rowLength));
+                        int row = (_lengths is null ? 1 : longest) * _elements[f];
+                        int n = positions * _elements[f];
+                        ReadInto(at, tensors[f].AsSpan().Slice(i * row, n));
+                        at += n;
                     }
                 }
 
-                yield return new DataBatch([x], labels, ix);
+                yield return new DataBatch(tensors, labels, ix);
             }
         }
 
@@ -239,18 +312,64 @@ internal sealed class FeatureCache : IDisposable
             _file?.Dispose();
         }
 
-        private unsafe void ReadMapped(int row, Span<float> destination)
+        /// <summary>The elements of one example in a batch tensor of field <paramref name="f"/>, checked against what the store holds.</summary>
+        private int RowElements(Tensor t, int f, int positions)
         {
-            byte* p = null;
-            var handle = _view!.SafeMemoryMappedViewHandle;
-            handle.AcquirePointer(ref p);
-            try
+            int[] dims = t.Shape.ToArray();
+            int skip = _lengths is null ? 1 : 2;
+            if (!dims.AsSpan(skip).SequenceEqual(_shapes[f]) || (_lengths is not null && dims[1] < positions))
             {
-                new ReadOnlySpan<float>(p + _view.PointerOffset + ((long)row * _rowLength * sizeof(float)), _rowLength).CopyTo(destination);
+                throw new InvalidOperationException($"FeatureCache: a batch's cached tensor {t.Shape} does not match the others (row {string.Join("x", _shapes[f])}, {positions} positions).");
             }
-            finally
+
+            return (_lengths is null ? 1 : dims[1]) * _elements[f];
+        }
+
+        private void WriteFrom(ReadOnlySpan<float> source, long at)
+        {
+            if (_memory is not null)
             {
-                handle.ReleasePointer();
+                source.CopyTo(_memory.AsSpan(checked((int)at), source.Length));
+                return;
+            }
+
+            unsafe
+            {
+                byte* p = null;
+                var handle = _view!.SafeMemoryMappedViewHandle;
+                handle.AcquirePointer(ref p);
+                try
+                {
+                    source.CopyTo(new Span<float>(p + _view.PointerOffset + (at * sizeof(float)), source.Length));
+                }
+                finally
+                {
+                    handle.ReleasePointer();
+                }
+            }
+        }
+
+        private void ReadInto(long at, Span<float> destination)
+        {
+            if (_memory is not null)
+            {
+                _memory.AsSpan(checked((int)at), destination.Length).CopyTo(destination);
+                return;
+            }
+
+            unsafe
+            {
+                byte* p = null;
+                var handle = _view!.SafeMemoryMappedViewHandle;
+                handle.AcquirePointer(ref p);
+                try
+                {
+                    new ReadOnlySpan<float>(p + _view.PointerOffset + (at * sizeof(float)), destination.Length).CopyTo(destination);
+                }
+                finally
+                {
+                    handle.ReleasePointer();
+                }
             }
         }
     }

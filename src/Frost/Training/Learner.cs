@@ -92,7 +92,7 @@ public sealed class Learner
     public UnfreezeSchedule? Unfreezing { get; set; }
 
     /// <summary>
-    /// Whether the outputs of a frozen, deterministic leading part of a <see cref="Sequential"/> model are computed
+    /// Whether the outputs of a frozen, deterministic leading part of a model (a <see cref="Sequential"/> or another <see cref="Block"/>) are computed
     /// once per example and reused (never when the training set augments). On by default.
     /// </summary>
     public bool CacheFrozenPrefix { get; init; } = true;
@@ -121,7 +121,7 @@ public sealed class Learner
     /// <summary>Whether this process writes checkpoints and logs: always without <see cref="DataParallel"/>, else rank 0.</summary>
     public bool IsRoot => DataParallel is null || DataParallel.Rank == 0;
 
-    /// <summary>How many leading layers the feature cache replaces during the current fit (0 when none).</summary>
+    /// <summary>How many leading layers (steps of the model's graph) the feature cache replaces during the current fit (0 when none).</summary>
     public int CachedPrefix => _cache?.Prefix ?? 0;
 
     /// <summary>Why the current fit will stop after this batch or epoch, or null.</summary>
@@ -142,15 +142,15 @@ public sealed class Learner
             return new([], "the training set is augmented, so the frozen layers see different inputs every epoch");
         }
 
-        if (Model is not Sequential seq)
+        if (Model is not Block block)
         {
-            return new([], $"the model is a {Model.TypeName}, not a chain of layers");
+            return new([], $"the model is a {Model.TypeName}, not a graph of layers");
         }
 
-        int p = FeatureCache.Describe(seq).Prefix;
+        int p = FeatureCache.Describe(block).Prefix;
         return p == 0
-            ? new([], $"the first layer ('{seq.Children[0].Name}') trains or is random")
-            : new([.. seq.Children.Take(p).Select(c => c.Name)], "these leading layers are frozen and deterministic: their outputs are computed once per example");
+            ? new([], block.Dataflow.Steps is [{ Layer: { } first }, ..] ? $"the first layer ('{first.Name}') trains or is random" : "the model does not start with a layer")
+            : new([.. FeatureCache.PrefixLayers(block, p).Select(c => c.Name)], "these leading layers are frozen and deterministic: their outputs are computed once per example");
     }
 
     /// <summary>Asks the current fit to stop after the current epoch (from a callback).</summary>
@@ -586,9 +586,9 @@ public sealed class Learner
     /// <summary>The logits of a batch: from the raw inputs, or from cached features when <paramref name="cache"/> is given.</summary>
     private Tensor Forward(DataBatch batch, FeatureCache? cache)
     {
-        if (cache is not null && Model is Sequential seq)
+        if (cache is not null)
         {
-            return seq.CallRange(batch.Inputs[0], cache.Prefix, seq.Children.Count);
+            return cache.Forward(batch);
         }
 
         return batch.Inputs.Count == 1 ? Model.Call(batch.Inputs[0]) : Model.Call([.. batch.Inputs]);
@@ -616,14 +616,14 @@ public sealed class Learner
     /// <summary>Builds, keeps or drops the feature cache for the current flags.</summary>
     private void RefreshCache()
     {
-        if (!CacheFrozenPrefix || Train.AugmentsTraining || Model is not Sequential seq)
+        if (!CacheFrozenPrefix || Train.AugmentsTraining || Model is not Block block)
         {
             _cache?.Dispose();
             _cache = null;
             return;
         }
 
-        var (prefix, key) = FeatureCache.Describe(seq);
+        var (prefix, key) = FeatureCache.Describe(block);
         if (_cache is { } c && c.Prefix == prefix && c.Key.AsSpan().SequenceEqual(key))
         {
             return;
@@ -637,7 +637,7 @@ public sealed class Learner
         }
 
         IDataset[] sets = Validation is null ? [Train] : [Train, Validation];
-        _cache = FeatureCache.Build(seq, prefix, key, sets, CacheMemoryBudget, EvaluationBatchSize, (task, done, total) =>
+        _cache = FeatureCache.Build(block, prefix, key, sets, CacheMemoryBudget, EvaluationBatchSize, (task, done, total) =>
         {
             foreach (var cb in Callbacks)
             {

@@ -52,6 +52,15 @@ public class BertTests
             InputDifferentiable = false,
             GradTolerance = 5e-2,
         },
+        ["MaskedMeanPool"] = new(_ => new MaskedMeanPool(), [2, 5, 8], [2, 8], 0, 0) { MoreInputs = _ => [Mask()] },
+        ["BertClassifier"] = new(s => new BertClassifier(Small, 3, new Rng(s)), [2, 5], [2, 3],
+            EmbeddingCount + (2 * (AttentionCount + FfnCount)) + 27, 0)
+        {
+            MakeInput = Ids,
+            MoreInputs = _ => [Mask()],
+            InputDifferentiable = false,
+            GradTolerance = 5e-2,
+        },
     };
 
     [Theory]

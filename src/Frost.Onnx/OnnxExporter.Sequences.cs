@@ -1,0 +1,59 @@
+using Frost.Layers;
+using Frost.Onnx.Export;
+using Frost.Onnx.Proto;
+
+namespace Frost.Onnx;
+
+public static partial class OnnxExporter
+{
+    /// <summary>
+    /// Builds the ONNX model of a text classifier: inputs <c>input_ids</c> and <c>attention_mask</c> (int64 [N, T],
+    /// both axes symbolic), output <c>logits</c> (float [N, classes]), with <paramref name="metadata"/> (e.g. the class
+    /// names) as the model's metadata_props.
+    /// </summary>
+    /// <exception cref="NotSupportedException">A layer type has no ONNX form; the message lists them.</exception>
+    public static OnnxModel ExportTextClassifier(BertClassifier model, IReadOnlyDictionary<string, string>? metadata = null, string graphName = "frost")
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var unsupported = model.Descendants().Where(l => !OnnxEmitter.Exports(l.GetType())).Select(l => l.TypeName).Distinct().ToList();
+        if (unsupported.Count > 0)
+        {
+            throw new NotSupportedException(
+                $"ONNX export: no ONNX form for layer type(s) {string.Join(", ", unsupported)}. Exportable: {string.Join(", ", ExportableLayers)}.");
+        }
+
+        var e = new OnnxEmitter();
+        e.Unique("input_ids");
+        e.Unique("attention_mask");
+        e.Unique("logits");
+        string output = e.Emit(model, ["input_ids", "attention_mask"]);
+        var graph = e.Graph;
+        graph.Node.Add(new NodeProto { OpType = "Identity", Name = "logits", Input = { output }, Output = { "logits" } });
+        graph.Name = graphName;
+        foreach (string name in (string[])["input_ids", "attention_mask"])
+        {
+            var v = new ValueInfoProto(name, OnnxDataType.Int64, 0, 0);
+            v.Type!.TensorType!.Shape!.Dims[0] = new TensorShapeDimension("N");
+            v.Type!.TensorType!.Shape!.Dims[1] = new TensorShapeDimension("T");
+            graph.Input.Add(v);
+        }
+
+        var logits = new ValueInfoProto("logits", OnnxDataType.Float, 0, model.Classes);
+        logits.Type!.TensorType!.Shape!.Dims[0] = new TensorShapeDimension("N");
+        graph.Output.Add(logits);
+        var proto = new ModelProto
+        {
+            IrVersion = 8,
+            ProducerName = "Frost",
+            ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "",
+            Graph = graph,
+        };
+        proto.OpsetImport.Add(new OperatorSetIdProto("", Opset));
+        foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
+        {
+            proto.MetadataProps.Add(new StringStringEntryProto(key, value));
+        }
+
+        return new OnnxModel(proto, graphName);
+    }
+}
