@@ -1,3 +1,4 @@
+using Frost.Adapters;
 using Frost.Layers;
 using Frost.Onnx.Export;
 using Frost.Onnx.Proto;
@@ -17,11 +18,18 @@ public static class OnnxExporter
     public static IReadOnlyList<string> ExportableLayers { get; } = Array.AsReadOnly([.. ExportTable.Emitters.Keys.Select(t => t.Name).Order(StringComparer.Ordinal)]);
 
     /// <summary>Builds the ONNX model of <paramref name="model"/> for inputs shaped like <paramref name="inputShape"/> (its first axis is the batch).</summary>
-    /// <exception cref="NotSupportedException">A layer type has no ONNX form; the message lists them.</exception>
+    /// <exception cref="NotSupportedException">A layer type has no ONNX form (the message lists them), or a LoRA adapter is not merged.</exception>
     public static OnnxModel Export(Layer model, Shape inputShape, string graphName = "frost")
     {
         ArgumentNullException.ThrowIfNull(model);
-        var unsupported = model.Descendants().Where(l => !ExportTable.Emitters.ContainsKey(l.GetType())).Select(l => l.TypeName).Distinct().ToList();
+        if (model.Descendants().OfType<LoraAdapter>().FirstOrDefault(a => !a.Merged) is { } unmerged)
+        {
+            throw new NotSupportedException(
+                $"ONNX export: the LoRA adapter of '{unmerged.Target.Path}' is not merged; Lora.Merge(model) folds the adapters into the base weights for export.");
+        }
+
+        // Merged adapters compute nothing: their targets' weights already hold the update.
+        var unsupported = model.Descendants().Where(l => l is not LoraAdapter && !ExportTable.Emitters.ContainsKey(l.GetType())).Select(l => l.TypeName).Distinct().ToList();
         if (unsupported.Count > 0)
         {
             throw new NotSupportedException(
