@@ -36,9 +36,11 @@ internal static class FineTuneCommand
         var spread = new Option<float>("--lr-spread") { Description = "Discriminative rates: the group below the head gets --lr, each lower --train group --lr divided by this factor once more (e.g. 2.6)." };
         var accumulate = new Option<int>("--accumulate") { Description = "Micro-batches of --batch-size whose gradients make one update.", DefaultValueFactory = _ => 1 };
         var valSplit = new Option<double>("--val-split") { Description = "Fraction of the training images held out for validation (seeded, per class); the test split is then evaluated once at the end." };
+        var lora = LoraRun.RankOption();
+        var loraTargets = LoraRun.TargetsOption(d.LoraTargets);
         var cmd = new Command("finetune", "Fine-tune the pretrained ResNet18 with a new head, training only what --train selects.")
         {
-            data, size, trainCount, testCount, epochs, batch, lr, headLr, train, trainBn, noCache, seed, output, resume, overwrite, earlyStop, unfreeze, spread, accumulate, valSplit,
+            data, size, trainCount, testCount, epochs, batch, lr, headLr, train, trainBn, noCache, seed, output, resume, overwrite, earlyStop, unfreeze, spread, accumulate, valSplit, lora, loraTargets,
         };
         cmd.SetAction(p => FineTuneJob.Run(new FineTuneSettings
         {
@@ -50,7 +52,7 @@ internal static class FineTuneCommand
             BatchSize = p.GetValue(batch),
             LearningRate = p.GetValue(lr),
             HeadLearningRate = p.GetValue(headLr),
-            Train = p.GetValue(train) ?? d.Train,
+            Train = p.GetValue(lora) > 0 && p.GetResult(train) is null ? ["head/**"] : p.GetValue(train) ?? d.Train,
             TrainBatchNorm = p.GetValue(trainBn),
             CacheFrozenPrefix = !p.GetValue(noCache),
             Seed = p.GetValue(seed),
@@ -62,6 +64,8 @@ internal static class FineTuneCommand
             LearningRateSpread = p.GetValue(spread),
             Accumulate = p.GetValue(accumulate),
             ValidationSplit = p.GetValue(valSplit),
+            LoraRank = p.GetValue(lora),
+            LoraTargets = p.GetValue(loraTargets) ?? d.LoraTargets,
         }));
         return cmd;
     }

@@ -49,4 +49,10 @@ internal sealed record FineTuneSettings
 
     /// <summary>Fraction of the training images held out for validation (0: validate on the test split).</summary>
     public double ValidationSplit { get; init; }
+
+    /// <summary>Rank of the LoRA adapters (0: no adapters; the --train globs train the weights themselves).</summary>
+    public int LoraRank { get; init; }
+
+    /// <summary>Globs of the variables whose layers get LoRA adapters.</summary>
+    public string[] LoraTargets { get; init; } = ["stage[3-4]/**/conv*/weight"];
 }

@@ -53,6 +53,30 @@ public static class Lora
         return InjectInto(model, targets.Description, layers, rank, alpha, dropout, kept, rng ?? new Rng(0x10a), optimizer);
     }
 
+    /// <summary>
+    /// Injects the adapters a recipe describes (the same layers, rank, alpha and dropout, with the same variables kept
+    /// trainable), e.g. to rebuild a trained model before restoring its checkpoint.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">A recorded layer does not exist; the message lists close paths.</exception>
+    /// <exception cref="InvalidOperationException">A recorded layer cannot take an adapter, or the model already has adapters.</exception>
+    public static LoraInjection Inject(Layer model, LoraRecipe recipe, Rng? rng = null, Optimizer? optimizer = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(recipe);
+        CheckSettings(recipe.Rank, recipe.Alpha, recipe.Dropout);
+        if (Adapters(model) is [var first, ..])
+        {
+            throw new InvalidOperationException($"Lora.Inject: the model already has LoRA adapters (e.g. on '{first.Target.Path}'); Lora.Remove them first.");
+        }
+
+        var layers = recipe.Layers.Select(p => model[p]).ToList();
+        var context = SelectionContext.Of(model);
+        var byName = model.Variables.ToDictionary(context.NameOf, StringComparer.Ordinal);
+        var kept = recipe.KeptTrainable.Select(n => byName.TryGetValue(n, out var v) ? v
+            : throw new KeyNotFoundException($"Lora.Inject: the recipe keeps '{n}' trainable, but the model has no such variable.")).ToList();
+        return InjectInto(model, recipe.Targets, layers, recipe.Rank, recipe.Alpha, recipe.Dropout, kept, rng ?? new Rng(0x10a), optimizer);
+    }
+
     /// <summary>The adapters of <paramref name="model"/>, in model order.</summary>
     public static IReadOnlyList<LoraAdapter> Adapters(Layer model)
     {

@@ -7,7 +7,7 @@ using Frost.Optimizers;
 namespace Frost.Adapters;
 
 /// <summary>
-/// What <see cref="Lora.Inject"/> or <see cref="Lora.Load"/> did: the adapters, the recipe, the freeze plan that froze
+/// What <see cref="Lora"/> or <see cref="Lora.Load"/> did: the adapters, the recipe, the freeze plan that froze
 /// the base and its report. Printing it gives the split into adapter, kept and base parameters (as PEFT's
 /// <c>print_trainable_parameters</c>) and the optimizer state the trainable part needs.
 /// </summary>

@@ -19,13 +19,23 @@ internal sealed record LoraBaseRecord(
     [property: JsonPropertyName("shape")] int[] Shape,
     [property: JsonPropertyName("sha256")] string Sha256);
 
-/// <summary>Strict JSON for <see cref="LoraFileRecord"/>: missing, null, unknown or repeated members are errors.</summary>
+/// <summary>A <see cref="LoraRecipe"/> as JSON.</summary>
+internal sealed record LoraRecipeRecord(
+    [property: JsonPropertyName("targets")] string Targets,
+    [property: JsonPropertyName("layers")] string[] Layers,
+    [property: JsonPropertyName("rank")] int Rank,
+    [property: JsonPropertyName("alpha")] float Alpha,
+    [property: JsonPropertyName("dropout")] float Dropout,
+    [property: JsonPropertyName("kept")] string[] Kept);
+
+/// <summary>Strict JSON for the adapter records: missing, null, unknown or repeated members are errors.</summary>
 [JsonSourceGenerationOptions(
     RespectNullableAnnotations = true,
     RespectRequiredConstructorParameters = true,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(LoraFileRecord))]
+[JsonSerializable(typeof(LoraRecipeRecord))]
 internal sealed partial class LoraJson : JsonSerializerContext
 {
 }

@@ -4,7 +4,7 @@ namespace Frost.Layers;
 
 /// <summary>
 /// 2-D convolution layer over NCHW input; kernel [out, in/groups, kh, kw] (He-normal), optional bias [out]. With a LoRA
-/// adapter attached (<see cref="Lora.Inject"/>) and not merged, the adapter's low-rank update is added to the output.
+/// adapter attached (<see cref="Lora"/>) and not merged, the adapter's low-rank update is added to the output.
 /// </summary>
 public sealed class Conv2D : Layer
 {
@@ -47,7 +47,7 @@ public sealed class Conv2D : Layer
     /// <summary>The bias, if used.</summary>
     public Variable? Bias { get; }
 
-    /// <summary>The LoRA adapter attached to this layer, if any (<see cref="Lora.Inject"/>).</summary>
+    /// <summary>The LoRA adapter attached to this layer, if any (<see cref="Lora"/>).</summary>
     public LoraAdapter? Adapter => Lora.AdapterOf(this);
 
     /// <inheritdoc/>

@@ -5,7 +5,7 @@ namespace Frost.Layers;
 /// <summary>
 /// Fully connected layer <c>y = x·Wᵀ + b</c> over the last axis, with the weight <c>W</c> stored [out, in] and the bias
 /// [out], as PyTorch stores them (so checkpoints exchange weights with it by name and layout). With a LoRA adapter
-/// attached (<see cref="Lora.Inject"/>) and not merged, the adapter's low-rank update is added to <c>y</c>.
+/// attached (<see cref="Lora"/>) and not merged, the adapter's low-rank update is added to <c>y</c>.
 /// </summary>
 public sealed class Dense : Layer
 {
@@ -56,7 +56,7 @@ public sealed class Dense : Layer
     /// <summary>The bias, if used.</summary>
     public Variable? Bias { get; }
 
-    /// <summary>The LoRA adapter attached to this layer, if any (<see cref="Lora.Inject"/>).</summary>
+    /// <summary>The LoRA adapter attached to this layer, if any (<see cref="Lora"/>).</summary>
     public LoraAdapter? Adapter => Lora.AdapterOf(this);
 
     /// <inheritdoc/>
