@@ -52,7 +52,7 @@ internal static class FineTuneCommand
             BatchSize = p.GetValue(batch),
             LearningRate = p.GetValue(lr),
             HeadLearningRate = p.GetValue(headLr),
-            Train = p.GetValue(lora) > 0 && p.GetResult(train) is null ? ["head/**"] : p.GetValue(train) ?? d.Train,
+            Train = p.GetValue(lora) > 0 && p.GetResult(train) is null or { Implicit: true } ? ["head/**"] : p.GetValue(train) ?? d.Train,
             TrainBatchNorm = p.GetValue(trainBn),
             CacheFrozenPrefix = !p.GetValue(noCache),
             Seed = p.GetValue(seed),

@@ -50,7 +50,7 @@ public static class Lora
 
         var layers = TargetLayers(model, targets);
         var kept = keepTrainable is null ? [] : KeptVariables(model, keepTrainable);
-        return InjectInto(model, targets.Description, layers, rank, alpha, dropout, kept, rng ?? new Rng(0x10a), optimizer);
+        return InjectInto(model, targets.Description, layers, rank, alpha, dropout, kept, rng ?? new Rng(0x10a), optimizer, keepTrainable);
     }
 
     /// <summary>
@@ -180,7 +180,7 @@ public static class Lora
     }
 
     /// <summary>Attaches adapters to <paramref name="layers"/> and freezes everything else but <paramref name="kept"/>.</summary>
-    internal static LoraInjection InjectInto(Layer model, string description, IReadOnlyList<Layer> layers, int rank, float alpha, float dropout, IReadOnlyList<Variable> kept, Rng rng, Optimizer? optimizer)
+    internal static LoraInjection InjectInto(Layer model, string description, IReadOnlyList<Layer> layers, int rank, float alpha, float dropout, IReadOnlyList<Variable> kept, Rng rng, Optimizer? optimizer, Selector? keepSelector = null)
     {
         foreach (var layer in layers)
         {
@@ -202,7 +202,7 @@ public static class Lora
         var trained = Selector.AllLayersOfType<LoraAdapter>();
         if (kept.Count > 0)
         {
-            trained |= Selector.Variables([.. kept]);
+            trained |= keepSelector ?? Selector.Variables([.. kept]);
         }
 
         var plan = new FreezePlan(model).TrainOnly(trained);

@@ -6,8 +6,9 @@ using Frost.Layers;
 namespace Frost.Adapters;
 
 /// <summary>
-/// Adapter files: a partial checkpoint of the adapters' tensors and the variables kept trainable, with a
-/// <c>frost.adapter</c> record holding the recipe and the name, shape and SHA-256 of every base variable.
+/// Adapter files: a partial checkpoint of the adapters' tensors, the variables kept trainable and the state training
+/// changed (running statistics of batch norms kept training), with a <c>frost.adapter</c> record holding the recipe
+/// and the name, shape and SHA-256 of every other variable: the base.
 /// </summary>
 internal static class LoraFile
 {
@@ -31,11 +32,15 @@ internal static class LoraFile
         var saved = new HashSet<Variable>(ReferenceEqualityComparer.Instance);
         saved.UnionWith(adapters.SelectMany(a => a.Variables));
         saved.UnionWith(injection.KeptTrainable);
+
+        // State that training changes (running statistics of a batch norm kept training) travels with the adapters.
+        var state = model.Variables.Where(v => v.Kind == VariableKind.State && !saved.Contains(v) && !FreezeStatus.KeepsValue(v)).ToList();
+        saved.UnionWith(state);
         var baseRecords = model.Variables.Where(v => !saved.Contains(v))
             .Select(v => new LoraBaseRecord(Lora.NameIn(model, v), v.Shape.ToArray(), Convert.ToHexStringLower(FreezePlan.Fingerprint(v))))
             .ToArray();
         var r = injection.Recipe;
-        var record = new LoraFileRecord(Kind, r.Targets, [.. r.Layers], r.Rank, r.Alpha, r.Dropout, [.. r.KeptTrainable], baseRecords);
+        var record = new LoraFileRecord(Kind, r.Targets, [.. r.Layers], r.Rank, r.Alpha, r.Dropout, [.. r.KeptTrainable], [.. state.Select(v => Lora.NameIn(model, v))], baseRecords);
         string json = JsonSerializer.Serialize(record, LoraJson.Default.LoraFileRecord);
         Checkpoint.SavePartial(path, model.Variables.Where(saved.Contains), new CheckpointOptions { AdapterRecord = json });
     }
@@ -65,8 +70,9 @@ internal static class LoraFile
 
         CheckBase(path, rec, byName);
         var kept = rec.Kept.Select(n => byName[n]).ToList();
+        var state = rec.State.Select(n => byName[n]).ToList();
         var layers = rec.Layers.Select(p => TargetLayer(file, model, p, rec.Rank)).ToList();
-        foreach (var v in kept)
+        foreach (var v in kept.Concat(state))
         {
             CheckEntry(file, v.Name, v.Shape);
         }
@@ -75,7 +81,7 @@ internal static class LoraFile
         var recipe = new LoraRecipe(rec.Targets, rec.Layers, rec.Rank, rec.Alpha, rec.Dropout, rec.Kept);
         Lora.Remove(model);
         var injection = Lora.InjectInto(model, rec.Targets, layers, rec.Rank, rec.Alpha, rec.Dropout, kept, new Rng(0x10a), null);
-        var values = injection.Adapters.SelectMany(a => a.Variables).Concat(kept);
+        var values = injection.Adapters.SelectMany(a => a.Variables).Concat(kept).Concat(state);
         Checkpoint.Restore(file, values, FreezeStatePolicy.KeepCurrent);
         return recipe.SameAdapters(injection.Recipe) ? injection : throw new InvalidOperationException($"{path}: the adapters could not be rebuilt as recorded.");
     }
@@ -135,11 +141,11 @@ internal static class LoraFile
             }
         }
 
-        foreach (var k in rec.Kept)
+        foreach (var k in rec.Kept.Concat(rec.State))
         {
             if (!byName.ContainsKey(k))
             {
-                throw new AdapterBaseMismatchException($"{intro} it has no variable '{k}' (kept trainable with the adapters).", k);
+                throw new AdapterBaseMismatchException($"{intro} it has no variable '{k}' (trained with the adapters).", k);
             }
 
             recorded.Add(k);

@@ -57,8 +57,9 @@ public sealed class LoraInjection
     public FrozenVerification VerifyFrozen() => Plan.VerifyFrozen();
 
     /// <summary>
-    /// Writes the adapter file: the adapters' tensors and the variables kept trainable, the recipe, and the SHA-256 of
-    /// every other variable of the model (the base), to a temporary file renamed into place.
+    /// Writes the adapter file: the adapters' tensors, the variables kept trainable and the state that training changes
+    /// (running statistics of batch norms kept training), the recipe, and the SHA-256 of every other variable of the
+    /// model (the base), to a temporary file renamed into place.
     /// </summary>
     /// <exception cref="InvalidOperationException">An adapter is merged (the base weights would not be the base's).</exception>
     public void Save(string path) => LoraFile.Save(path, this);

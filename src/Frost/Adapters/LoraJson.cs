@@ -11,6 +11,7 @@ internal sealed record LoraFileRecord(
     [property: JsonPropertyName("alpha")] float Alpha,
     [property: JsonPropertyName("dropout")] float Dropout,
     [property: JsonPropertyName("kept")] string[] Kept,
+    [property: JsonPropertyName("state")] string[] State,
     [property: JsonPropertyName("base")] LoraBaseRecord[] Base);
 
 /// <summary>One base variable the adapters were trained on: name, shape and SHA-256 of its values.</summary>

@@ -131,4 +131,34 @@ public sealed class LoraFileTests : IDisposable
         var damaged = Assert.Throws<SafetensorsFormatException>(() => Lora.Load(LoraTests.Base(), path));
         Assert.StartsWith(path + ":", damaged.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Batch_norm_kept_training_travels_with_the_adapters_running_statistics_included()
+    {
+        Sequential Conv()
+        {
+            var rng = new Rng(9);
+            return new Sequential(
+                new Frost.Layers.Conv2D(2, 4, 3, rng, padding: 1, name: "conv"), new BatchNorm2D(4, name: "bn"), new Relu(),
+                new GlobalAvgPool(name: "pool"), new Dense(4, 2, rng, name: "head"));
+        }
+
+        var model = Conv();
+        var x = Tensor.Normal(new Shape(8, 2, 5, 5), 1, 2, new Rng(3));
+        int[] y = [0, 1, 0, 1, 1, 0, 1, 0];
+        var adam = new Adam(1e-2f);
+        var lora = Lora.Inject(model, Selector.Glob("conv/weight"), 2, 4, keepTrainable: Selector.Glob("bn/**") | Selector.Glob("head/**"), optimizer: adam);
+        for (int step = 0; step < 5; step++)
+        {
+            adam.Minimize(() => Ops.CrossEntropy(model.Call(x), y));
+        }
+
+        string path = Path.Combine(_dir, "bn.safetensors");
+        lora.Save(path);
+        var fresh = Conv();
+        Lora.Load(fresh, path);
+        model.Training = fresh.Training = false;
+        Assert.Equal(model.Call(x).ToArray(), fresh.Call(x).ToArray());
+        Assert.Equal(((BatchNorm2D)model["bn"]).RunningMean.Value.ToArray(), ((BatchNorm2D)fresh["bn"]).RunningMean.Value.ToArray());
+    }
 }
