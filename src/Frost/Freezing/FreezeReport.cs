@@ -38,7 +38,10 @@ public sealed class FreezeReport
             FreezeStatus.Of(v),
             v.FreezeMask is not null,
             v.Shape.Size,
-            v.Trainable && optimizer is not null ? optimizer.StateBytesFor(v.Shape.Size) : 0) { IsAdapter = v.Owner is Adapters.LoraAdapter }).ToList();
+            v.Trainable && optimizer is not null ? optimizer.StateBytesFor(v.Shape.Size) : 0)
+        {
+            IsAdapter = v.Owner is Adapters.LoraAdapter,
+        }).ToList();
         HasOptimizer = optimizer is not null;
     }
 
