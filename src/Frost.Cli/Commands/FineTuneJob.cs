@@ -161,7 +161,8 @@ internal static class FineTuneJob
         }
         else
         {
-            LoraRun.Finish(lora, output, s.Output, new Shape(1, 3, s.InputSize, s.InputSize), onnx);
+            LoraRun.WriteAdapter(lora, output, s.Output);
+            LoraRun.WriteMergedOnnx(lora, output, onnx, new Shape(1, 3, s.InputSize, s.InputSize));
         }
         AnsiConsole.MarkupLine($"Wrote {Markup.Escape(ckpt)}, {Markup.Escape(Path.Combine(s.Output, "metrics.csv"))}, {Markup.Escape(plot)}, {Markup.Escape(onnx)} (input: RGB 0..255, shape [[N, 3, {s.InputSize}, {s.InputSize}]]).");
         AnsiConsole.MarkupLine($"Done in {total.Elapsed.TotalSeconds:F0}s.");

@@ -24,6 +24,9 @@ internal static class LoraRun
     /// <summary>The largest rank accepted.</summary>
     public const int MaxRank = 4096;
 
+    /// <summary>Default targets for a BERT encoder: the query and value projections of every layer.</summary>
+    public static readonly string[] AttentionTargets = ["**/attention/query/**", "**/attention/value/**"];
+
     /// <summary>The dropout on the adapters' inputs while training.</summary>
     public const float Dropout = 0.05f;
 
@@ -90,8 +93,8 @@ internal static class LoraRun
         return true;
     }
 
-    /// <summary>Writes the adapter file and the merged ONNX export of a finished LoRA run, and prints what the check found.</summary>
-    public static void Finish(LoraInjection lora, OutputFolder output, string folder, Shape inputShape, string onnx)
+    /// <summary>Writes the adapter file of a finished LoRA run into <paramref name="folder"/> and prints what the frozen check found about the adapters.</summary>
+    public static void WriteAdapter(LoraInjection lora, OutputFolder output, string folder)
     {
         string adapter = Path.Combine(folder, AdapterFile);
         output.Write(adapter, () => lora.Save(adapter));
@@ -101,6 +104,12 @@ internal static class LoraRun
             AnsiConsole.MarkupLine($"[yellow]LoRA adapters still zero (B = 0):[/] {Markup.Escape(string.Join(", ", check.InertAdapters))}");
         }
 
+        AnsiConsole.MarkupLine($"Wrote {Markup.Escape(adapter)} ({new FileInfo(adapter).Length / 1024.0:F0} KiB: adapters and kept variables, bound to the base's SHA-256).");
+    }
+
+    /// <summary>Writes the ONNX export with the adapters merged into the base weights, then unmerges them (bit for bit).</summary>
+    public static void WriteMergedOnnx(LoraInjection lora, OutputFolder output, string onnx, Shape inputShape)
+    {
         Lora.Merge(lora.Model);
         try
         {
@@ -110,7 +119,5 @@ internal static class LoraRun
         {
             Lora.Unmerge(lora.Model);
         }
-
-        AnsiConsole.MarkupLine($"Wrote {Markup.Escape(adapter)} ({new FileInfo(adapter).Length / 1024.0:F0} KiB: adapters and kept variables, bound to the base's SHA-256); the ONNX export has the adapters merged.");
     }
 }

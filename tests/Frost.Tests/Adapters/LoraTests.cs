@@ -271,4 +271,24 @@ public sealed class LoraTests
         AssertClose.Equal(withAdapter, merged, 1e-4);
         Assert.Contains(withAdapter, v => v > 0);
     }
+
+    [Fact]
+    public void A_recipe_round_trips_through_json_and_injects_the_same_adapters()
+    {
+        var model = Base();
+        var lora = Lora.Inject(model, Selector.Glob("fc*/weight"), rank: 3, alpha: 1.5f, dropout: 0.25f, keepTrainable: Selector.Glob("head/**"));
+        var recipe = LoraRecipe.FromJson(lora.Recipe.ToJson());
+        Assert.True(recipe.SameAdapters(lora.Recipe));
+
+        var other = Base();
+        var again = Lora.Inject(other, recipe);
+        Assert.Equal(model.Variables.Select(v => (v.Name, v.Shape, v.Trainable)), other.Variables.Select(v => (v.Name, v.Shape, v.Trainable)));
+        Assert.Equal(0.25f, again.Adapters[0].Dropout);
+
+        Assert.Throws<FormatException>(() => LoraRecipe.FromJson("{\"targets\":\"x\"}"));
+        Assert.Throws<FormatException>(() => LoraRecipe.FromJson(lora.Recipe.ToJson().Replace("\"rank\":3", "\"rank\":0", StringComparison.Ordinal)));
+        Assert.Equal(2, Lora.Remove(other));
+        Assert.Empty(Lora.Adapters(other));
+        Assert.Equal(["fc1/weight", "fc1/bias", "fc2/weight", "fc2/bias", "norm/weight", "norm/bias", "head/weight", "head/bias"], other.Variables.Select(v => v.Name));
+    }
 }
