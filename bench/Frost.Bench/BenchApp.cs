@@ -79,6 +79,9 @@ internal static class BenchApp
             case "transformer":
                 TransformerSuite.Run(timer, report);
                 break;
+            case "lora" or "lora-text" or "lora-vision":
+                LoraSuite.Run(report, text: suite != "lora-vision", vision: suite != "lora-text");
+                break;
             default:
                 return Usage(suite is null ? "no suite given" : $"unknown suite '{suite}'");
         }
@@ -95,7 +98,7 @@ internal static class BenchApp
     private static int Usage(string why)
     {
         Console.Error.WriteLine($"Frost.Bench: {why}");
-        Console.Error.WriteLine("usage: Frost.Bench <gemm|conv|resnet|transformer|mpi|mpi-train> [--json FILE] [--reps N] [--threads N]   (mpi: under mpirun -np 2; mpi-train: alone and under mpirun, see bench/mpi-train.sh)");
+        Console.Error.WriteLine("usage: Frost.Bench <gemm|conv|resnet|transformer|lora|lora-text|lora-vision|mpi|mpi-train> [--json FILE] [--reps N] [--threads N]   (mpi: under mpirun -np 2; mpi-train: alone and under mpirun, see bench/mpi-train.sh)");
         Console.Error.WriteLine("       Frost.Bench vision-images DIR [--count N]  |  Frost.Bench vision DIR [--size S] [--workers W] [--batch B] [--prefetch P] [--recycle 0|1] [--json FILE]");
         return 2;
     }

@@ -11,16 +11,11 @@ public static partial class OnnxExporter
     /// both axes symbolic), output <c>logits</c> (float [N, classes]), with <paramref name="metadata"/> (e.g. the class
     /// names) as the model's metadata_props.
     /// </summary>
-    /// <exception cref="NotSupportedException">A layer type has no ONNX form; the message lists them.</exception>
+    /// <exception cref="NotSupportedException">A layer type has no ONNX form (the message lists them), or a LoRA adapter is not merged.</exception>
     public static OnnxModel ExportTextClassifier(BertClassifier model, IReadOnlyDictionary<string, string>? metadata = null, string graphName = "frost")
     {
         ArgumentNullException.ThrowIfNull(model);
-        var unsupported = model.Descendants().Where(l => !OnnxEmitter.Exports(l.GetType())).Select(l => l.TypeName).Distinct().ToList();
-        if (unsupported.Count > 0)
-        {
-            throw new NotSupportedException(
-                $"ONNX export: no ONNX form for layer type(s) {string.Join(", ", unsupported)}. Exportable: {string.Join(", ", ExportableLayers)}.");
-        }
+        CheckExportable(model);
 
         var e = new OnnxEmitter();
         e.Unique("input_ids");

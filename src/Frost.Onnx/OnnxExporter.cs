@@ -1,3 +1,4 @@
+using Frost.Adapters;
 using Frost.Layers;
 using Frost.Onnx.Export;
 using Frost.Onnx.Proto;
@@ -17,17 +18,11 @@ public static partial class OnnxExporter
     public static IReadOnlyList<string> ExportableLayers { get; } = Array.AsReadOnly([.. ExportTable.Emitters.Keys.Concat(SequenceRows.Emitters.Keys).Select(t => t.Name).Order(StringComparer.Ordinal)]);
 
     /// <summary>Builds the ONNX model of <paramref name="model"/> for inputs shaped like <paramref name="inputShape"/> (its first axis is the batch).</summary>
-    /// <exception cref="NotSupportedException">A layer type has no ONNX form; the message lists them.</exception>
+    /// <exception cref="NotSupportedException">A layer type has no ONNX form (the message lists them), or a LoRA adapter is not merged.</exception>
     public static OnnxModel Export(Layer model, Shape inputShape, string graphName = "frost")
     {
         ArgumentNullException.ThrowIfNull(model);
-        var unsupported = model.Descendants().Where(l => !OnnxEmitter.Exports(l.GetType())).Select(l => l.TypeName).Distinct().ToList();
-        if (unsupported.Count > 0)
-        {
-            throw new NotSupportedException(
-                $"ONNX export: no ONNX form for layer type(s) {string.Join(", ", unsupported)}. Exportable: {string.Join(", ", ExportableLayers)}.");
-        }
-
+        CheckExportable(model);
         var outShape = LayerSummary.Build(model, inputShape).Rows[0].OutputShape
             ?? throw new InvalidOperationException("ONNX export: could not trace the model's output shape.");
         var e = new OnnxEmitter();
@@ -76,5 +71,22 @@ public static partial class OnnxExporter
         var v = new ValueInfoProto(name, OnnxDataType.Float, [.. shape.ToArray().Select(d => (long)d)]);
         v.Type!.TensorType!.Shape!.Dims[0] = new TensorShapeDimension("N");
         return v;
+    }
+
+    /// <summary>Refuses unmerged adapters and layer types without an ONNX form (merged adapters compute nothing).</summary>
+    private static void CheckExportable(Layer model)
+    {
+        if (model.Descendants().OfType<LoraAdapter>().FirstOrDefault(a => !a.Merged) is { } unmerged)
+        {
+            throw new NotSupportedException(
+                $"ONNX export: the LoRA adapter of '{unmerged.Target.Path}' is not merged; Lora.Merge(model) folds the adapters into the base weights for export.");
+        }
+
+        var unsupported = model.Descendants().Where(l => l is not LoraAdapter && !OnnxEmitter.Exports(l.GetType())).Select(l => l.TypeName).Distinct().ToList();
+        if (unsupported.Count > 0)
+        {
+            throw new NotSupportedException(
+                $"ONNX export: no ONNX form for layer type(s) {string.Join(", ", unsupported)}. Exportable: {string.Join(", ", ExportableLayers)}.");
+        }
     }
 }

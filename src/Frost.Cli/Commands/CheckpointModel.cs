@@ -26,10 +26,16 @@ internal static class CheckpointModel
         var recipe = Recipe.Parse(text, path);
         MemoryBudget.Require($"running the checkpoint's {recipe.InputSize}x{recipe.InputSize} model on {batch} images at a time", recipe.MinimumForwardBytes(batch), $"the recipe in {path} asks for more than this machine can run");
         var model = recipe.Build(new Rng(0));
+        bool adapters = LoraRun.Reattach(file, model);
         RestoreReport report;
         using (CliErrors.Doing($"restoring {path}"))
         {
             report = Checkpoint.Restore(file, model, FreezeStatePolicy.FromCheckpoint);
+        }
+
+        if (adapters)
+        {
+            Frost.Adapters.Lora.Merge(model, keepWeights: false);   // plain layers again, for evaluation and export
         }
 
         return (model, recipe, report);

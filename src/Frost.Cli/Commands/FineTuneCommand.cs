@@ -37,14 +37,16 @@ internal static class FineTuneCommand
         var accumulate = new Option<int>("--accumulate") { Description = "Micro-batches of --batch-size whose gradients make one update.", DefaultValueFactory = _ => 1 };
         var valSplit = new Option<double>("--val-split") { Description = "Fraction of the training images held out for validation (seeded, per class); the test split is then evaluated once at the end." };
         var distributed = new Option<bool>("--distributed") { Description = "Train data-parallel across the processes of an MPI job (mpirun -np N frost finetune ... --distributed); --batch-size is per process; rank 0 writes the outputs." };
+        var lora = LoraRun.RankOption();
+        var loraTargets = LoraRun.TargetsOption(d.LoraTargets);
         var cmd = new Command("finetune", "Fine-tune the pretrained ResNet18 with a new head, training only what --train selects.")
         {
-            data, size, trainCount, testCount, epochs, batch, lr, headLr, train, trainBn, noCache, seed, output, resume, overwrite, earlyStop, unfreeze, spread, accumulate, valSplit, distributed,
+            data, size, trainCount, testCount, epochs, batch, lr, headLr, train, trainBn, noCache, seed, output, resume, overwrite, earlyStop, unfreeze, spread, accumulate, valSplit, distributed, lora, loraTargets,
         };
         var text = new TextFineTuneOptions();
         text.AddTo(cmd);
         var shared = new TextFineTuneOptions.SharedOptions(data, epochs, batch, lr, headLr, train, noCache, seed, output, resume, overwrite, earlyStop, accumulate);
-        cmd.SetAction(p => CliErrors.Guard(() => text.TryRun(p, shared, size, trainCount, testCount, trainBn, unfreeze, spread, valSplit, distributed) ?? FineTuneJob.Run(new FineTuneSettings
+        cmd.SetAction(p => CliErrors.Guard(() => text.TryRun(p, shared, size, trainCount, testCount, trainBn, unfreeze, spread, valSplit, distributed, lora, loraTargets) ?? FineTuneJob.Run(new FineTuneSettings
         {
             Data = p.GetValue(data),
             InputSize = p.GetValue(size),
@@ -54,7 +56,7 @@ internal static class FineTuneCommand
             BatchSize = p.GetValue(batch),
             LearningRate = p.GetValue(lr),
             HeadLearningRate = p.GetValue(headLr),
-            Train = p.GetValue(train) ?? d.Train,
+            Train = p.GetValue(lora) > 0 && p.GetResult(train) is null or { Implicit: true } ? ["head/**"] : p.GetValue(train) ?? d.Train,
             TrainBatchNorm = p.GetValue(trainBn),
             CacheFrozenPrefix = !p.GetValue(noCache),
             Seed = p.GetValue(seed),
@@ -67,6 +69,8 @@ internal static class FineTuneCommand
             Accumulate = p.GetValue(accumulate),
             ValidationSplit = p.GetValue(valSplit),
             Distributed = p.GetValue(distributed),
+            LoraRank = p.GetValue(lora),
+            LoraTargets = p.GetValue(loraTargets) ?? d.LoraTargets,
         })));
         return cmd;
     }

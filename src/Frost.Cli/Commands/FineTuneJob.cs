@@ -57,7 +57,10 @@ internal static class FineTuneJob
         }
 
         var optimizer = new AdamW(s.LearningRate, weightDecay: 1e-4f) { ClipGlobalNorm = 5f };
-        var planned = plan.Apply(optimizer);
+
+        // With --lora, adapters train on --lora-targets, and the --train globs (the head by default) train next to them.
+        var lora = s.LoraRank > 0 ? LoraRun.Inject(model, s.LoraRank, s.LoraTargets, s.TrainBatchNorm ? groups.Aggregate((a, b) => a | b) | Selector.AllLayersOfType<BatchNorm2D>() : groups.Aggregate((a, b) => a | b), optimizer, s.Seed) : null;
+        var planned = lora?.Report ?? plan.Apply(optimizer);
         var topFirst = Enumerable.Reverse(groups).ToList();
         var schedule = ParseSchedule(s.UnfreezeSchedule, topFirst);
         schedule?.Apply(model, optimizer, 0);
@@ -83,6 +86,10 @@ internal static class FineTuneJob
             DataParallel = distributed?.DataParallel,
         };
         learner.CheckpointMetadata[Recipe.MetadataKey] = recipe.Text;
+        if (lora is not null)
+        {
+            learner.CheckpointMetadata[LoraRun.MetadataKey] = lora.Recipe.ToJson();
+        }
         learner.Callbacks.Add(new CsvMetricsLog(Path.Combine(s.Output, "metrics.csv")));
         learner.Callbacks.Add(new CheckpointEvery(ckpt));
         if (s.EarlyStopPatience > 0)
@@ -162,7 +169,15 @@ internal static class FineTuneJob
         string plot = Path.Combine(s.Output, "training.png");
         string onnx = Path.Combine(s.Output, "model.onnx");
         output.Write(plot, () => TrainingPlot.Save(plot, losses, result.Epochs, learner.StepsPerEpoch * s.Accumulate, $"ResNet18 fine-tuning, {report.TrainableParameters:N0} of {report.TrainableParameters + report.FrozenParameters:N0} parameters trained"));
-        output.WriteOnnx(onnx, model, new Shape(1, 3, s.InputSize, s.InputSize));
+        if (lora is null)
+        {
+            output.WriteOnnx(onnx, model, new Shape(1, 3, s.InputSize, s.InputSize));
+        }
+        else
+        {
+            LoraRun.WriteAdapter(lora, output, s.Output);
+            LoraRun.WriteMergedOnnx(lora, output, onnx, new Shape(1, 3, s.InputSize, s.InputSize));
+        }
         AnsiConsole.MarkupLine($"Wrote {Markup.Escape(ckpt)}, {Markup.Escape(Path.Combine(s.Output, "metrics.csv"))}, {Markup.Escape(plot)}, {Markup.Escape(onnx)} (input: RGB 0..255, shape [[N, 3, {s.InputSize}, {s.InputSize}]]).");
         AnsiConsole.MarkupLine($"Done in {total.Elapsed.TotalSeconds:F0}s.");
         if (!check.FrozenIntact)
@@ -256,6 +271,12 @@ internal static class FineTuneJob
         if (s.Train.Length == 0 || s.Train.Any(string.IsNullOrWhiteSpace))
         {
             throw new UsageException("--train needs at least one non-empty glob (e.g. 'stage4/**').");
+        }
+
+        LoraRun.Validate(s.LoraRank, s.LoraTargets);
+        if (s.LoraRank > 0 && (s.UnfreezeSchedule is not null || s.LearningRateSpread > 0))
+        {
+            throw new UsageException("--lora trains adapters from the start; it does not combine with --unfreeze-schedule or --lr-spread.");
         }
 
         if (s.Resume && s.Overwrite)

@@ -52,4 +52,10 @@ internal sealed record FineTuneSettings
 
     /// <summary>Train data-parallel with the other processes of the MPI job this one was launched in.</summary>
     public bool Distributed { get; init; }
+
+    /// <summary>Rank of the LoRA adapters (0: no adapters; the --train globs train the weights themselves).</summary>
+    public int LoraRank { get; init; }
+
+    /// <summary>Globs of the variables whose layers get LoRA adapters.</summary>
+    public string[] LoraTargets { get; init; } = ["stage[3-4]/**/conv*/weight"];
 }

@@ -13,7 +13,8 @@ internal static class Fusion
     /// Convolution → batch norm (→ ReLU) as one convolution with the normalisation folded into its weights and
     /// bias, when the batch norm normalises with its running statistics and no input of either layer requires a
     /// gradient (inference, or a frozen part of a model). The convolution's result must be read only by the batch
-    /// norm, and the batch norm's only by the ReLU for that to be included.
+    /// norm, and the batch norm's only by the ReLU for that to be included. A convolution with an unmerged LoRA
+    /// adapter is not fused (its output is the sum of two convolutions).
     /// </summary>
     public static bool TryConvBatchNorm(Dataflow graph, Executor.RunState state, int s, int end)
     {
@@ -30,7 +31,7 @@ internal static class Fusion
         }
 
         var x = state.Values[steps[s].Inputs[0]]!;
-        if (bn.UsesBatchStatistics || conv.OutChannels != bn.Channels || conv.RetainsTensorsDeep() || bn.RetainsTensorsDeep()
+        if (bn.UsesBatchStatistics || conv.Adapter is { Merged: false } || conv.OutChannels != bn.Channels || conv.RetainsTensorsDeep() || bn.RetainsTensorsDeep()
             || !Ops.CanFuseConvBatchNorm(x, conv.Weight, conv.Bias?.Value, bn.Weight, bn.Bias))
         {
             return false;

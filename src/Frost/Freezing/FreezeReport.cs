@@ -19,6 +19,9 @@ public sealed record FreezeReportRow(string Name, Shape Shape, VariableStatus St
 
     /// <summary>Whether this is a state variable rather than a parameter.</summary>
     public bool IsState => Status is VariableStatus.State or VariableStatus.FixedState;
+
+    /// <summary>Whether the variable belongs to a LoRA adapter rather than to the base model.</summary>
+    public bool IsAdapter { get; init; }
 }
 
 /// <summary>What a <see cref="FreezePlan"/> did: each step, each variable's status, and totals.</summary>
@@ -35,7 +38,10 @@ public sealed class FreezeReport
             FreezeStatus.Of(v),
             v.FreezeMask is not null,
             v.Shape.Size,
-            v.Trainable && optimizer is not null ? optimizer.StateBytesFor(v.Shape.Size) : 0)).ToList();
+            v.Trainable && optimizer is not null ? optimizer.StateBytesFor(v.Shape.Size) : 0)
+        {
+            IsAdapter = v.Owner is Adapters.LoraAdapter,
+        }).ToList();
         HasOptimizer = optimizer is not null;
     }
 
@@ -56,6 +62,9 @@ public sealed class FreezeReport
 
     /// <summary>Elements of frozen parameters.</summary>
     public long FrozenParameters => Rows.Where(r => r.Status == VariableStatus.Frozen).Sum(r => r.Parameters);
+
+    /// <summary>Elements of LoRA adapters' parameters (trainable or not); the rest is the base model.</summary>
+    public long AdapterParameters => Rows.Where(r => r.IsAdapter && !r.IsState).Sum(r => r.Parameters);
 
     /// <summary>Elements of state variables (running statistics).</summary>
     public long StateElements => Rows.Where(r => r.IsState).Sum(r => r.Parameters);
@@ -95,6 +104,7 @@ public sealed class FreezeReport
         string state = StateElements > 0 ? string.Create(c, $"; state: {StateElements:N0}") : "";
         string opt = HasOptimizer ? $"; optimizer state: {LayerSummary.FormatBytes(OptimizerStateBytes)}" : "";
         double pct = total == 0 ? 0 : 100.0 * TrainableParameters / total;
-        return string.Create(c, $"trainable: {TrainableParameters:N0} of {total:N0} parameters ({pct:F1} %), {LayerSummary.FormatBytes(TrainableParameters * 4)}; frozen: {FrozenParameters:N0} ({LayerSummary.FormatBytes(FrozenParameters * 4)}){state}{opt}");
+        string adapters = AdapterParameters > 0 ? string.Create(c, $"; adapters: {AdapterParameters:N0}, base: {total - AdapterParameters:N0}") : "";
+        return string.Create(c, $"trainable: {TrainableParameters:N0} of {total:N0} parameters ({pct:F2} %), {LayerSummary.FormatBytes(TrainableParameters * 4)}; frozen: {FrozenParameters:N0} ({LayerSummary.FormatBytes(FrozenParameters * 4)}){adapters}{state}{opt}");
     }
 }

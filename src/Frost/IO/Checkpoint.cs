@@ -225,6 +225,11 @@ public static class Checkpoint
             meta[CheckpointInfo.RngKey] = CheckpointJson.Write(words, CheckpointJson.Default.DictionaryStringStringArray);
         }
 
+        if (options.AdapterRecord is { } adapter)
+        {
+            meta[CheckpointInfo.AdapterKey] = adapter;
+        }
+
         foreach (var (k, v) in options.Metadata ?? new Dictionary<string, string>())
         {
             if (k.StartsWith("frost.", StringComparison.Ordinal) || !meta.TryAdd(k, v))

@@ -30,9 +30,10 @@ public sealed class CheckpointInfo
     internal const string RngKey = "frost.rng";
     internal const string PartialKey = "frost.partial";
     internal const string HeaderDigestKey = "frost.header_sha256";
+    internal const string AdapterKey = "frost.adapter";
 
     /// <summary>Every <c>frost.</c> metadata key this version knows; any other one makes a file damaged.</summary>
-    private static readonly string[] s_knownKeys = [FormatKey, VariablesKey, PlanKey, OptimizerKey, RngKey, PartialKey, HeaderDigestKey];
+    private static readonly string[] s_knownKeys = [FormatKey, VariablesKey, PlanKey, OptimizerKey, RngKey, PartialKey, HeaderDigestKey, AdapterKey];
 
     private CheckpointInfo(
         bool isFrost,

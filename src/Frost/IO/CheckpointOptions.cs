@@ -17,4 +17,7 @@ public sealed class CheckpointOptions
 
     /// <summary>Extra metadata strings (keys must not start with "frost.").</summary>
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+
+    /// <summary>The adapter record (<c>frost.adapter</c>) of an adapter file, as JSON.</summary>
+    internal string? AdapterRecord { get; init; }
 }

@@ -1,6 +1,11 @@
+using Frost.Adapters;
+
 namespace Frost.Layers;
 
-/// <summary>2-D convolution layer over NCHW input; kernel [out, in/groups, kh, kw] (He-normal), optional bias [out].</summary>
+/// <summary>
+/// 2-D convolution layer over NCHW input; kernel [out, in/groups, kh, kw] (He-normal), optional bias [out]. With a LoRA
+/// adapter attached (<see cref="Lora"/>) and not merged, the adapter's low-rank update is added to the output.
+/// </summary>
 public sealed class Conv2D : Layer
 {
     /// <summary>Creates a square-kernel convolution with symmetric stride and padding.</summary>
@@ -42,6 +47,13 @@ public sealed class Conv2D : Layer
     /// <summary>The bias, if used.</summary>
     public Variable? Bias { get; }
 
+    /// <summary>The LoRA adapter attached to this layer, if any (<see cref="Lora"/>).</summary>
+    public LoraAdapter? Adapter => Lora.AdapterOf(this);
+
     /// <inheritdoc/>
-    protected override Tensor Forward(Tensor input) => Ops.Conv2D(input, Weight, Bias?.Value, Settings);
+    protected override Tensor Forward(Tensor input)
+    {
+        var y = Ops.Conv2D(input, Weight, Bias?.Value, Settings);
+        return Adapter is { Merged: false } adapter ? Ops.Add(y, adapter.Call(input)) : y;
+    }
 }

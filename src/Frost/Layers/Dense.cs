@@ -1,8 +1,11 @@
+using Frost.Adapters;
+
 namespace Frost.Layers;
 
 /// <summary>
 /// Fully connected layer <c>y = x·Wᵀ + b</c> over the last axis, with the weight <c>W</c> stored [out, in] and the bias
-/// [out], as PyTorch stores them (so checkpoints exchange weights with it by name and layout).
+/// [out], as PyTorch stores them (so checkpoints exchange weights with it by name and layout). With a LoRA adapter
+/// attached (<see cref="Lora"/>) and not merged, the adapter's low-rank update is added to <c>y</c>.
 /// </summary>
 public sealed class Dense : Layer
 {
@@ -53,6 +56,9 @@ public sealed class Dense : Layer
     /// <summary>The bias, if used.</summary>
     public Variable? Bias { get; }
 
+    /// <summary>The LoRA adapter attached to this layer, if any (<see cref="Lora"/>).</summary>
+    public LoraAdapter? Adapter => Lora.AdapterOf(this);
+
     /// <inheritdoc/>
     protected override Tensor Forward(Tensor input)
     {
@@ -61,6 +67,7 @@ public sealed class Dense : Layer
             throw new ArgumentException($"Dense '{Path}': expected input [..., {InFeatures}], got {input.Shape}.");
         }
 
-        return Ops.Linear(input, Weight, Bias?.Value);
+        var y = Ops.Linear(input, Weight, Bias?.Value);
+        return Adapter is { Merged: false } adapter ? Ops.Add(y, adapter.Call(input)) : y;
     }
 }

@@ -287,6 +287,26 @@ public abstract class Layer
         return layer;
     }
 
+    /// <summary>Registers a sub-layer from library code that does not own this layer's type (e.g. an adapter).</summary>
+    internal T Attach<T>(T layer, string name)
+        where T : Layer => AddLayer(layer, name);
+
+    /// <summary>Removes a sub-layer registered with <see cref="Attach{T}"/>; it becomes a root again.</summary>
+    /// <exception cref="ArgumentException"><paramref name="layer"/> is not a child of this layer.</exception>
+    internal void Detach(Layer layer)
+    {
+        if (!_children.Remove(layer))
+        {
+            throw new ArgumentException($"'{layer.Path}' is not a child of '{Path}'.", nameof(layer));
+        }
+
+        layer.Parent = null;
+        for (var l = this; l is not null; l = l.Parent)
+        {
+            l.OnChildrenChanged();
+        }
+    }
+
     /// <summary>Creates a learnable parameter owned by this layer.</summary>
     protected Variable AddParameter(string name, Tensor initialValue, bool trainable = true)
         => AddVariable(name, initialValue, VariableKind.Parameter, trainable);

@@ -9,6 +9,7 @@ public partial class DocsTests
     [Theory]
     [InlineData("docs/freezing.md", "tests/Frost.Tests/Docs/FreezingGuideExamples.cs")]
     [InlineData("docs/fine-tuning.md", "tests/Frost.Tests/Docs/FineTuningGuideExamples.cs")]
+    [InlineData("docs/adapters.md", "tests/Frost.Tests/Docs/AdaptersGuideExamples.cs")]
     public void Guide_examples_are_compiled_test_code(string guide, string source)
     {
         string doc = File.ReadAllText(Repo.File(guide.Split('/')));
