@@ -70,7 +70,8 @@ internal static class CliErrors
             OutOfMemoryException => (OutOfMemory, $"out of memory while {t_activity ?? "running"}; use a smaller --size, --batch-size or image count."),
             MemoryBudgetException => (OutOfMemory, e.Message),
             OutputException => (Output, e.Message),
-            UsageException or SelectorMatchException => (UsageOrInput, e.Message),
+            Frost.Vision.ImageDecodeException => (UsageOrInput, $"{e.Message.TrimEnd('.')}; pass --bad-images skip to leave unreadable files out."),
+            UsageException or SelectorMatchException or Frost.Vision.ImageFolderException => (UsageOrInput, e.Message),
             FormatException or IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or NotSupportedException
                 => (UsageOrInput, e.Message),
             _ => (Internal, $"internal error ({e.GetType().Name}): {e.Message}"),

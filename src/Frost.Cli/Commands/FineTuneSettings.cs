@@ -3,6 +3,9 @@ namespace Frost.Cli.Commands;
 /// <summary>Options of a fine-tuning run; the defaults are the demo.</summary>
 internal sealed record FineTuneSettings
 {
+    /// <summary>Fraction of an image folder held out for validation when it has no val/ or test/ folder and --val-split is not given.</summary>
+    public const double DefaultFolderValidationSplit = 0.2;
+
     public string? Data { get; init; }
 
     public int InputSize { get; init; } = 64;
@@ -49,4 +52,13 @@ internal sealed record FineTuneSettings
 
     /// <summary>Fraction of the training images held out for validation (0: validate on the test split).</summary>
     public double ValidationSplit { get; init; }
+
+    /// <summary>Augment training images of an image folder (random resized crop, horizontal flip).</summary>
+    public bool Augment { get; init; } = true;
+
+    /// <summary>Colour jitter of brightness, contrast and saturation for augmented images (0: off).</summary>
+    public double ColorJitter { get; init; }
+
+    /// <summary>What to do with an image file that cannot be decoded.</summary>
+    public Frost.Vision.BadImagePolicy BadImages { get; init; }
 }

@@ -142,6 +142,10 @@ internal sealed class FeatureCache : IDisposable
         private readonly int _rowLength;
         private readonly int[] _rowShape;
 
+        // Rows a source batch delivered: a source that leaves out bad examples (a skipped image file) leaves
+        // their rows unwritten, and reads leave them out as the source would.
+        private readonly bool[] _written;
+
         private FeatureStore(IDataset source, int[] rowShape, float[]? memory, MemoryMappedFile? file, MemoryMappedViewAccessor? view)
         {
             Source = source;
@@ -150,6 +154,7 @@ internal sealed class FeatureCache : IDisposable
             _memory = memory;
             _file = file;
             _view = view;
+            _written = new bool[source.Count];
         }
 
         public IDataset Source { get; }
@@ -195,6 +200,7 @@ internal sealed class FeatureCache : IDisposable
         {
             for (int i = 0; i < indices.Length; i++)
             {
+                _written[indices[i]] = true;
                 var src = rows.Slice(i * _rowLength, _rowLength);
                 if (_memory is not null)
                 {
@@ -211,8 +217,14 @@ internal sealed class FeatureCache : IDisposable
 
         public IEnumerable<DataBatch> Read(IReadOnlyList<int[]> batches, bool training, int epoch)
         {
-            foreach (var ix in batches)
+            foreach (var all in batches)
             {
+                var ix = Array.TrueForAll(all, i => _written[i]) ? all : Array.FindAll(all, i => _written[i]);
+                if (ix.Length == 0)
+                {
+                    continue;
+                }
+
                 var x = Tensor.Empty(new Shape([ix.Length, .. _rowShape]));
                 var dst = x.AsSpan();
                 var labels = new int[ix.Length];
