@@ -9,14 +9,14 @@ namespace Frost.Cli.Commands;
 [JsonSerializable(typeof(List<Prediction>))]
 internal sealed partial class PredictJson : JsonSerializerContext
 {
-    private static readonly JsonSerializerOptions s_options = new()
+    private static readonly PredictJson s_relaxed = new(new JsonSerializerOptions
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+    });
 
     /// <summary>The predictions as an indented JSON array, non-ASCII names kept as they are.</summary>
     public static string Write(List<Prediction> predictions)
-        => JsonSerializer.Serialize(predictions, new PredictJson(s_options).ListPrediction);
+        => JsonSerializer.Serialize(predictions, s_relaxed.ListPrediction);
 }
