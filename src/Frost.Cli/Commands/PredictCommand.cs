@@ -59,7 +59,7 @@ internal static class PredictCommand
         }
 
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine(Markup.Escape($"{predictions.Count} images classified by {modelPath} ({classifier.Recipe.Classes} classes){(skipped.Count > 0 ? $", {skipped.Count} unreadable left out" : "")}."));
+        AnsiConsole.MarkupLine(Markup.Escape($"{predictions.Count} image{(predictions.Count == 1 ? "" : "s")} classified by {modelPath} ({classifier.Recipe.Classes} classes){(skipped.Count > 0 ? $", {skipped.Count} unreadable left out" : "")}."));
         return 0;
     }
 
