@@ -6,6 +6,7 @@ namespace Frost.Cli.Commands;
 /// centred square of <see cref="CenterCrop"/> of the shorter side is resized to <see cref="Size"/> with
 /// antialiased bilinear interpolation. The network's own normalisation is part of the model.
 /// </summary>
+/// <remarks>Every member is required in the JSON, so a recipe never relies on a default that could change.</remarks>
 internal sealed record ImageRecipe
 {
     /// <summary>The only channel order: red, green, blue.</summary>
@@ -24,17 +25,17 @@ internal sealed record ImageRecipe
     public required int Size { get; init; }
 
     /// <summary>Fraction of the shorter side kept by the centre crop, in (0, 1].</summary>
-    public double CenterCrop { get; init; } = 1.0;
+    public required double CenterCrop { get; init; }
 
     /// <summary>Channel order.</summary>
-    public string Channels { get; init; } = Rgb;
+    public required string Channels { get; init; }
 
     /// <summary>Value scale.</summary>
-    public string Scale { get; init; } = Scale255;
+    public required string Scale { get; init; }
 
     /// <summary>Resampling filter.</summary>
-    public string Resize { get; init; } = Bilinear;
+    public required string Resize { get; init; }
 
     /// <summary>Tensor layout.</summary>
-    public string Layout { get; init; } = Nchw;
+    public required string Layout { get; init; }
 }

@@ -65,7 +65,7 @@ internal sealed record Recipe
     {
         Format = CurrentFormat,
         Model = ResNet18,
-        Image = new ImageRecipe { Size = size, CenterCrop = centerCrop },
+        Image = new ImageRecipe { Size = size, CenterCrop = centerCrop, Channels = ImageRecipe.Rgb, Scale = ImageRecipe.Scale255, Resize = ImageRecipe.Bilinear, Layout = ImageRecipe.Nchw },
         ClassNames = [.. classNames],
     };
 
