@@ -6,10 +6,12 @@
 #      cache): the epoch table's images/s is the training step fed by the same pipeline,
 #   3. one training epoch at 224x224 (head only), with the peak resident memory of the whole process (GNU time's
 #      maximum resident set size), which must stay under 1.5 GiB.
-# Usage: bench/finetune-folder.sh [COUNT]. Steps 2 and 3 take minutes on 2 cores.
+# Usage: bench/finetune-folder.sh [COUNT] [STEPS], STEPS a subset of "123" (default all). Steps 2 and 3 take minutes
+# on 2 cores (step 3 much longer than step 2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-10000}
+steps=${2:-123}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/frost-finetune-bench.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 
@@ -20,18 +22,26 @@ for project in bench/Frost.Bench src/Frost.Cli; do
   fi
 done
 bench=(dotnet bench/Frost.Bench/bin/Release/net10.0/Frost.Bench.dll)
-frost=(dotnet src/Frost.Cli/bin/Release/net10.0/Frost.Cli.dll)
+# A copy of the tool, so a build during the run cannot replace files under it.
+cp -r src/Frost.Cli/bin/Release/net10.0 "$dir/frost"
+frost=(dotnet "$dir/frost/Frost.Cli.dll")
 echo "machine load before: $(uptime)"
 "${bench[@]}" vision-images "$dir/images" --count "$count"
 
+if [[ $steps == *1* ]]; then
 echo "== 1. data pipeline alone, 64x64, 2 workers"
 "${bench[@]}" vision "$dir/images" --size 64 --workers 2 --batch 64
 
+fi
+if [[ $steps == *2* ]]; then
 echo "== 2. training at 64x64 (stage4 + head), one epoch"
 /usr/bin/time -f "peak resident memory: %M KiB; wall %e s" "${frost[@]}" finetune --data "$dir/images" --size 64 --epochs 1 --out "$dir/run64" 2>&1 \
   | grep -E "Data:|No feature cache|epoch|│ 1 |peak resident|Validation accuracy"
 
+fi
+if [[ $steps == *3* ]]; then
 echo "== 3. training at 224x224 (head), one epoch, peak memory"
 /usr/bin/time -f "peak resident memory: %M KiB; wall %e s" "${frost[@]}" finetune --data "$dir/images" --size 224 --epochs 1 --train 'head/**' --out "$dir/run224" 2>&1 \
   | grep -E "Data:|No feature cache|epoch|│ 1 |peak resident|Validation accuracy"
+fi
 echo "machine load after: $(uptime)"
