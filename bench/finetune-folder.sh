@@ -41,7 +41,8 @@ echo "== 2. training at 64x64 (stage4 + head), one epoch"
 fi
 if [[ $steps == *3* ]]; then
 echo "== 3. training at 224x224 (head), one epoch, peak memory"
-/usr/bin/time -f "peak resident memory: %M KiB; wall %e s" "${frost[@]}" finetune --data "$dir/images" --size 224 --epochs 1 --train 'head/**' --out "$dir/run224" 2>&1 \
+/usr/bin/time -f "peak resident memory: %M KiB; wall %e s" "${frost[@]}" finetune --data "$dir/images" --size 224 --epochs 1 --train 'head/**' --batch-size 32 \
+  --train-count 1024 --test-count 256 --out "$dir/run224" 2>&1 \
   | grep -E "Data:|No feature cache|epoch|│ 1 |peak resident|Validation accuracy"
 fi
 echo "machine load after: $(uptime)"

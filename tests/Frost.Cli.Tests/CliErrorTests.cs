@@ -54,7 +54,7 @@ public sealed class CliErrorTests(FineTunedRun run) : IDisposable
         AssertFails(CliErrors.OutOfMemory, "--size 4096 with 4096 images per forward pass needs at least 4864.00 GiB of memory, more than the", "finetune", "--size", "4096", "--batch-size", "4096");
         if (MemoryBudget.MachineBytes < 76L << 30)
         {
-            AssertFails(CliErrors.OutOfMemory, "--size 2048 with 256 images per forward pass needs at least 76.00 GiB", "finetune", "--size", "2048");
+            AssertFails(CliErrors.OutOfMemory, "--size 4096 with 64 images per forward pass needs at least 76.00 GiB", "finetune", "--size", "4096");
         }
     }
 

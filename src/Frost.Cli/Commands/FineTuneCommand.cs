@@ -16,8 +16,8 @@ internal static class FineTuneCommand
         var jitter = new Option<double>("--color-jitter") { Description = "Image folders: brightness, contrast and saturation jitter of augmented training images, 0..1 (default 0: off)." };
         var badImages = new Option<string>("--bad-images") { Description = "Image folders: 'fail' on the first unreadable image (default) or 'skip' such files, listing them.", DefaultValueFactory = _ => "fail" };
         var size = new Option<int>("--size") { Description = "Image side length fed to the network.", DefaultValueFactory = _ => d.InputSize };
-        var trainCount = new Option<int>("--train-count") { Description = "Training images to use.", DefaultValueFactory = _ => d.TrainCount };
-        var testCount = new Option<int>("--test-count") { Description = "Test images to use.", DefaultValueFactory = _ => d.TestCount };
+        var trainCount = new Option<int>("--train-count") { Description = "Training images to use (image folders: all unless given; then a seeded sample).", DefaultValueFactory = _ => d.TrainCount };
+        var testCount = new Option<int>("--test-count") { Description = "Test images to use (image folders: validation images, all unless given).", DefaultValueFactory = _ => d.TestCount };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training images.", DefaultValueFactory = _ => d.Epochs };
         var batch = new Option<int>("--batch-size") { Description = "Images per update.", DefaultValueFactory = _ => d.BatchSize };
         var lr = new Option<float>("--lr") { Description = "AdamW learning rate of the trained backbone layers.", DefaultValueFactory = _ => d.LearningRate };
@@ -75,6 +75,8 @@ internal static class FineTuneCommand
             Augment = !p.GetValue(noAugment),
             ColorJitter = p.GetValue(jitter),
             BadImages = ImageData.ParseBadImages(p.GetValue(badImages)!),
+            FolderTrainCount = p.GetResult(trainCount) is { Implicit: false } ? p.GetValue(trainCount) : null,
+            FolderTestCount = p.GetResult(testCount) is { Implicit: false } ? p.GetValue(testCount) : null,
         }));
         return cmd;
     }

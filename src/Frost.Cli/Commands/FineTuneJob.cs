@@ -15,8 +15,23 @@ internal static class FineTuneJob
 {
     public const string CheckpointFile = "checkpoint.safetensors";
 
-    /// <summary>Images per inference pass (feature caching and evaluation).</summary>
+    /// <summary>Most images per inference pass (feature caching and evaluation).</summary>
     private const int EvaluationBatch = 256;
+
+    /// <summary>Memory an inference batch may take beyond a training batch's (the bound of <see cref="Recipe.MinimumForwardBytes(int, int)"/>).</summary>
+    private const long EvaluationBatchBytes = 128L << 20;
+
+    /// <summary>
+    /// Images per inference pass: a multiple of the training batch (so the buffers of one size serve both), as many
+    /// as fit <see cref="EvaluationBatchBytes"/> by the forward bound, at most <see cref="EvaluationBatch"/> unless
+    /// that is less than one training batch (256 at 64x64 with batches of 64; one training batch at 224x224).
+    /// </summary>
+    private static int EvaluationBatchFor(FineTuneSettings s)
+    {
+        long fit = EvaluationBatchBytes / Recipe.MinimumForwardBytes(s.InputSize, s.BatchSize);
+        long k = Math.Clamp(Math.Min(fit, EvaluationBatch / s.BatchSize), 1, EvaluationBatch);
+        return (int)(k * s.BatchSize);
+    }
 
     public static int Run(FineTuneSettings s) => CliErrors.Guard(() =>
     {
@@ -73,7 +88,7 @@ internal static class FineTuneJob
             AccumulationSteps = s.Accumulate,
             Seed = s.Seed,
             CacheFrozenPrefix = s.CacheFrozenPrefix,
-            EvaluationBatchSize = EvaluationBatch,
+            EvaluationBatchSize = EvaluationBatchFor(s),
             Unfreezing = schedule,
         };
         learner.CheckpointMetadata[Recipe.MetadataKey] = recipe.ToJson();
@@ -256,7 +271,7 @@ internal static class FineTuneJob
             throw new UsageException("--resume and --overwrite exclude each other.");
         }
 
-        int batch = Math.Max(s.BatchSize, EvaluationBatch);
+        int batch = EvaluationBatchFor(s);
         MemoryBudget.Require($"--size {s.InputSize} with {batch} images per forward pass", Recipe.MinimumForwardBytes(s.InputSize, batch), "use a smaller --size or --batch-size");
     }
 }

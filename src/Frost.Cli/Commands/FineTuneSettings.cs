@@ -56,6 +56,12 @@ internal sealed record FineTuneSettings
     /// <summary>Augment training images of an image folder (random resized crop, horizontal flip).</summary>
     public bool Augment { get; init; } = true;
 
+    /// <summary>Image folders: at most this many training images (a seeded sample), when --train-count is given.</summary>
+    public int? FolderTrainCount { get; init; }
+
+    /// <summary>Image folders: at most this many validation images (a seeded sample), when --test-count is given.</summary>
+    public int? FolderTestCount { get; init; }
+
     /// <summary>Colour jitter of brightness, contrast and saturation for augmented images (0: off).</summary>
     public double ColorJitter { get; init; }
 

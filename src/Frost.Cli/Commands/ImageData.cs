@@ -86,11 +86,13 @@ internal sealed class ImageData
             ? ImageAugmentation.Default with { Brightness = s.ColorJitter, Contrast = s.ColorJitter, Saturation = s.ColorJitter }
             : ImageAugmentation.None;
         data.IsImageFolder = true;
-        data.Train = new StreamingImageDataset(images.Train, Pipeline(s.InputSize, s.BadImages, augmentation, s.Seed, data._warnings.Enqueue));
-        data.Test = new StreamingImageDataset(images.Validation, Pipeline(s.InputSize, s.BadImages, ImageAugmentation.None, s.Seed, data._warnings.Enqueue));
+        var trainFiles = Sample(images.Train, s.FolderTrainCount, s.Seed);
+        var validationFiles = Sample(images.Validation, s.FolderTestCount, s.Seed + 1);
+        data.Train = new StreamingImageDataset(trainFiles, Pipeline(s.InputSize, s.BadImages, augmentation, s.Seed, data._warnings.Enqueue));
+        data.Test = new StreamingImageDataset(validationFiles, Pipeline(s.InputSize, s.BadImages, ImageAugmentation.None, s.Seed, data._warnings.Enqueue));
         string aug = augmentation.IsIdentity ? "no augmentation"
             : $"training augmented (random resized crop, flip{(augmentation.HasColorJitter ? string.Create(CultureInfo.InvariantCulture, $", colour jitter {s.ColorJitter}") : "")})";
-        data.Description = $"{images.Train.Count} train, {images.Validation.Count} validation images in {images.ClassNames.Count} classes ({images.Layout}); decoded at {s.InputSize}x{s.InputSize} RGB, {aug}";
+        data.Description = $"{trainFiles.Count} train, {validationFiles.Count} validation images in {images.ClassNames.Count} classes ({images.Layout}); decoded at {s.InputSize}x{s.InputSize} RGB, {aug}";
         return data;
     }
 
@@ -137,6 +139,19 @@ internal sealed class ImageData
         data.Train = streamed;
         data.Test = streamed;
         return data;
+    }
+
+    /// <summary>At most <paramref name="count"/> of <paramref name="files"/>, drawn with <paramref name="seed"/>, in their original order.</summary>
+    private static ImageFiles Sample(ImageFiles files, int? count, ulong seed)
+    {
+        if (count is not { } n || n >= files.Count)
+        {
+            return files;
+        }
+
+        var keep = new Rng(seed).Permutation(files.Count).AsSpan(0, n).ToArray();
+        Array.Sort(keep);
+        return new ImageFiles([.. keep.Select(i => files.Paths[i])], [.. keep.Select(i => files.Labels[i])], files.ClassNames);
     }
 
     /// <summary>Parses <c>--bad-images</c>.</summary>
