@@ -1,4 +1,3 @@
-using Frost.Data;
 using Frost.Layers;
 using Frost.Optimizers;
 using Frost.Training;
