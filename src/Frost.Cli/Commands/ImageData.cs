@@ -46,9 +46,12 @@ internal sealed class ImageData
         => File.Exists(Path.Combine(folder, "train-images.idx")) || File.Exists(Path.Combine(folder, "train-images.idx.gz"))
         || File.Exists(Path.Combine(folder, "test-images.idx")) || File.Exists(Path.Combine(folder, "test-images.idx.gz"));
 
-    /// <summary>The pipeline options of an image folder read at <paramref name="size"/> pixels.</summary>
+    /// <summary>
+    /// The pipeline options of an image folder read at <paramref name="size"/> pixels. Batch memory is recycled: the
+    /// learner and the evaluation are done with a batch before they ask for the next.
+    /// </summary>
     public static ImagePipelineOptions Pipeline(int size, BadImagePolicy badImages, ImageAugmentation augmentation, ulong seed, Action<string>? warn)
-        => new() { Size = size, BadImages = badImages, Augmentation = augmentation, Seed = seed, OnWarning = warn };
+        => new() { Size = size, BadImages = badImages, Augmentation = augmentation, Seed = seed, OnWarning = warn, RecycleBatches = true };
 
     /// <summary>Opens <paramref name="folder"/> for training: IDX splits, or an image folder split into training and validation parts.</summary>
     public static ImageData ForTraining(string folder, FineTuneSettings s)
