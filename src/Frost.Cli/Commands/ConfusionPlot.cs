@@ -24,7 +24,7 @@ internal static class ConfusionPlot
         var plot = new ScottPlot.Plot();
         plot.Title(title);
         var heat = plot.Add.Heatmap(share);
-        heat.Colormap = new ScottPlot.Colormaps.Blues();
+        heat.Colormap = new WhiteToBlue();
         heat.Rectangle = new ScottPlot.CoordinateRect(0, n, 0, n);
         heat.ManualRange = new ScottPlot.Range(0, 1);
         var bar = plot.Add.ColorBar(heat);
@@ -55,5 +55,18 @@ internal static class ConfusionPlot
         int side = Math.Clamp(300 + (n * 40), 600, 2400);
         var png = plot.GetImageBytes(side + 150, side, ScottPlot.ImageFormat.Png);
         Frost.IO.AtomicFile.Write(path, s => s.Write(png));
+    }
+
+    /// <summary>White for 0 to dark blue for 1, so empty cells are blank and the diagonal stands out.</summary>
+    private sealed class WhiteToBlue : ScottPlot.IColormap
+    {
+        public string Name => "white to blue";
+
+        public ScottPlot.Color GetColor(double position)
+        {
+            double t = double.IsFinite(position) ? Math.Clamp(position, 0, 1) : 0;
+            static byte Mix(byte from, byte to, double t) => (byte)Math.Round(from + ((to - from) * t));
+            return new ScottPlot.Color(Mix(255, 8, t), Mix(255, 48, t), Mix(255, 107, t));
+        }
     }
 }

@@ -20,7 +20,7 @@ internal static class EvalCommand
         {
             Description = "IDX folder (its test split) or image folder (its val/ or test/ folder; else every image, or the --val-split part); default: the shipped subset.",
         };
-        var count = new Option<int>("--count") { Description = "Images to use (default: all).", DefaultValueFactory = _ => int.MaxValue };
+        var count = new Option<int>("--count") { Description = "Images to use (default: all; image folders: a sample drawn with --seed).", DefaultValueFactory = _ => int.MaxValue };
         var valSplit = new Option<double>("--val-split") { Description = "Image folders without val/ or test/: evaluate the part held out with this fraction and --seed (as finetune did)." };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the --val-split draw (finetune's --seed).", DefaultValueFactory = _ => 1 };
         var badImages = new Option<string>("--bad-images") { Description = "'fail' on the first unreadable image (default) or 'skip' such files.", DefaultValueFactory = _ => "fail" };

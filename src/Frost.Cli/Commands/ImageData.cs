@@ -130,8 +130,9 @@ internal sealed class ImageData
             }
         }
 
-        var paths = files.Paths.Take(count).ToList();
-        var labels = files.Labels.Take(count).Select(l => index[images.ClassNames[l]]).ToList();
+        files = Sample(files, count, seed);
+        var paths = files.Paths.ToList();
+        var labels = files.Labels.Select(l => index[images.ClassNames[l]]).ToList();
         var data = new ImageData(folder, $"{paths.Count} images of {(heldOut ? images.Layout : "the whole folder")}") { IsImageFolder = true };
         foreach (var w in images.Warnings)
         {
