@@ -14,6 +14,7 @@ public static class CliApp
             DemoCommand.Create(),
             FineTuneCommand.Create(),
             EvalCommand.Create(),
+            PredictCommand.Create(),
             ExportCommand.Create(),
             InspectCommand.Create(),
             MlpCommand.Create(),

@@ -107,9 +107,32 @@ public sealed class OnnxModel
         return new OnnxModel(proto, name);
     }
 
-    /// <summary>The model's metadata_props (key → value; a repeated key keeps its last value).</summary>
+    /// <summary>
+    /// The model's <c>metadata_props</c> as key/value pairs, in file order (a key given twice keeps its first
+    /// value, as ONNX Runtime does).
+    /// </summary>
     public IReadOnlyDictionary<string, string> Metadata
-        => Proto.MetadataProps.GroupBy(p => p.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
+    {
+        get
+        {
+            var map = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var e in Proto.MetadataProps)
+            {
+                map.TryAdd(e.Key, e.Value);
+            }
+
+            return map;
+        }
+    }
+
+    /// <summary>Sets the <c>metadata_props</c> entry <paramref name="key"/> to <paramref name="value"/>, replacing any entry of that key.</summary>
+    public void SetMetadata(string key, string value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentNullException.ThrowIfNull(value);
+        Proto.MetadataProps.RemoveAll(e => e.Key == key);
+        Proto.MetadataProps.Add(new StringStringEntryProto(key, value));
+    }
 
     /// <summary>The model in the ONNX protobuf encoding.</summary>
     /// <exception cref="InvalidOperationException">The encoding would exceed the 2 GiB protobuf limit.</exception>

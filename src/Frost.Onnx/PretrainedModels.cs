@@ -1,6 +1,14 @@
 namespace Frost.Onnx;
 
-/// <summary>Finds the pretrained ONNX models that ship inside NuGet packages in the local package cache.</summary>
+/// <summary>
+/// Finds the pretrained ONNX models that ship inside NuGet packages: in the local package cache, or copied next to
+/// the application (as the <c>frost</c> tool ships them).
+/// </summary>
+/// <remarks>
+/// A project gets the files without referencing the package (which would bring in ML.NET and ONNX Runtime) through
+/// <c>&lt;PackageDownload Include="Microsoft.ML.DnnImageFeaturizer.ResNet18" Version="[0.23.1]" /&gt;</c>:
+/// restore puts the package in the cache and nothing else.
+/// </remarks>
 public static class PretrainedModels
 {
     /// <summary>The NuGet package that ships ResNet18.onnx and ResNetPreprocess.onnx.</summary>
@@ -66,9 +74,10 @@ public static class PretrainedModels
 
         string name = Path.GetFileName(relative);
         throw new FileNotFoundException(
-            $"{name} not found; it ships in the NuGet package {ResNet18PackageId} {ResNet18PackageVersion}. Restore a project that " +
-            $"references it (dotnet add package {ResNet18PackageId} --version {ResNet18PackageVersion}) or pass the packages folder. " +
-            $"Looked in: {string.Join("; ", candidates)}",
+            $"{name} not found; it ships in the NuGet package {ResNet18PackageId} {ResNet18PackageVersion}. Download it into the NuGet cache " +
+            $"without referencing it (nor ML.NET or ONNX Runtime, its dependencies) by adding " +
+            $"<PackageDownload Include=\"{ResNet18PackageId}\" Version=\"[{ResNet18PackageVersion}]\" /> to an ItemGroup of your project and " +
+            $"running dotnet restore, or pass the packages folder. Looked in: {string.Join("; ", candidates)}",
             name);
     }
 }

@@ -54,7 +54,7 @@ public sealed class CliErrorTests(FineTunedRun run) : IDisposable
         AssertFails(CliErrors.OutOfMemory, "--size 4096 with 4096 images per forward pass needs at least 4864.00 GiB of memory, more than the", "finetune", "--size", "4096", "--batch-size", "4096");
         if (MemoryBudget.MachineBytes < 76L << 30)
         {
-            AssertFails(CliErrors.OutOfMemory, "--size 2048 with 256 images per forward pass needs at least 76.00 GiB", "finetune", "--size", "2048");
+            AssertFails(CliErrors.OutOfMemory, "--size 4096 with 64 images per forward pass needs at least 76.00 GiB", "finetune", "--size", "4096");
         }
     }
 
@@ -69,19 +69,33 @@ public sealed class CliErrorTests(FineTunedRun run) : IDisposable
         return p;
     }
 
+    private static string Recipe(string size = "64", string classes = "[\"a\",\"b\"]", string extra = "")
+        => $"{{\"format\":\"frost.recipe/1\",\"model\":\"resnet18-pretrained\",\"image\":{{\"size\":{size},\"center_crop\":1,\"channels\":\"RGB\",\"scale\":\"0..255\",\"resize\":\"bilinear-antialias\",\"layout\":\"NCHW\"}},\"class_names\":{classes}{extra}}}";
+
     [Fact]
     public void A_recipe_out_of_range_is_refused_before_anything_is_built()
     {
-        string p = CheckpointWithRecipe("resnet18-pretrained;size=20000;classes=10");
+        string p = CheckpointWithRecipe(Recipe(size: "20000"));
         long before = GC.GetTotalAllocatedBytes(precise: true);
-        AssertFails(CliErrors.UsageOrInput, "recipe size=20000 is outside 32..4096", "eval", p);
+        AssertFails(CliErrors.UsageOrInput, "recipe image.size 20000 is outside 32..4096", "eval", p);
         Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 64 << 20);
-        AssertFails(CliErrors.UsageOrInput, "recipe classes=0 is outside 1..100000", "export", CheckpointWithRecipe("resnet18-pretrained;size=64;classes=0"), "--out", Path.Combine(_dir, "m.onnx"));
-        AssertFails(CliErrors.UsageOrInput, "bad recipe field 'size=-64'", "eval", CheckpointWithRecipe("resnet18-pretrained;size=-64;classes=10"));
+        AssertFails(CliErrors.UsageOrInput, "recipe class_names count 1 is outside 2..100000", "export", CheckpointWithRecipe(Recipe(classes: "[\"only\"]")), "--out", Path.Combine(_dir, "m.onnx"));
+        AssertFails(CliErrors.UsageOrInput, "recipe image.size -64 is outside 32..4096", "eval", CheckpointWithRecipe(Recipe(size: "-64")));
         if (MemoryBudget.MachineBytes < 38L << 30)
         {
-            AssertFails(CliErrors.OutOfMemory, "running the checkpoint's 2048x2048 model on 128 images at a time needs at least 38.00 GiB", "eval", CheckpointWithRecipe("resnet18-pretrained;size=2048;classes=10"));
+            AssertFails(CliErrors.OutOfMemory, "running the checkpoint's 2048x2048 model on 128 images at a time needs at least 38.00 GiB", "eval", CheckpointWithRecipe(Recipe(size: "2048")));
         }
+    }
+
+    [Fact]
+    public void A_malformed_or_foreign_recipe_fails_closed_with_one_line()
+    {
+        AssertFails(CliErrors.UsageOrInput, "the model recipe is not JSON", "eval", CheckpointWithRecipe("resnet18-pretrained;size=64;classes=10"));
+        AssertFails(CliErrors.UsageOrInput, "malformed model recipe", "eval", CheckpointWithRecipe(Recipe(extra: ",\"colour\":1")));
+        AssertFails(CliErrors.UsageOrInput, "malformed model recipe", "eval", CheckpointWithRecipe("{\"format\":\"frost.recipe/1\",\"model\":\"resnet18-pretrained\"}"));
+        AssertFails(CliErrors.UsageOrInput, "recipe class name 'a' appears twice", "eval", CheckpointWithRecipe(Recipe(classes: "[\"a\",\"a\"]")));
+        AssertFails(CliErrors.UsageOrInput, "unknown model 'vgg16'", "eval", CheckpointWithRecipe(Recipe().Replace("resnet18-pretrained", "vgg16", StringComparison.Ordinal)));
+        AssertFails(CliErrors.UsageOrInput, "recipe format 'frost.recipe/9' is not supported", "export", CheckpointWithRecipe(Recipe().Replace("/1", "/9", StringComparison.Ordinal)), "--out", Path.Combine(_dir, "m.onnx"));
     }
 
     [Fact]

@@ -225,7 +225,7 @@ public sealed class CliFuzzTests(FineTunedRun run, ITestOutputHelper log) : IDis
         m["fc1"].Freeze();
         ((Dense)m["head"]).Weight.FreezeRows(0);
         string p = Path.Combine(_dir, "small.safetensors");
-        Checkpoint.Save(p, m, new CheckpointOptions { Metadata = new Dictionary<string, string> { ["recipe"] = "resnet18-pretrained;size=32;classes=10" } });
+        Checkpoint.Save(p, m, new CheckpointOptions { Metadata = new Dictionary<string, string> { ["recipe"] = "{\"format\":\"frost.recipe/1\",\"model\":\"resnet18-pretrained\",\"image\":{\"size\":32,\"center_crop\":1,\"channels\":\"RGB\",\"scale\":\"0..255\",\"resize\":\"bilinear-antialias\",\"layout\":\"NCHW\"},\"class_names\":[\"a\",\"b\",\"c\"]}" } });
         var bytes = File.ReadAllBytes(p);
         return new Small(Path.Combine(_dir, "inspect.safetensors"), bytes, SafetensorsBytes.DataStart(bytes), SafetensorsBytes.Header(bytes));
     }

@@ -42,7 +42,7 @@ internal static class CliRunner
         var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(lines.Length == 1, $"expected one line on standard error, got {lines.Length}:\n{error}");
         Assert.StartsWith("error: ", lines[0], StringComparison.Ordinal);
-        Assert.Contains(expected, lines[0], StringComparison.Ordinal);
+        Assert.True(lines[0].Contains(expected, StringComparison.Ordinal), $"expected \"{expected}\" in: {lines[0]}");
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
     }
 }

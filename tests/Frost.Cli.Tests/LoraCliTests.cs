@@ -41,7 +41,7 @@ public sealed class LoraCliTests : IDisposable
             Assert.Equal(["head/fc/bias", "head/fc/weight"], names.Where(n => !n.Contains("/lora/", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
         }
 
-        var model = new Recipe(32, 10).Build(new Rng(0));
+        var model = Recipe.ForResNet18(32, [.. Enumerable.Range(0, 10).Select(i => $"c{i}")]).Build(new Rng(0));
         Assert.Equal(7, Lora.Load(model, Path.Combine(run, LoraRun.AdapterFile)).Adapters.Count);
 
         var eval = CliRunner.Run("eval", Path.Combine(run, FineTuneJob.CheckpointFile));

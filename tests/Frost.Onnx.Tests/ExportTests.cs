@@ -81,4 +81,19 @@ public class ExportTests
         var ex = Assert.Throws<NotSupportedException>(() => OnnxExporter.Export(new Sequential(new Lstm(2, 3, new Rng(0))), new Shape(1, 4, 2)));
         Assert.Contains("Lstm", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Metadata_set_on_an_export_survives_saving_and_a_key_set_twice_keeps_the_last_value()
+    {
+        var model = new Sequential(new Dense(3, 2, new Rng(1), name: "fc"));
+        var onnx = OnnxExporter.Export(model, new Shape(1, 3));
+        onnx.SetMetadata("class_names", "[\"old\"]");
+        onnx.SetMetadata("class_names", "[\"blåbær\",\"cherry\"]");
+        onnx.SetMetadata("frost.recipe", "{}");
+        var reloaded = OnnxModel.Parse(onnx.ToBytes(), "m");
+        Assert.Equal("[\"blåbær\",\"cherry\"]", reloaded.Metadata["class_names"]);
+        Assert.Equal("{}", reloaded.Metadata["frost.recipe"]);
+        Assert.Equal(2, reloaded.Metadata.Count);
+        Assert.Throws<ArgumentException>(() => onnx.SetMetadata("", "x"));
+    }
 }

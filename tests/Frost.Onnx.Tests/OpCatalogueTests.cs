@@ -51,6 +51,10 @@ public class OpCatalogueTests
             .Node("Concat", ["c", "b", "a"], ["y"], AttributeProto.Int("axis", 1)).Output("y"),
         ["Softmax opset 11 axis 1"] = () => new GraphBuilder(11, 2, 3, 4).Node("Softmax", "x", "y", AttributeProto.Int("axis", 1)).Output("y"),
         ["Softmax opset 13 axis 1"] = () => new GraphBuilder(13, 2, 3, 4).Node("Softmax", "x", "y", AttributeProto.Int("axis", 1)).Output("y"),
+        ["Transpose perm"] = () => new GraphBuilder(13, 2, 3, 4).Node("Transpose", "x", "y", AttributeProto.IntList("perm", 1, 2, 0)).Output("y"),
+        ["Transpose default reverses opset 1"] = () => new GraphBuilder(7, 2, 3, 4).Node("Transpose", "x", "y").Output("y"),
+        ["Transpose of a weight before MatMul"] = () => new GraphBuilder(13, 3, 4).Weight("w", 5, 4).Node("Transpose", ["w"], ["wt"], AttributeProto.IntList("perm", 1, 0))
+            .Node("MatMul", ["x", "wt"], ["y"]).Output("y"),
         ["Softmax opset 8 default"] = () => new GraphBuilder(8, 2, 3, 4).Node("Softmax", "x", "y").Output("y"),
     };
 

@@ -75,7 +75,8 @@ internal static class CliErrors
             MemoryBudgetException => (OutOfMemory, e.Message),
             OutputException => (Output, e.Message),
             DistributedException => (Distributed, e.Message),
-            UsageException or SelectorMatchException => (UsageOrInput, e.Message),
+            Frost.Vision.ImageDecodeException => (UsageOrInput, $"{e.Message.TrimEnd('.')}; pass --bad-images skip to leave unreadable files out."),
+            UsageException or SelectorMatchException or Frost.Vision.ImageFolderException => (UsageOrInput, e.Message),
             FormatException or IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or NotSupportedException
                 => (UsageOrInput, e.Message),
             _ => (Internal, $"internal error ({e.GetType().Name}): {e.Message}"),

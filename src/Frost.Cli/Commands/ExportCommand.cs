@@ -25,11 +25,11 @@ internal static class ExportCommand
             using var outputFolder = OutputFolder.Lock(folder, "--out's folder");
             using (CliErrors.Doing($"exporting to {path}"))
             {
-                outputFolder.WriteOnnx(path, model, new Shape(1, 3, recipe.InputSize, recipe.InputSize));
+                outputFolder.WriteOnnx(path, model, recipe);
             }
 
             AnsiConsole.MarkupLine(Markup.Escape($"{report}"));
-            AnsiConsole.MarkupLine(Markup.Escape($"Wrote {path}: input RGB 0..255 [N, 3, {recipe.InputSize}, {recipe.InputSize}], output {recipe.Classes} logits."));
+            AnsiConsole.MarkupLine(Markup.Escape($"Wrote {path}: input RGB 0..255 [N, 3, {recipe.InputSize}, {recipe.InputSize}], output {recipe.Classes} logits; class names in its metadata."));
             return 0;
         }));
         return cmd;

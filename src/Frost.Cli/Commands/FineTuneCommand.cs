@@ -8,10 +8,16 @@ internal static class FineTuneCommand
     public static Command Create()
     {
         var d = new FineTuneSettings();
-        var data = new Option<string?>("--data") { Description = "Folder with {train,test}-{images,labels}.idx[.gz] (default: the shipped Fashion-MNIST subset)." };
+        var data = new Option<string?>("--data")
+        {
+            Description = "Image folder (DIR/<class>/*.jpg, or DIR/train and DIR/val) or IDX folder ({train,test}-{images,labels}.idx[.gz], optional classes.txt); default: the shipped Fashion-MNIST subset.",
+        };
+        var noAugment = new Option<bool>("--no-augment") { Description = "Image folders: train on un-augmented images (no random crop or flip), which lets the frozen prefix be cached." };
+        var jitter = new Option<double>("--color-jitter") { Description = "Image folders: brightness, contrast and saturation jitter of augmented training images, 0..1 (default 0: off)." };
+        var badImages = new Option<string>("--bad-images") { Description = "Image folders: 'fail' on the first unreadable image (default) or 'skip' such files, listing them.", DefaultValueFactory = _ => "fail" };
         var size = new Option<int>("--size") { Description = "Image side length fed to the network.", DefaultValueFactory = _ => d.InputSize };
-        var trainCount = new Option<int>("--train-count") { Description = "Training images to use.", DefaultValueFactory = _ => d.TrainCount };
-        var testCount = new Option<int>("--test-count") { Description = "Test images to use.", DefaultValueFactory = _ => d.TestCount };
+        var trainCount = new Option<int>("--train-count") { Description = "Training images to use (image folders: all unless given; then a seeded sample).", DefaultValueFactory = _ => d.TrainCount };
+        var testCount = new Option<int>("--test-count") { Description = "Test images to use (image folders: validation images, all unless given).", DefaultValueFactory = _ => d.TestCount };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training images.", DefaultValueFactory = _ => d.Epochs };
         var batch = new Option<int>("--batch-size") { Description = "Images per update.", DefaultValueFactory = _ => d.BatchSize };
         var lr = new Option<float>("--lr") { Description = "AdamW learning rate of the trained backbone layers.", DefaultValueFactory = _ => d.LearningRate };
@@ -35,13 +41,17 @@ internal static class FineTuneCommand
         };
         var spread = new Option<float>("--lr-spread") { Description = "Discriminative rates: the group below the head gets --lr, each lower --train group --lr divided by this factor once more (e.g. 2.6)." };
         var accumulate = new Option<int>("--accumulate") { Description = "Micro-batches of --batch-size whose gradients make one update.", DefaultValueFactory = _ => 1 };
-        var valSplit = new Option<double>("--val-split") { Description = "Fraction of the training images held out for validation (seeded, per class); the test split is then evaluated once at the end." };
+        var valSplit = new Option<double>("--val-split")
+        {
+            Description = "Fraction of the training images held out for validation (seeded, per class); IDX: the test split is then evaluated once at the end; image folders without val/ or test/: default 0.2.",
+        };
         var distributed = new Option<bool>("--distributed") { Description = "Train data-parallel across the processes of an MPI job (mpirun -np N frost finetune ... --distributed); --batch-size is per process; rank 0 writes the outputs." };
         var lora = LoraRun.RankOption();
         var loraTargets = LoraRun.TargetsOption(d.LoraTargets);
         var cmd = new Command("finetune", "Fine-tune the pretrained ResNet18 with a new head, training only what --train selects.")
         {
             data, size, trainCount, testCount, epochs, batch, lr, headLr, train, trainBn, noCache, seed, output, resume, overwrite, earlyStop, unfreeze, spread, accumulate, valSplit, distributed, lora, loraTargets,
+            noAugment, jitter, badImages,
         };
         var text = new TextFineTuneOptions();
         text.AddTo(cmd);
@@ -71,6 +81,11 @@ internal static class FineTuneCommand
             Distributed = p.GetValue(distributed),
             LoraRank = p.GetValue(lora),
             LoraTargets = p.GetValue(loraTargets) ?? d.LoraTargets,
+            Augment = !p.GetValue(noAugment),
+            ColorJitter = p.GetValue(jitter),
+            BadImages = ImageData.ParseBadImages(p.GetValue(badImages)!),
+            FolderTrainCount = p.GetResult(trainCount) is { Implicit: false } ? p.GetValue(trainCount) : null,
+            FolderTestCount = p.GetResult(testCount) is { Implicit: false } ? p.GetValue(testCount) : null,
         })));
         return cmd;
     }

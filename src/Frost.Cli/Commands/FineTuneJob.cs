@@ -15,8 +15,23 @@ internal static class FineTuneJob
 {
     public const string CheckpointFile = "checkpoint.safetensors";
 
-    /// <summary>Images per inference pass (feature caching and evaluation).</summary>
+    /// <summary>Most images per inference pass (feature caching and evaluation).</summary>
     private const int EvaluationBatch = 256;
+
+    /// <summary>Memory an inference batch may take beyond a training batch's (the bound of <see cref="Recipe.MinimumForwardBytes(int, int)"/>).</summary>
+    private const long EvaluationBatchBytes = 128L << 20;
+
+    /// <summary>
+    /// Images per inference pass: a multiple of the training batch (so the buffers of one size serve both), as many
+    /// as fit <see cref="EvaluationBatchBytes"/> by the forward bound, at most <see cref="EvaluationBatch"/> unless
+    /// that is less than one training batch (256 at 64x64 with batches of 64; one training batch at 224x224).
+    /// </summary>
+    private static int EvaluationBatchFor(FineTuneSettings s)
+    {
+        long fit = EvaluationBatchBytes / Recipe.MinimumForwardBytes(s.InputSize, s.BatchSize);
+        long k = Math.Clamp(Math.Min(fit, EvaluationBatch / s.BatchSize), 1, EvaluationBatch);
+        return (int)(k * s.BatchSize);
+    }
 
     public static int Run(FineTuneSettings s) => CliErrors.Guard(() =>
     {
@@ -38,13 +53,12 @@ internal static class FineTuneJob
         }
 
         string folder = s.Data ?? DataPaths.FashionMnistSmall;
-        var train = CliData.Load(folder, "train", s.TrainCount, "--train-count");
-        var test = CliData.Load(folder, "test", s.TestCount, "--test-count");
+        var data = ImageData.ForTraining(folder, s);
         AnsiConsole.Write(new Rule("[bold]frost: fine-tune a pretrained ResNet18 with its early layers frozen[/]").LeftJustified());
-        AnsiConsole.MarkupLine($"Data: {Markup.Escape(folder)}: {train.Count} train, {test.Count} test images, {train.Images.Shape[2]}x{train.Images.Shape[3]} → {s.InputSize}x{s.InputSize} RGB");
+        AnsiConsole.MarkupLine($"Data: {Markup.Escape(folder)}: {Markup.Escape(data.Description)}");
 
         var rng = new Rng(s.Seed);
-        var recipe = new Recipe(s.InputSize, train.ClassNames.Count);
+        var recipe = Recipe.ForResNet18(s.InputSize, data.ClassNames);
         var model = recipe.Build(rng);
         AnsiConsole.MarkupLine($"Model: pretrained ResNet18 from {Markup.Escape(Path.GetFileName(PretrainedModels.FindResNet18()))} ({PretrainedModels.ResNet18PackageId} {PretrainedModels.ResNet18PackageVersion}) + new head 512→{recipe.Classes}");
 
@@ -66,12 +80,11 @@ internal static class FineTuneJob
         schedule?.Apply(model, optimizer, 0);
         AddLearningRateGroups(s, optimizer, model, topFirst);
 
-        var trainSet = InMemoryDataset.From(train, ImageInput.For(s.InputSize));
-        var testSet = InMemoryDataset.From(test, ImageInput.For(s.InputSize));
-        IDataset fitSet = trainSet, validation = testSet;
-        if (s.ValidationSplit > 0)
+        var testSet = data.Test;
+        IDataset fitSet = data.Train, validation = testSet;
+        if (s.ValidationSplit > 0 && !data.IsImageFolder)
         {
-            var (t, v) = Subset.Split(trainSet, s.ValidationSplit, s.Seed);
+            var (t, v) = Subset.Split(data.Train, s.ValidationSplit, s.Seed);
             (fitSet, validation) = (t, v);
         }
 
@@ -81,11 +94,11 @@ internal static class FineTuneJob
             AccumulationSteps = s.Accumulate,
             Seed = s.Seed,
             CacheFrozenPrefix = s.CacheFrozenPrefix,
-            EvaluationBatchSize = EvaluationBatch,
+            EvaluationBatchSize = EvaluationBatchFor(s),
             Unfreezing = schedule,
             DataParallel = distributed?.DataParallel,
         };
-        learner.CheckpointMetadata[Recipe.MetadataKey] = recipe.Text;
+        learner.CheckpointMetadata[Recipe.MetadataKey] = recipe.ToJson();
         if (lora is not null)
         {
             learner.CheckpointMetadata[LoraRun.MetadataKey] = lora.Recipe.ToJson();
@@ -143,12 +156,17 @@ internal static class FineTuneJob
 
         // The accuracy printed is the model's, in inference mode, on the test split.
         ClassificationMetrics testMetrics;
-        using (CliErrors.Doing($"evaluating {test.Count} images"))
+        using (CliErrors.Doing($"evaluating {testSet.Count} images"))
         {
             testMetrics = learner.Evaluate(testSet);
         }
 
-        AnsiConsole.MarkupLine($"[bold]Test accuracy: {testMetrics.Accuracy:P2}[/] on {test.Count} images (inference mode; top-{testMetrics.TopK} {testMetrics.TopKAccuracy:P1})");
+        foreach (string w in data.Warnings)
+        {
+            AnsiConsole.MarkupLine($"[yellow]Left out:[/] {Markup.Escape(w)}");
+        }
+
+        AnsiConsole.MarkupLine($"[bold]{(data.IsImageFolder ? "Validation" : "Test")} accuracy: {testMetrics.Accuracy:P2}[/] on {testMetrics.Count} images (inference mode; top-{testMetrics.TopK} {testMetrics.TopKAccuracy:P1})");
 
         var check = result.Frozen;
         AnsiConsole.MarkupLine(check.FrozenIntact
@@ -171,12 +189,12 @@ internal static class FineTuneJob
         output.Write(plot, () => TrainingPlot.Save(plot, losses, result.Epochs, learner.StepsPerEpoch * s.Accumulate, $"ResNet18 fine-tuning, {report.TrainableParameters:N0} of {report.TrainableParameters + report.FrozenParameters:N0} parameters trained"));
         if (lora is null)
         {
-            output.WriteOnnx(onnx, model, new Shape(1, 3, s.InputSize, s.InputSize));
+            output.WriteOnnx(onnx, model, recipe);
         }
         else
         {
             LoraRun.WriteAdapter(lora, output, s.Output);
-            LoraRun.WriteMergedOnnx(lora, output, onnx, new Shape(1, 3, s.InputSize, s.InputSize));
+            LoraRun.WriteMergedOnnx(lora, output, onnx, recipe);
         }
         AnsiConsole.MarkupLine($"Wrote {Markup.Escape(ckpt)}, {Markup.Escape(Path.Combine(s.Output, "metrics.csv"))}, {Markup.Escape(plot)}, {Markup.Escape(onnx)} (input: RGB 0..255, shape [[N, 3, {s.InputSize}, {s.InputSize}]]).");
         AnsiConsole.MarkupLine($"Done in {total.Elapsed.TotalSeconds:F0}s.");
@@ -268,6 +286,10 @@ internal static class FineTuneJob
         OptionRules.Fraction("--val-split", s.ValidationSplit);
         OptionRules.Factor("--lr-spread", s.LearningRateSpread);
         OptionRules.DataFolder("--data", s.Data);
+        if (!(s.ColorJitter >= 0 && s.ColorJitter <= 1))
+        {
+            throw new UsageException($"--color-jitter {s.ColorJitter.ToString(CultureInfo.InvariantCulture)} is outside the accepted range 0..1.");
+        }
         if (s.Train.Length == 0 || s.Train.Any(string.IsNullOrWhiteSpace))
         {
             throw new UsageException("--train needs at least one non-empty glob (e.g. 'stage4/**').");
@@ -284,8 +306,7 @@ internal static class FineTuneJob
             throw new UsageException("--resume and --overwrite exclude each other.");
         }
 
-        int batch = Math.Max(s.BatchSize, EvaluationBatch);
-        var recipe = new Recipe(s.InputSize, LabeledImages.FashionMnistClasses.Count);
-        MemoryBudget.Require($"--size {s.InputSize} with {batch} images per forward pass", recipe.MinimumForwardBytes(batch), "use a smaller --size or --batch-size");
+        int batch = EvaluationBatchFor(s);
+        MemoryBudget.Require($"--size {s.InputSize} with {batch} images per forward pass", Recipe.MinimumForwardBytes(s.InputSize, batch), "use a smaller --size or --batch-size");
     }
 }

@@ -3,6 +3,9 @@ namespace Frost.Cli.Commands;
 /// <summary>Options of a fine-tuning run; the defaults are the demo.</summary>
 internal sealed record FineTuneSettings
 {
+    /// <summary>Fraction of an image folder held out for validation when it has no val/ or test/ folder and --val-split is not given.</summary>
+    public const double DefaultFolderValidationSplit = 0.2;
+
     public string? Data { get; init; }
 
     public int InputSize { get; init; } = 64;
@@ -58,4 +61,19 @@ internal sealed record FineTuneSettings
 
     /// <summary>Globs of the variables whose layers get LoRA adapters.</summary>
     public string[] LoraTargets { get; init; } = ["stage[3-4]/**/conv*/weight"];
+
+    /// <summary>Augment training images of an image folder (random resized crop, horizontal flip).</summary>
+    public bool Augment { get; init; } = true;
+
+    /// <summary>Image folders: at most this many training images (a seeded sample), when --train-count is given.</summary>
+    public int? FolderTrainCount { get; init; }
+
+    /// <summary>Image folders: at most this many validation images (a seeded sample), when --test-count is given.</summary>
+    public int? FolderTestCount { get; init; }
+
+    /// <summary>Colour jitter of brightness, contrast and saturation for augmented images (0: off).</summary>
+    public double ColorJitter { get; init; }
+
+    /// <summary>What to do with an image file that cannot be decoded.</summary>
+    public Frost.Vision.BadImagePolicy BadImages { get; init; }
 }

@@ -108,12 +108,12 @@ internal static class LoraRun
     }
 
     /// <summary>Writes the ONNX export with the adapters merged into the base weights, then unmerges them (bit for bit).</summary>
-    public static void WriteMergedOnnx(LoraInjection lora, OutputFolder output, string onnx, Shape inputShape)
+    public static void WriteMergedOnnx(LoraInjection lora, OutputFolder output, string onnx, Recipe recipe)
     {
         Lora.Merge(lora.Model);
         try
         {
-            output.WriteOnnx(onnx, lora.Model, inputShape);
+            output.WriteOnnx(onnx, lora.Model, recipe);
         }
         finally
         {

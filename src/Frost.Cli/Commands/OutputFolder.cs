@@ -77,11 +77,17 @@ internal sealed class OutputFolder : IDisposable
         }
     }
 
-    /// <summary>Exports <paramref name="model"/> to ONNX at <paramref name="file"/>, atomically (temporary file, flush, rename).</summary>
-    public void WriteOnnx(string file, Layer model, Shape inputShape)
+    /// <summary>
+    /// Exports <paramref name="model"/> to ONNX at <paramref name="file"/> with its recipe and class names in the
+    /// metadata, atomically (temporary file, flush, rename).
+    /// </summary>
+    public void WriteOnnx(string file, Layer model, Recipe recipe)
         => Write(file, () =>
         {
-            var bytes = OnnxExporter.Export(model, inputShape).ToBytes();
+            var onnx = OnnxExporter.Export(model, new Shape(1, 3, recipe.InputSize, recipe.InputSize));
+            onnx.SetMetadata(Recipe.OnnxMetadataKey, recipe.ToJson());
+            onnx.SetMetadata(Recipe.OnnxClassNamesKey, RecipeJson.WriteNames(recipe.ClassNames));
+            var bytes = onnx.ToBytes();
             AtomicFile.Write(file, s => s.Write(bytes));
         });
 

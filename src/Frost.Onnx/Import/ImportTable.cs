@@ -36,5 +36,6 @@ internal static class ImportTable
         ["Split"] = ShapeOps.Split,
         ["Sub"] = ElementwiseOps.Binary("Sub", Ops.Sub),
         ["Tanh"] = ElementwiseOps.Unary("Tanh", Ops.Tanh),
+        ["Transpose"] = ShapeOps.Transpose,
     };
 }

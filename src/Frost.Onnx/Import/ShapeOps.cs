@@ -2,9 +2,43 @@ using Frost.Onnx.Proto;
 
 namespace Frost.Onnx.Import;
 
-/// <summary>Handlers of the ops that rearrange elements: Flatten, Reshape, Concat, Split.</summary>
+/// <summary>Handlers of the ops that rearrange elements: Flatten, Reshape, Concat, Split, Transpose.</summary>
 internal static class ShapeOps
 {
+    /// <summary>Transpose (opsets 1, 13, 21): output axis i is input axis perm[i]; without perm, the axes reversed.</summary>
+    public static NodePlan Transpose(NodeContext n)
+    {
+        n.ExpectInputs(1, 1);
+        n.ExpectOutputs(1, 1);
+        var x = n.Input(0);
+        long[]? given = n.Ints("perm", x.Rank >= 0 ? x.Rank : -1, 0, x.Rank >= 0 ? x.Rank - 1 : int.MaxValue);
+        if (given is not null && given.Distinct().Count() != given.Length)
+        {
+            throw n.Invalid($"has perm=[{string.Join(",", given)}]; each axis must appear once");
+        }
+
+        if (given is null && x.Rank < 0)
+        {
+            throw n.Unsupported("has no perm and an input of unknown rank");
+        }
+
+        int[] perm = given is null ? [.. Enumerable.Range(0, x.Rank).Reverse()] : [.. given.Select(a => (int)a)];
+        long[]? dims = x.Dims is null ? null : [.. perm.Select(a => x.Dims[a])];
+        return n.Step(
+            TensorInfo.Float(dims ?? [.. perm.Select(_ => -1L)]),
+            t =>
+            {
+                var v = t[0]!;
+                if (v.Rank != perm.Length)
+                {
+                    throw new ArgumentException($"{n.Source}: {OnnxText.Node(n.Node)}: perm [{string.Join(",", perm)}] does not fit input {v.Shape}.");
+                }
+
+                return Ops.Permute(v, perm);
+            },
+            (e, name, i) => [e.Node("Transpose", name, [i[0]], [AttributeProto.IntList("perm", [.. perm.Select(a => (long)a)])])]);
+    }
+
     /// <summary>Flatten (opsets 1, 9, 11, 13, 21): [d0…d(a-1), da…] to 2-D at the axis (default 1; negative from opset 11).</summary>
     public static NodePlan Flatten(NodeContext n)
     {

@@ -179,6 +179,10 @@ internal sealed class FeatureCache : IDisposable
         /// <summary>Where each example's record starts, in floats; one more entry for the end.</summary>
         private readonly long[] _offsets;
 
+        // Rows a source batch delivered: a source that leaves out bad examples (a skipped image file) leaves
+        // their rows unwritten, and reads leave them out as the source would.
+        private readonly bool[] _written;
+
         private FeatureStore(IDataset source, int[][] shapes, long[] offsets, float[]? memory, MemoryMappedFile? file, MemoryMappedViewAccessor? view)
         {
             Source = source;
@@ -186,6 +190,7 @@ internal sealed class FeatureCache : IDisposable
             _shapes = shapes;
             _elements = [.. shapes.Select(s => s.Aggregate(1, (a, b) => checked(a * b)))];
             _offsets = offsets;
+            _written = new bool[source.Count];
             _memory = memory;
             _file = file;
             _view = view;
@@ -255,6 +260,7 @@ internal sealed class FeatureCache : IDisposable
         {
             for (int i = 0; i < indices.Length; i++)
             {
+                _written[indices[i]] = true;
                 long at = _offsets[indices[i]];
                 int positions = LengthOf(indices[i]);
                 for (int f = 0; f < fields.Length; f++)
@@ -271,8 +277,14 @@ internal sealed class FeatureCache : IDisposable
 
         public IEnumerable<DataBatch> Read(IReadOnlyList<int[]> batches, bool training, int epoch)
         {
-            foreach (var ix in batches)
+            foreach (var all in batches)
             {
+                var ix = Array.TrueForAll(all, i => _written[i]) ? all : Array.FindAll(all, i => _written[i]);
+                if (ix.Length == 0)
+                {
+                    continue;
+                }
+
                 int longest = 1;
                 foreach (int i in ix)
                 {
