@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Frost.Adapters;
 using Frost.Data;
 using Frost.Distributed;
 using Frost.Distributed.Native;
@@ -12,7 +13,7 @@ namespace Frost.Bench;
 
 /// <summary>
 /// Data-parallel training steps through the <see cref="Learner"/>: step time, throughput and bytes all-reduced per
-/// step for ResNet18 at 64×64 (all trainable; stem..stage3 frozen) and a MiniLM-shaped classifier at 128 tokens
+/// step for ResNet18 at 64×64 (all trainable; stem..stage3 frozen; LoRA on stages 3–4) and a MiniLM-shaped classifier at 128 tokens
 /// (embeddings and layers 0–3 frozen). Run it once alone and once under <c>mpirun -np 2</c> in one sitting
 /// (<c>bench/mpi-train.sh</c> alternates them); under MPI it also times a plain blocking MPI_Allreduce of each
 /// mode's bytes per step, for the rate the reducer reaches against MPI itself.
@@ -37,19 +38,25 @@ internal static unsafe class MpiTrainSuite
         var table = new Table("mode", "batch/process", "trainable", "step ms", "examples/s", "bytes/step", "wait in reduce ms", "plain MPI all-reduce ms");
         var frozenResNet = Selector.Glob("stem/**") | Selector.Glob("stage[1-3]/**");
         var frozenBert = Selector.Glob("encoder/embeddings/**") | Selector.Glob("encoder/layer[0-3]/**");
-        var modes = new (string Name, int Batch, Func<(Layer Model, IDataset Data)> Make, Selector? Frozen)[]
+        var modes = new (string Name, int Batch, Func<(Layer Model, IDataset Data)> Make, Selector? Frozen, bool Lora)[]
         {
-            ("ResNet18 64x64, all trainable", 32, () => ResNet(32 * communicator.Size * (steps + Warmup)), null),
-            ("ResNet18 64x64, stem..stage3 frozen", 32, () => ResNet(32 * communicator.Size * (steps + Warmup)), frozenResNet),
-            ("MiniLM 128 tokens, emb + layers 0-3 frozen", 8, () => Bert(8 * communicator.Size * (steps + Warmup), 128), frozenBert),
+            ("ResNet18 64x64, all trainable", 32, () => ResNet(32 * communicator.Size * (steps + Warmup)), null, false),
+            ("ResNet18 64x64, stem..stage3 frozen", 32, () => ResNet(32 * communicator.Size * (steps + Warmup)), frozenResNet, false),
+            ("ResNet18 64x64, LoRA r8 on stage3-4 convs + head", 32, () => ResNet(32 * communicator.Size * (steps + Warmup)), null, true),
+            ("MiniLM 128 tokens, emb + layers 0-3 frozen", 8, () => Bert(8 * communicator.Size * (steps + Warmup), 128), frozenBert, false),
         };
-        foreach (var (name, batch, make, frozen) in modes)
+        foreach (var (name, batch, make, frozen, lora) in modes)
         {
             var (model, data) = make();
             var optimizer = new AdamW(1e-4f, weightDecay: 0.01f);
             if (frozen is not null)
             {
                 new FreezePlan(model).Freeze(frozen).Apply(optimizer);
+            }
+
+            if (lora)
+            {
+                Lora.Inject(model, Selector.Glob("stage[3-4]/**/conv*/weight"), rank: 8, alpha: 16, keepTrainable: Selector.Glob("head/**"), rng: new Rng(4), optimizer: optimizer);
             }
 
             var clock = new StepClock();
