@@ -67,4 +67,33 @@ public sealed class TextFineTuneTests : IDisposable
         Assert.Equal(1, code);
         CliRunner.AssertOneLineError(stderr, "--model gpt is not 'resnet18' or 'minilm'");
     }
+
+    [Theory]
+    [InlineData("--max-length", "16", "--tail", "3", "--max-length 16 does not match")]
+    [InlineData("--max-length", "12", "--tail", "5", "--tail 5 does not match")]
+    public void Resume_with_other_max_length_or_tail_than_the_checkpoint_fails_with_one_line_naming_the_option(string lengthOption, string length, string tailOption, string tail, string expected)
+    {
+        string train = Jsonl("train.jsonl", 1);
+        string output = Path.Combine(_dir, "run");
+        Directory.CreateDirectory(output);
+        string ckpt = Path.Combine(output, "checkpoint.safetensors");
+        Safetensors.Write(ckpt, [("w", "F32", [1], [0f])], new Dictionary<string, string> { ["recipe"] = "minilm-classifier;max-length=12;tail=3;classes=2" });
+        var (code, _, stderr) = CliRunner.Run(
+            "finetune", "--model", "minilm", "--data", train, "--test", train, lengthOption, length, tailOption, tail, "--out", output, "--resume");
+        Assert.Equal(1, code);
+        CliRunner.AssertOneLineError(stderr, expected);
+        Assert.Contains(ckpt, stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Resume_of_a_checkpoint_without_a_text_recipe_fails_with_one_line()
+    {
+        string train = Jsonl("train.jsonl", 1);
+        string output = Path.Combine(_dir, "run");
+        Directory.CreateDirectory(output);
+        Safetensors.Write(Path.Combine(output, "checkpoint.safetensors"), [("w", "F32", [1], [0f])], new Dictionary<string, string> { ["recipe"] = "resnet18-pretrained;size=64;classes=2" });
+        var (code, _, stderr) = CliRunner.Run("finetune", "--model", "minilm", "--data", train, "--test", train, "--out", output, "--resume");
+        Assert.Equal(1, code);
+        CliRunner.AssertOneLineError(stderr, "is not a text classifier's");
+    }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Frost.Freezing;
+using Frost.IO;
 using Frost.Layers;
 using Frost.Optimizers;
 using Frost.Text;
@@ -36,6 +37,11 @@ internal static class TextFineTuneJob
         if (s.Resume && !File.Exists(ckpt))
         {
             throw new UsageException($"finetune: --resume needs {ckpt}, which does not exist.");
+        }
+
+        if (s.Resume)
+        {
+            CheckResumable(ckpt, s);
         }
 
         AnsiConsole.Write(new Rule("[bold]frost: fine-tune all-MiniLM-L6-v2 to classify texts, its lower layers frozen[/]").LeftJustified());
@@ -221,6 +227,33 @@ internal static class TextFineTuneJob
         }
 
         return string.Join('\n', lines);
+    }
+
+    /// <summary>Refuses --resume when the checkpoint was trained on texts cut differently (--max-length, --tail).</summary>
+    private static void CheckResumable(string ckpt, TextFineTuneSettings s)
+    {
+        string? text;
+        using (CliErrors.Doing($"reading {ckpt}"))
+        {
+            using var file = Safetensors.Open(ckpt);
+            file.Metadata.TryGetValue(TextRecipe.MetadataKey, out text);
+        }
+
+        if (text is null)
+        {
+            throw new UsageException($"finetune: {ckpt} has no '{TextRecipe.MetadataKey}' entry; --resume continues only a run of 'frost finetune --model minilm' or 'frost demo text'.");
+        }
+
+        var (maxLength, tail, _) = TextRecipe.ParseFields(text, ckpt);
+        if (maxLength != s.MaxLength)
+        {
+            throw new UsageException($"finetune: --max-length {s.MaxLength} does not match {ckpt}, trained with --max-length {maxLength}; pass --max-length {maxLength} to resume it or --overwrite to start over.");
+        }
+
+        if (tail != s.TailPieces)
+        {
+            throw new UsageException($"finetune: --tail {s.TailPieces} does not match {ckpt}, trained with --tail {tail}; pass --tail {tail} to resume it or --overwrite to start over.");
+        }
     }
 
     /// <summary>Checks every option before anything is loaded or allocated.</summary>

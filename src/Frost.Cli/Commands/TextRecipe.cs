@@ -23,6 +23,29 @@ internal sealed record TextRecipe(int MaxLength, int TailPieces, IReadOnlyList<s
 
     public string ClassNamesJson => JsonSerializer.Serialize(ClassNames);
 
+    /// <summary>Reads the max-length and tail fields of a recipe written by <see cref="Text"/>.</summary>
+    /// <exception cref="FormatException">The recipe is not a text recipe or a field is malformed; the message names <paramref name="source"/>.</exception>
+    public static (int MaxLength, int TailPieces, int Classes) ParseFields(string text, string source)
+    {
+        var parts = text.Split(';');
+        if (parts.Length != 4 || parts[0] != "minilm-classifier")
+        {
+            throw new FormatException($"{source}: recipe '{text}' is not a text classifier's (expected minilm-classifier;max-length=N;tail=N;classes=N).");
+        }
+
+        int Value(string p, string key)
+        {
+            if (!p.StartsWith(key + "=", StringComparison.Ordinal) || !int.TryParse(p[(key.Length + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out int v))
+            {
+                throw new FormatException($"{source}: bad recipe field '{p}' (expected {key}=N).");
+            }
+
+            return v;
+        }
+
+        return (Value(parts[1], "max-length"), Value(parts[2], "tail"), Value(parts[3], "classes"));
+    }
+
     /// <summary>all-MiniLM-L6-v2 from its NuGet package with a new head to the classes.</summary>
     public BertClassifier Build(Rng rng)
     {
