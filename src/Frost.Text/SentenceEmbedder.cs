@@ -101,9 +101,7 @@ public sealed class SentenceEmbedder
             throw new ArgumentException($"MeanPool: expected hidden states [N, T, D] and a mask [N, T], got {hidden.Shape} and {mask.Shape}.");
         }
 
-        // NOTE: + 1e-9 changes no count of one or more in float32 and turns 0/0 into 0, like sentence-transformers' clamp.
-        var sum = Ops.Sum(Ops.Mul(hidden, Ops.Unsqueeze(mask, -1)), 1);
-        var mean = Ops.Div(sum, Ops.Add(Ops.Sum(mask, 1, keepDims: true), 1e-9f));
+        var mean = MaskedMeanPool.Mean(hidden, mask);
         if (!normalize)
         {
             return mean;

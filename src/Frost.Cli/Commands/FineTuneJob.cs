@@ -125,33 +125,16 @@ internal static class FineTuneJob
         }
 
         var report = new FreezePlan(model).Apply();
-        AnsiConsole.Write(new Panel(Markup.Escape(Condense(planned.Steps, report, optimizer))).Header("freeze plan").Expand());
-        var cache = learner.DescribeCache();
-        AnsiConsole.MarkupLine(cache.Applies
-            ? $"Frozen prefix [bold]{Markup.Escape(string.Join(", ", cache.Layers))}[/]: cached — {Markup.Escape(cache.Reason)}."
-            : $"No feature cache: {Markup.Escape(cache.Reason)}.");
+        TrainingOutput.PrintPlan(planned.Steps, report, optimizer);
+        TrainingOutput.PrintCache(learner.DescribeCache());
         if (schedule is not null)
         {
             AnsiConsole.MarkupLine($"Unfreezing: {Markup.Escape(string.Join("; ", schedule.Steps.Select(st => $"epoch {st.Epoch + 1}: {st.Group.Description}")))}");
         }
 
-        FitResult result;
-        List<float> losses;
-        using (CliErrors.Doing($"training on batches of {s.BatchSize} images of {s.InputSize}x{s.InputSize}"))
+        if (TrainingOutput.FitAndReport(learner, s.Epochs, $"training on batches of {s.BatchSize} images of {s.InputSize}x{s.InputSize}", ckpt) is not (var result, var losses))
         {
-            (result, losses) = TrainingOutput.Fit(learner, s.Epochs);
-        }
-
-        TrainingOutput.PrintEpochs(result.Epochs);
-        if (result.Diverged)
-        {
-            CliErrors.Report($"finetune: {result.StopReason}. The last good checkpoint is {ckpt}.");
             return CliErrors.Diverged;
-        }
-
-        if (result.StopReason is not null)
-        {
-            AnsiConsole.MarkupLine($"[yellow]Stopped early:[/] {Markup.Escape(result.StopReason)}");
         }
 
         // The accuracy printed is the model's, in inference mode, on the test split.
@@ -169,15 +152,7 @@ internal static class FineTuneJob
         AnsiConsole.MarkupLine($"[bold]{(data.IsImageFolder ? "Validation" : "Test")} accuracy: {testMetrics.Accuracy:P2}[/] on {testMetrics.Count} images (inference mode; top-{testMetrics.TopK} {testMetrics.TopKAccuracy:P1})");
 
         var check = result.Frozen;
-        AnsiConsole.MarkupLine(check.FrozenIntact
-            ? $"[green]Frozen check:[/] {check.Checked} frozen variables bit-identical to their SHA-256 fingerprints."
-            : $"[red]Frozen check failed:[/] {Markup.Escape(string.Join(", ", check.Moved))}");
-        if (check.NeverChanged.Count > 0)
-        {
-            AnsiConsole.MarkupLine($"[yellow]Trainable but unchanged:[/] {Markup.Escape(string.Join(", ", check.NeverChanged))}");
-        }
-
-        AnsiConsole.MarkupLine($"Optimizer state: {LayerSummary.FormatBytes(optimizer.StateBytes)} for {optimizer.State.Count} trainable variables (none for frozen ones).");
+        TrainingOutput.PrintFrozenCheck(check, optimizer);
 
         if (output is null)
         {
@@ -248,27 +223,6 @@ internal static class FineTuneJob
         return parts[0] == "head-first"
             ? UnfreezeSchedule.HeadFirst(topFirst[0], topFirst.Skip(1).Aggregate((a, b) => a | b), epochs)
             : UnfreezeSchedule.Gradual(topFirst, epochs);
-    }
-
-    /// <summary>The plan's totals with per-variable rows folded by top-level block.</summary>
-    private static string Condense(IReadOnlyList<string> steps, FreezeReport report, Optimizer optimizer)
-    {
-        var lines = steps.ToList();
-        foreach (var g in report.Rows.GroupBy(r => r.Name.Split('/')[0]))
-        {
-            long p = g.Where(r => !r.IsState).Sum(r => r.Parameters);
-            var statuses = g.Where(r => !r.IsState).Select(r => r.Label).Distinct().ToList();
-            string status = statuses.Count == 0 ? "constants" : string.Join("/", statuses);
-            lines.Add($"  {g.Key,-12} {g.Count(),3} variables  {p,12:N0} params  {status}");
-        }
-
-        lines.Add(report.FormatTotals());
-        foreach (var group in optimizer.Groups)
-        {
-            lines.Add(string.Create(CultureInfo.InvariantCulture, $"  learning rate {group.LearningRate ?? optimizer.LearningRate:G3} for group '{group.Name}' ({group.Variables.Count} variables)"));
-        }
-
-        return string.Join('\n', lines);
     }
 
     /// <summary>Checks every option before anything is loaded or allocated.</summary>

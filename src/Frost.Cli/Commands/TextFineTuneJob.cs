@@ -95,29 +95,12 @@ internal static class TextFineTuneJob
         }
 
         var report = new FreezePlan(model).Apply();
-        AnsiConsole.Write(new Panel(Markup.Escape(Condense(planned.Steps, report, optimizer))).Header("freeze plan").Expand());
-        var cache = learner.DescribeCache();
-        AnsiConsole.MarkupLine(cache.Applies
-            ? $"Frozen prefix [bold]{Markup.Escape(string.Join(", ", cache.Layers))}[/]: cached — {Markup.Escape(cache.Reason)} (hidden states of each text's own length)."
-            : $"No feature cache: {Markup.Escape(cache.Reason)}.");
+        TrainingOutput.PrintPlan(planned.Steps, report, optimizer);
+        TrainingOutput.PrintCache(learner.DescribeCache(), " (hidden states of each text's own length)");
 
-        FitResult result;
-        List<float> losses;
-        using (CliErrors.Doing($"training on batches of {s.BatchSize} texts of up to {s.MaxLength} pieces"))
+        if (TrainingOutput.FitAndReport(learner, s.Epochs, $"training on batches of {s.BatchSize} texts of up to {s.MaxLength} pieces", ckpt) is not (var result, var losses))
         {
-            (result, losses) = TrainingOutput.Fit(learner, s.Epochs);
-        }
-
-        TrainingOutput.PrintEpochs(result.Epochs);
-        if (result.Diverged)
-        {
-            CliErrors.Report($"finetune: {result.StopReason}. The last good checkpoint is {ckpt}.");
             return CliErrors.Diverged;
-        }
-
-        if (result.StopReason is not null)
-        {
-            AnsiConsole.MarkupLine($"[yellow]Stopped early:[/] {Markup.Escape(result.StopReason)}");
         }
 
         // The accuracy printed is the model's, in inference mode, on the test split.
@@ -131,15 +114,7 @@ internal static class TextFineTuneJob
         AnsiConsole.WriteLine(testMetrics.FormatPerClass());
 
         var check = result.Frozen;
-        AnsiConsole.MarkupLine(check.FrozenIntact
-            ? $"[green]Frozen check:[/] {check.Checked} frozen variables bit-identical to their SHA-256 fingerprints."
-            : $"[red]Frozen check failed:[/] {Markup.Escape(string.Join(", ", check.Moved))}");
-        if (check.NeverChanged.Count > 0)
-        {
-            AnsiConsole.MarkupLine($"[yellow]Trainable but unchanged:[/] {Markup.Escape(string.Join(", ", check.NeverChanged))}");
-        }
-
-        AnsiConsole.MarkupLine($"Optimizer state: {LayerSummary.FormatBytes(optimizer.StateBytes)} for {optimizer.State.Count} trainable variables (none for frozen ones).");
+        TrainingOutput.PrintFrozenCheck(check, optimizer);
 
         string plot = Path.Combine(s.Output, "training.png");
         string onnx = Path.Combine(s.Output, "model.onnx");
@@ -207,26 +182,6 @@ internal static class TextFineTuneJob
         train.Sort();
         test.Sort();
         return (all.Subset(train), all.Subset(test));
-    }
-
-    /// <summary>The plan's totals with per-variable rows folded by top-level block.</summary>
-    private static string Condense(IReadOnlyList<string> steps, FreezeReport report, Optimizer optimizer)
-    {
-        var lines = steps.ToList();
-        foreach (var g in report.Rows.GroupBy(r => r.Name.Split('/')[0]))
-        {
-            long p = g.Where(r => !r.IsState).Sum(r => r.Parameters);
-            string status = string.Join("/", g.Where(r => !r.IsState).Select(r => r.Label).Distinct());
-            lines.Add($"  {g.Key,-12} {g.Count(),3} variables  {p,12:N0} params  {status}");
-        }
-
-        lines.Add(report.FormatTotals());
-        foreach (var group in optimizer.Groups)
-        {
-            lines.Add(FormattableString.Invariant($"  learning rate {group.LearningRate ?? optimizer.LearningRate:G3} for group '{group.Name}' ({group.Variables.Count} variables)"));
-        }
-
-        return string.Join('\n', lines);
     }
 
     /// <summary>Refuses --resume when the checkpoint was trained on texts cut differently (--max-length, --tail).</summary>

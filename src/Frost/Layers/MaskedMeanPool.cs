@@ -26,6 +26,15 @@ public sealed class MaskedMeanPool : Layer
             throw new ArgumentException($"MaskedMeanPool '{Path}': expected hidden states [N, T, D] and a mask [N, T], got {hidden.Shape} and {mask.Shape}.");
         }
 
+        return Mean(hidden, mask);
+    }
+
+    /// <summary>The masked mean of hidden states [N, T, D] over a mask [N, T] (shapes already checked), differentiable.</summary>
+    public static Tensor Mean(Tensor hidden, Tensor mask)
+    {
+        ArgumentNullException.ThrowIfNull(hidden);
+        ArgumentNullException.ThrowIfNull(mask);
+
         // NOTE: + 1e-9 changes no count of one or more in float32 and turns 0/0 into 0, like sentence-transformers' clamp.
         var sum = Ops.Sum(Ops.Mul(hidden, Ops.Unsqueeze(mask, -1)), 1);
         return Ops.Div(sum, Ops.Add(Ops.Sum(mask, 1, keepDims: true), 1e-9f));

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Frost.Training;
 
 /// <summary>
@@ -90,20 +88,8 @@ public sealed class KeepBestCheckpoint : Callback
     public override string StateKey => "keep_best:" + Monitor;
 
     /// <inheritdoc/>
-    public override string? SaveState() => string.Create(CultureInfo.InvariantCulture, $"{Best:R};{BestEpoch}");
+    public override string? SaveState() => EarlyStopping.FormatBest(Best, BestEpoch);
 
     /// <inheritdoc/>
-    public override void LoadState(string state)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        var parts = state.Split(';');
-        if (parts.Length != 2 || !double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double best)
-            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int epoch))
-        {
-            throw new FormatException($"KeepBestCheckpoint: malformed state '{state}'.");
-        }
-
-        Best = best;
-        BestEpoch = epoch;
-    }
+    public override void LoadState(string state) => (Best, BestEpoch) = EarlyStopping.ParseBest(state, nameof(KeepBestCheckpoint));
 }

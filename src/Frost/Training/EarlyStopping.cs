@@ -62,21 +62,26 @@ public sealed class EarlyStopping : Callback
     public override string StateKey => "early_stopping:" + Monitor;
 
     /// <inheritdoc/>
-    public override string? SaveState() => string.Create(CultureInfo.InvariantCulture, $"{Best:R};{BestEpoch}");
+    public override string? SaveState() => FormatBest(Best, BestEpoch);
 
     /// <inheritdoc/>
-    public override void LoadState(string state)
+    public override void LoadState(string state) => (Best, BestEpoch) = ParseBest(state, nameof(EarlyStopping));
+
+    /// <summary>The state of a callback that tracks the best value of a metric and its epoch.</summary>
+    internal static string FormatBest(double best, int epoch) => string.Create(CultureInfo.InvariantCulture, $"{best:R};{epoch}");
+
+    /// <summary>Reads what <see cref="FormatBest"/> wrote; <paramref name="owner"/> names the callback in the error.</summary>
+    internal static (double Best, int Epoch) ParseBest(string state, string owner)
     {
         ArgumentNullException.ThrowIfNull(state);
         var parts = state.Split(';');
         if (parts.Length != 2 || !double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double best)
             || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int epoch))
         {
-            throw new FormatException($"EarlyStopping: malformed state '{state}'.");
+            throw new FormatException($"{owner}: malformed state '{state}'.");
         }
 
-        Best = best;
-        BestEpoch = epoch;
+        return (best, epoch);
     }
 
     /// <summary>Whether <paramref name="value"/> improves on <paramref name="best"/> for <paramref name="metric"/>.</summary>
