@@ -55,8 +55,8 @@ internal static class FineTuneCommand
         };
         var text = new TextFineTuneOptions();
         text.AddTo(cmd);
-        var shared = new TextFineTuneOptions.SharedOptions(data, epochs, batch, lr, headLr, train, noCache, seed, output, resume, overwrite, earlyStop, accumulate);
-        cmd.SetAction(p => CliErrors.Guard(() => text.TryRun(p, shared, size, trainCount, testCount, trainBn, unfreeze, spread, valSplit, distributed, lora, loraTargets) ?? FineTuneJob.Run(new FineTuneSettings
+        var shared = new TextFineTuneOptions.SharedOptions(data, epochs, batch, lr, headLr, train, noCache, seed, output, resume, overwrite, earlyStop, accumulate, lora, loraTargets);
+        cmd.SetAction(p => CliErrors.Guard(() => text.TryRun(p, shared, size, trainCount, testCount, trainBn, unfreeze, spread, valSplit, distributed) ?? FineTuneJob.Run(new FineTuneSettings
         {
             Data = p.GetValue(data),
             InputSize = p.GetValue(size),
@@ -66,7 +66,7 @@ internal static class FineTuneCommand
             BatchSize = p.GetValue(batch),
             LearningRate = p.GetValue(lr),
             HeadLearningRate = p.GetValue(headLr),
-            Train = p.GetValue(lora) > 0 && p.GetResult(train) is null or { Implicit: true } ? ["head/**"] : p.GetValue(train) ?? d.Train,
+            Train = LoraRun.Train(p, lora, train, d.Train),
             TrainBatchNorm = p.GetValue(trainBn),
             CacheFrozenPrefix = !p.GetValue(noCache),
             Seed = p.GetValue(seed),

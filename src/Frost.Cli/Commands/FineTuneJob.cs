@@ -52,6 +52,11 @@ internal static class FineTuneJob
             throw new UsageException($"finetune: --resume needs {ckpt}, which does not exist.");
         }
 
+        if (s.Resume)
+        {
+            LoraRun.CheckResumable(ckpt, s.LoraRank);
+        }
+
         string folder = s.Data ?? DataPaths.FashionMnistSmall;
         var data = ImageData.ForTraining(folder, s);
         AnsiConsole.Write(new Rule("[bold]frost: fine-tune a pretrained ResNet18 with its early layers frozen[/]").LeftJustified());
@@ -162,15 +167,12 @@ internal static class FineTuneJob
         string plot = Path.Combine(s.Output, "training.png");
         string onnx = Path.Combine(s.Output, "model.onnx");
         output.Write(plot, () => TrainingPlot.Save(plot, losses, result.Epochs, learner.StepsPerEpoch * s.Accumulate, $"ResNet18 fine-tuning, {report.TrainableParameters:N0} of {report.TrainableParameters + report.FrozenParameters:N0} parameters trained"));
-        if (lora is null)
-        {
-            output.WriteOnnx(onnx, model, recipe);
-        }
-        else
+        if (lora is not null)
         {
             LoraRun.WriteAdapter(lora, output, s.Output);
-            LoraRun.WriteMergedOnnx(lora, output, onnx, recipe);
         }
+
+        LoraRun.WithMerged(lora, () => output.WriteOnnx(onnx, model, recipe));
         AnsiConsole.MarkupLine($"Wrote {Markup.Escape(ckpt)}, {Markup.Escape(Path.Combine(s.Output, "metrics.csv"))}, {Markup.Escape(plot)}, {Markup.Escape(onnx)} (input: RGB 0..255, shape [[N, 3, {s.InputSize}, {s.InputSize}]]).");
         AnsiConsole.MarkupLine($"Done in {total.Elapsed.TotalSeconds:F0}s.");
         if (!check.FrozenIntact)

@@ -27,6 +27,9 @@ internal static class LoraRun
     /// <summary>Default targets for a BERT encoder: the query and value projections of every layer.</summary>
     public static readonly string[] AttentionTargets = ["**/attention/query/**", "**/attention/value/**"];
 
+    /// <summary>What trains next to the adapters when --train is not given: the new head.</summary>
+    public static readonly string[] KeptByDefault = ["head/**"];
+
     /// <summary>The dropout on the adapters' inputs while training.</summary>
     public const float Dropout = 0.05f;
 
@@ -39,10 +42,14 @@ internal static class LoraRun
     /// <summary><c>--lora-targets GLOB…</c>, each glob over variable names; their layers get adapters.</summary>
     public static Option<string[]> TargetsOption(params string[] defaults) => new("--lora-targets")
     {
-        Description = $"Globs of the variables whose Dense or Conv2D layers get adapters (default: {string.Join(" ", defaults.Select(g => $"'{g}'"))}).",
+        Description = $"Globs of the variables whose Dense or Conv2D layers get adapters (default: {Quoted(defaults)}; with --model minilm: {Quoted(AttentionTargets)}).",
         AllowMultipleArgumentsPerToken = true,
         DefaultValueFactory = _ => defaults,
     };
+
+    /// <summary>The --train globs of a LoRA run: those given, else <see cref="KeptByDefault"/>; without --lora, those given or <paramref name="defaults"/>.</summary>
+    public static string[] Train(ParseResult p, Option<int> rank, Option<string[]> train, string[] defaults)
+        => p.GetResult(train) is { Implicit: false } ? p.GetValue(train) ?? defaults : p.GetValue(rank) > 0 ? KeptByDefault : defaults;
 
     /// <summary>Checks the options before anything is loaded.</summary>
     public static void Validate(int rank, IReadOnlyList<string> targets)
@@ -65,6 +72,46 @@ internal static class LoraRun
         var lora = Lora.Inject(model, selector, rank, alpha: 2f * rank, Dropout, keep, new Rng(seed ^ 0x10a), optimizer);
         AnsiConsole.Write(new Panel(Markup.Escape(lora.ToString())).Header("LoRA").Expand());
         return lora;
+    }
+
+    /// <summary>
+    /// Refuses to resume <paramref name="ckpt"/> with another --lora than it was trained with (adapters or none, and
+    /// the rank); other targets or kept variables are refused when the checkpoint is restored, naming the variables.
+    /// </summary>
+    /// <exception cref="UsageException">The rank differs; the message names the checkpoint and the option to pass.</exception>
+    /// <exception cref="FormatException">The recorded recipe is malformed; the message names the file.</exception>
+    public static void CheckResumable(string ckpt, int rank)
+    {
+        string? json;
+        using (CliErrors.Doing($"reading {ckpt}"))
+        {
+            using var file = Safetensors.Open(ckpt);
+            file.Metadata.TryGetValue(MetadataKey, out json);
+        }
+
+        int trained = 0;
+        if (json is not null)
+        {
+            try
+            {
+                trained = LoraRecipe.FromJson(json).Rank;
+            }
+            catch (FormatException e)
+            {
+                throw new FormatException($"{ckpt}: metadata '{MetadataKey}': {e.Message}", e);
+            }
+        }
+
+        if (trained == rank)
+        {
+            return;
+        }
+
+        string how = trained == 0 ? "without adapters" : $"with --lora {trained}";
+        string fix = trained == 0 ? "drop --lora" : $"pass --lora {trained}";
+        throw new UsageException(rank == 0
+            ? $"finetune: {ckpt} was trained with --lora {trained}; pass --lora {trained} to resume it or --overwrite to start over."
+            : $"finetune: --lora {rank} does not match {ckpt}, trained {how}; {fix} to resume it or pass --overwrite to start over.");
     }
 
     /// <summary>
@@ -107,17 +154,28 @@ internal static class LoraRun
         AnsiConsole.MarkupLine($"Wrote {Markup.Escape(adapter)} ({new FileInfo(adapter).Length / 1024.0:F0} KiB: adapters and kept variables, bound to the base's SHA-256).");
     }
 
-    /// <summary>Writes the ONNX export with the adapters merged into the base weights, then unmerges them (bit for bit).</summary>
-    public static void WriteMergedOnnx(LoraInjection lora, OutputFolder output, string onnx, Recipe recipe)
+    /// <summary>
+    /// Runs <paramref name="export"/> (an ONNX export) with the adapters of <paramref name="lora"/> merged into the base
+    /// weights, so the export is made of plain layers, then unmerges them (bit for bit); without adapters, just runs it.
+    /// </summary>
+    public static void WithMerged(LoraInjection? lora, Action export)
     {
+        if (lora is null)
+        {
+            export();
+            return;
+        }
+
         Lora.Merge(lora.Model);
         try
         {
-            output.WriteOnnx(onnx, lora.Model, recipe);
+            export();
         }
         finally
         {
             Lora.Unmerge(lora.Model);
         }
     }
+
+    private static string Quoted(string[] globs) => string.Join(" ", globs.Select(g => $"'{g}'"));
 }

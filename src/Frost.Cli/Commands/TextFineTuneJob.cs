@@ -42,9 +42,10 @@ internal static class TextFineTuneJob
         if (s.Resume)
         {
             CheckResumable(ckpt, s);
+            LoraRun.CheckResumable(ckpt, s.LoraRank);
         }
 
-        AnsiConsole.Write(new Rule("[bold]frost: fine-tune all-MiniLM-L6-v2 to classify texts, its lower layers frozen[/]").LeftJustified());
+        AnsiConsole.Write(new Rule($"[bold]frost: fine-tune all-MiniLM-L6-v2 to classify texts, {(s.LoraRank > 0 ? "with LoRA adapters on its frozen base" : "its lower layers frozen")}[/]").LeftJustified());
         var (trainTexts, testTexts, source) = LoadTexts(s);
         var tokenizer = BertWordPieceTokenizer.FromMiniLm();
         var train = TokenizedTexts.Encode(trainTexts, tokenizer, s.MaxLength, s.TailPieces);
@@ -60,8 +61,11 @@ internal static class TextFineTuneJob
         // --train globs, from the bottom up; the last is the head. Every selector must match.
         var groups = s.Train.Select(Selector.Glob).ToList();
         var optimizer = new AdamW(s.LearningRate, weightDecay: 1e-2f) { ClipGlobalNorm = 1f };
-        var planned = new FreezePlan(model).TrainOnly(groups.Aggregate((a, b) => a | b)).Apply(optimizer);
-        if (s.HeadLearningRate != s.LearningRate && groups.Count > 1)
+
+        // With --lora, adapters train on --lora-targets, and the --train globs (the head by default) train next to them.
+        var lora = s.LoraRank > 0 ? LoraRun.Inject(model, s.LoraRank, s.LoraTargets, groups.Aggregate((a, b) => a | b), optimizer, s.Seed) : null;
+        var planned = lora?.Report ?? new FreezePlan(model).TrainOnly(groups.Aggregate((a, b) => a | b)).Apply(optimizer);
+        if (s.HeadLearningRate != s.LearningRate && (groups.Count > 1 || lora is not null))
         {
             var head = groups[^1].Resolve(model).Where(v => v.Kind == VariableKind.Parameter).ToList();
             optimizer.AddGroup(head, learningRate: s.HeadLearningRate, name: "head");
@@ -78,6 +82,11 @@ internal static class TextFineTuneJob
         };
         learner.CheckpointMetadata[TextRecipe.MetadataKey] = recipe.Text;
         learner.CheckpointMetadata[TextRecipe.ClassNamesKey] = recipe.ClassNamesJson;
+        if (lora is not null)
+        {
+            learner.CheckpointMetadata[LoraRun.MetadataKey] = lora.Recipe.ToJson();
+        }
+
         learner.Callbacks.Add(new CsvMetricsLog(Path.Combine(s.Output, "metrics.csv")));
         learner.Callbacks.Add(new CheckpointEvery(ckpt));
         if (s.EarlyStopPatience > 0)
@@ -119,7 +128,12 @@ internal static class TextFineTuneJob
         string plot = Path.Combine(s.Output, "training.png");
         string onnx = Path.Combine(s.Output, "model.onnx");
         output.Write(plot, () => TrainingPlot.Save(plot, losses, result.Epochs, learner.StepsPerEpoch * s.Accumulate, $"MiniLM fine-tuning, {report.TrainableParameters:N0} of {report.TrainableParameters + report.FrozenParameters:N0} parameters trained"));
-        output.Write(onnx, () => TextOnnx.Save(onnx, model, recipe));
+        if (lora is not null)
+        {
+            LoraRun.WriteAdapter(lora, output, s.Output);
+        }
+
+        LoraRun.WithMerged(lora, () => output.Write(onnx, () => TextOnnx.Save(onnx, model, recipe)));
         AnsiConsole.MarkupLine($"Wrote {Markup.Escape(ckpt)}, {Markup.Escape(Path.Combine(s.Output, "metrics.csv"))}, {Markup.Escape(plot)}, {Markup.Escape(onnx)} (inputs: input_ids and attention_mask [[N, T]] int64; output: logits; class names in its metadata).");
         AnsiConsole.MarkupLine($"Done in {total.Elapsed.TotalSeconds:F0}s.");
         if (!check.FrozenIntact)
@@ -235,6 +249,8 @@ internal static class TextFineTuneJob
         {
             throw new UsageException("--train needs at least one non-empty glob (e.g. 'layer[4-5]/**' 'head/**').");
         }
+
+        LoraRun.Validate(s.LoraRank, s.LoraTargets);
 
         if (s.Resume && s.Overwrite)
         {

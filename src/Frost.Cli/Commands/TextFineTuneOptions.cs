@@ -48,7 +48,7 @@ internal sealed class TextFineTuneOptions
 
     /// <summary>Runs the text job when --model says so; null for the image job (after refusing text options there).</summary>
     /// <param name="p">The parsed command line.</param>
-    /// <param name="shared">The options both jobs read: data, epochs, batch size, lr, head lr, train, no-cache, seed, out, resume, overwrite, early stop, accumulate.</param>
+    /// <param name="shared">The options both jobs read: data, epochs, batch size, lr, head lr, train, no-cache, seed, out, resume, overwrite, early stop, accumulate, lora, lora targets.</param>
     /// <param name="imageOnly">Options that only images take.</param>
     public int? TryRun(ParseResult p, SharedOptions shared, params Option[] imageOnly)
     {
@@ -73,6 +73,8 @@ internal sealed class TextFineTuneOptions
             RefuseExplicit(p, o, "--model resnet18");
         }
 
+        // With --lora, the defaults are LoRA's: the adapters' rate for --lr, the head alone for --train, the attention projections as targets.
+        bool lora = p.GetValue(shared.Lora) > 0;
         return TextFineTuneJob.Run(new TextFineTuneSettings
         {
             Data = p.GetValue(shared.Data),
@@ -82,9 +84,9 @@ internal sealed class TextFineTuneOptions
             TailPieces = p.GetValue(Tail),
             Epochs = Given(p, shared.Epochs, Defaults.Epochs),
             BatchSize = Given(p, shared.BatchSize, Defaults.BatchSize),
-            LearningRate = Given(p, shared.LearningRate, Defaults.LearningRate),
+            LearningRate = Given(p, shared.LearningRate, lora ? TextFineTuneSettings.LoraLearningRate : Defaults.LearningRate),
             HeadLearningRate = Given(p, shared.HeadLearningRate, Defaults.HeadLearningRate),
-            Train = Given(p, shared.Train, Defaults.Train) ?? Defaults.Train,
+            Train = LoraRun.Train(p, shared.Lora, shared.Train, Defaults.Train),
             CacheFrozenPrefix = !p.GetValue(shared.NoCache),
             Seed = p.GetValue(shared.Seed),
             Output = p.GetValue(shared.Output) ?? Defaults.Output,
@@ -92,6 +94,8 @@ internal sealed class TextFineTuneOptions
             Overwrite = p.GetValue(shared.Overwrite),
             EarlyStopPatience = p.GetValue(shared.EarlyStop),
             Accumulate = p.GetValue(shared.Accumulate),
+            LoraRank = p.GetValue(shared.Lora),
+            LoraTargets = Given(p, shared.LoraTargets, Defaults.LoraTargets) ?? Defaults.LoraTargets,
         });
     }
 
@@ -120,5 +124,7 @@ internal sealed class TextFineTuneOptions
         Option<bool> Resume,
         Option<bool> Overwrite,
         Option<int> EarlyStop,
-        Option<int> Accumulate);
+        Option<int> Accumulate,
+        Option<int> Lora,
+        Option<string[]> LoraTargets);
 }

@@ -3,6 +3,9 @@ namespace Frost.Cli.Commands;
 /// <summary>Options of a text fine-tuning run; the defaults are <c>frost demo text</c>.</summary>
 internal sealed record TextFineTuneSettings
 {
+    /// <summary>The learning rate of LoRA adapters when --lr is not given: low-rank updates start at zero and need a higher rate than whole layers.</summary>
+    public const float LoraLearningRate = 1e-3f;
+
     /// <summary>Training texts: JSON lines, CSV, or a folder per class (default: the shipped spam set).</summary>
     public string? Data { get; init; }
 
@@ -41,4 +44,10 @@ internal sealed record TextFineTuneSettings
 
     /// <summary>Fraction of --data held out as the test split when no --test is given.</summary>
     public double TestSplit { get; init; } = 0.2;
+
+    /// <summary>Rank of the LoRA adapters (0: no adapters; the --train globs train the weights themselves).</summary>
+    public int LoraRank { get; init; }
+
+    /// <summary>Globs of the variables whose layers get LoRA adapters.</summary>
+    public string[] LoraTargets { get; init; } = LoraRun.AttentionTargets;
 }
