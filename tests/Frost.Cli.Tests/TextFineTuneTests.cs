@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Frost.IO;
 using Frost.Onnx;
 
@@ -7,26 +6,11 @@ namespace Frost.Cli.Tests;
 [Collection("console")]
 public sealed class TextFineTuneTests : IDisposable
 {
-    private static readonly string[] Offers = ["buy cheap pills now", "win money fast, click here", "free offer, limited time", "cheap loans for you today"];
-    private static readonly string[] Notes = ["the meeting moved to tuesday", "see the notes from the review", "the build passes again", "lunch at noon with the team"];
-
     private readonly string _dir = Directory.CreateTempSubdirectory("frost-text-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private string Jsonl(string name, int copies)
-    {
-        string path = Path.Combine(_dir, name);
-        var lines = new List<string>();
-        for (int c = 0; c < copies; c++)
-        {
-            lines.AddRange(Offers.Select(t => JsonSerializer.Serialize(new { text = $"{t} {c}", label = "promo" })));
-            lines.AddRange(Notes.Select(t => JsonSerializer.Serialize(new { text = $"{t} {c}", label = "work" })));
-        }
-
-        File.WriteAllLines(path, lines);
-        return path;
-    }
+    private string Jsonl(string name, int copies) => TinyTexts.Write(_dir, name, copies);
 
     [Fact]
     public void Finetune_minilm_on_tiny_texts_runs_end_to_end_and_keeps_the_class_names_in_checkpoint_and_onnx()
