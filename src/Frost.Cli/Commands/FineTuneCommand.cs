@@ -20,7 +20,7 @@ internal static class FineTuneCommand
         var testCount = new Option<int>("--test-count") { Description = "Test images to use (image folders: validation images, all unless given).", DefaultValueFactory = _ => d.TestCount };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training images.", DefaultValueFactory = _ => d.Epochs };
         var batch = new Option<int>("--batch-size") { Description = "Images per update.", DefaultValueFactory = _ => d.BatchSize };
-        var lr = new Option<float>("--lr") { Description = "AdamW learning rate of the trained backbone layers.", DefaultValueFactory = _ => d.LearningRate };
+        var lr = new Option<float>("--lr") { Description = "AdamW learning rate of the trained backbone layers, or of the adapters with --lora (--model minilm: 2e-4, with --lora 1e-3).", DefaultValueFactory = _ => d.LearningRate };
         var headLr = new Option<float>("--head-lr") { Description = "Learning rate of the new head.", DefaultValueFactory = _ => d.HeadLearningRate };
         var train = new Option<string[]>("--train")
         {
