@@ -23,6 +23,19 @@ public sealed class LoraCliTests : IDisposable
         CliRunner.AssertOneLineError(error, expected);
     }
 
+    [Theory]
+    [InlineData("--lora 2 does not match", "--lora", "2")]
+    [InlineData("was trained with --lora 4; pass --lora 4 to resume it", "--epochs", "2")]
+    public void Resume_with_another_lora_rank_than_the_checkpoint_is_refused_before_anything_is_loaded(string expected, params string[] args)
+    {
+        string ckpt = Path.Combine(_dir, FineTuneJob.CheckpointFile);
+        var recipe = new LoraRecipe("glob 'stage4/**/conv*/weight'", ["stage4/0/conv1"], 4, 8, 0.05f, ["head/fc/weight"]);
+        Safetensors.Write(ckpt, [("w", "F32", [1], [0f])], new Dictionary<string, string> { [LoraRun.MetadataKey] = recipe.ToJson() });
+        var (code, _, error) = CliRunner.Run(["finetune", "--out", _dir, "--resume", .. args]);
+        Assert.Equal(CliErrors.UsageOrInput, code);
+        CliRunner.AssertOneLineError(error, expected);
+    }
+
     [Fact]
     public void A_lora_run_trains_adapters_and_the_head_only_and_its_checkpoint_evaluates_and_exports()
     {
