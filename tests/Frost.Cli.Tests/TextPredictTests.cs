@@ -179,6 +179,7 @@ public sealed class TextPredictTests : IClassFixture<TextRun>, IDisposable
             (["predict", _run.Checkpoint, text, "--bad-images", "skip"], "--bad-images applies to image models"),
             (["predict", _images.Checkpoint, text], $"{text}: a text file; {_images.Checkpoint} is an image classifier"),
             (["predict", _images.Checkpoint, "--text", "hello"], $"--text applies to text models; {_images.Checkpoint} is an image classifier"),
+            (["eval", _run.Checkpoint], $"{_run.Checkpoint}: a text classifier ('minilm-classifier'); this command takes image models"),
         ];
         foreach (var (args, expected) in cases)
         {

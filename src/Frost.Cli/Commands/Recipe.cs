@@ -98,6 +98,11 @@ internal sealed record Recipe
     public static Recipe Parse(string json, string source)
     {
         ArgumentNullException.ThrowIfNull(json);
+        if (TextRecipe.IsTextRecipe(json))
+        {
+            throw new FormatException($"{source}: a text classifier ('{TextRecipe.ModelId}'); this command takes image models ('frost predict' classifies texts).");
+        }
+
         if (!json.TrimStart().StartsWith('{'))
         {
             throw new FormatException($"{source}: the model recipe is not JSON (it starts '{Shorten(json)}'); it was written by an older frost, so fine-tune again.");
