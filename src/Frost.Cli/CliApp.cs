@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Frost.Cli.Commands;
 
 namespace Frost.Cli;
@@ -27,12 +28,25 @@ public static class CliApp
             var parsed = root.Parse(args);
             if (parsed.Errors.Count > 0)
             {
-                string command = parsed.CommandResult.Command == root ? "frost" : $"frost {parsed.CommandResult.Command.Name}";
-                CliErrors.Report($"{string.Join("; ", parsed.Errors.Select(e => e.Message.TrimEnd('.')))} (see '{command} --help').");
+                CliErrors.Report($"{string.Join("; ", parsed.Errors.Select(e => e.Message.TrimEnd('.')))} (see '{CommandPath(parsed.CommandResult)} --help').");
                 return CliErrors.UsageOrInput;
             }
 
             return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         });
+    }
+
+    /// <summary>The full path of the command parsed, as typed: <c>frost</c>, <c>frost finetune</c>, <c>frost demo text</c>.</summary>
+    private static string CommandPath(CommandResult command)
+    {
+        var names = new List<string>();
+        for (var c = command; c.Parent is CommandResult parent; c = parent)
+        {
+            names.Add(c.Command.Name);
+        }
+
+        names.Add("frost");
+        names.Reverse();
+        return string.Join(' ', names);
     }
 }

@@ -45,6 +45,8 @@ public sealed class CliErrorTests(FineTunedRun run) : IDisposable
     [InlineData("Cannot parse argument '99999999999' for option '--size'", "finetune", "--size", "99999999999")]
     [InlineData("Unrecognized command or argument 'bogus'", "bogus")]
     [InlineData("(see 'frost finetune --help')", "finetune", "--nope")]
+    [InlineData("Unrecognized command or argument '--out'; Unrecognized command or argument 'x' (see 'frost demo text --help')", "demo", "text", "--out", "x")]
+    [InlineData("(see 'frost --help')", "--nope")]
     public void Absurd_options_are_refused_naming_the_option_and_the_range(string expected, params string[] args)
         => AssertFails(CliErrors.UsageOrInput, expected, args);
 

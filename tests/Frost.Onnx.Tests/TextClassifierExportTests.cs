@@ -1,4 +1,5 @@
 using Frost.Layers;
+using Frost.Onnx.Import;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Frost.Onnx.Tests;
@@ -75,5 +76,43 @@ public sealed class TextClassifierExportTests(MiniLmFixture fx) : IClassFixture<
         var batch = Batch(30522, 4);
         var theirs = Theirs(OnnxExporter.ExportTextClassifier(model).ToBytes(), batch, out _);
         Close(Ours(model, batch), theirs, 1e-4);
+    }
+
+    [Fact]
+    public void A_small_exported_text_classifier_imports_back_as_a_BertClassifier_with_its_logits_and_OnnxRuntime_s()
+    {
+        var config = new BertConfig(50, 16, 2, 4, 32, MaxPositions: 10, LayerNormEpsilon: 1e-5f, InitializerRange: 0.3f);
+        var model = new BertClassifier(config, 3, new Rng(5));
+        var batch = Batch(50, 6);
+        var bytes = OnnxExporter.ExportTextClassifier(model).ToBytes();
+        var imported = BertImport.ClassifierFromOnnx(OnnxModel.Parse(bytes, "export"));
+        Assert.Equal(config with { InitializerRange = imported.Config.InitializerRange }, imported.Config);
+        Assert.Equal(3, imported.Classes);
+        Assert.Equal(model.Variables.Select(v => (v.Name, v.Shape)), imported.Variables.Select(v => (v.Name, v.Shape)));
+        foreach (var (a, b) in model.Variables.Zip(imported.Variables))
+        {
+            Assert.True(a.Value.ToArray().AsSpan().SequenceEqual(b.Value.ToArray()), $"{a.Name} differs after the round trip");
+        }
+
+        var ours = Ours(imported, batch);
+        Assert.Equal(Ours(model, batch), ours);
+        Close(Theirs(bytes, batch, out _), ours, 1e-5);
+    }
+
+    [Fact]
+    public void A_MiniLM_classifier_export_imports_back_matching_OnnxRuntime_and_the_encoder_importer_refuses_it_in_one_line()
+    {
+        var model = BertClassifier.FromEncoder(fx.Encoder, 2, new Rng(7));
+        var bytes = OnnxExporter.ExportTextClassifier(model).ToBytes();
+        var onnx = OnnxModel.Parse(bytes, "classifier.onnx");
+        var imported = BertImport.ClassifierFromOnnx(onnx);
+        Assert.Equal(BertConfig.MiniLmL6, imported.Config);
+        var batch = Batch(30522, 8);
+        Close(Theirs(bytes, batch, out _), Ours(imported, batch), 1e-4);
+        var e = Assert.Throws<NotSupportedException>(() => BertImport.FromOnnx(onnx));
+        Assert.Contains("classifier.onnx: a text classifier", e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<NotSupportedException>(() => BertImport.ClassifierFromOnnx(fx.Model));
+        Assert.Contains("not a text classifier graph", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', e.Message);
     }
 }

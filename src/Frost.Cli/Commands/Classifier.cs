@@ -34,11 +34,22 @@ internal sealed class Classifier
         RegularFile.Require(path, "a checkpoint or an ONNX model written by frost");
         if (IsCheckpoint(path))
         {
-            var (model, recipe, _) = CheckpointModel.Load(path, batch);
-            return new Classifier(model, recipe, path);
+            return FromCheckpoint(path, batch);
         }
 
-        var onnx = OnnxModel.Load(path);
+        return FromOnnx(OnnxModel.Load(path), path, batch);
+    }
+
+    /// <summary>Rebuilds the image model of the checkpoint at <paramref name="path"/>.</summary>
+    public static Classifier FromCheckpoint(string path, int batch)
+    {
+        var (model, recipe, _) = CheckpointModel.Load(path, batch);
+        return new Classifier(model, recipe, path);
+    }
+
+    /// <summary>Imports an image model exported by <c>frost</c>, its recipe from the ONNX metadata.</summary>
+    public static Classifier FromOnnx(OnnxModel onnx, string path, int batch)
+    {
         if (!onnx.Metadata.TryGetValue(Recipe.OnnxMetadataKey, out string? json))
         {
             throw new FormatException($"{path}: no '{Recipe.OnnxMetadataKey}' entry in the ONNX metadata_props; expected a model exported by 'frost finetune' or 'frost export'.");
@@ -92,16 +103,13 @@ internal sealed class Classifier
 
             for (int i = 0; i < b.Count; i++)
             {
-                int offset = i * classes;
-                var ranked = Enumerable.Range(0, classes).OrderByDescending(c => probabilities[offset + c]).ThenBy(c => c).Take(top)
-                    .Select(c => new ClassProbability(Recipe.ClassNames[c], c, probabilities[offset + c])).ToList();
-                yield return new Prediction(files[b.Indices[i]], ranked);
+                yield return new Prediction(files[b.Indices[i]], Prediction.Rank(probabilities.AsSpan(i * classes, classes), Recipe.ClassNames, top));
             }
         }
     }
 
     /// <summary>Whether <paramref name="path"/> starts like a safetensors file (an 8-byte header length, then '{').</summary>
-    private static bool IsCheckpoint(string path)
+    public static bool IsCheckpoint(string path)
     {
         using var f = File.OpenRead(path);
         Span<byte> head = stackalloc byte[9];

@@ -98,6 +98,11 @@ internal sealed record Recipe
     public static Recipe Parse(string json, string source)
     {
         ArgumentNullException.ThrowIfNull(json);
+        if (TextRecipe.IsTextRecipe(json))
+        {
+            throw new FormatException($"{source}: a text classifier ('{TextRecipe.ModelId}'); this command takes image models ('frost predict' classifies texts).");
+        }
+
         if (!json.TrimStart().StartsWith('{'))
         {
             throw new FormatException($"{source}: the model recipe is not JSON (it starts '{Shorten(json)}'); it was written by an older frost, so fine-tune again.");
@@ -127,11 +132,19 @@ internal sealed record Recipe
             throw new FormatException($"{source}: recipe image input '{image.Channels}, {image.Scale}, {image.Resize}, {image.Layout}' is not supported (expected '{ImageRecipe.Rgb}, {ImageRecipe.Scale255}, {ImageRecipe.Bilinear}, {ImageRecipe.Nchw}').");
         }
 
-        Range(source, "class_names count", r.ClassNames.Count, 2, MaxClasses);
+        CheckClassNames(r.ClassNames, source);
+        return r;
+    }
+
+    /// <summary>Checks that there are 2 to <see cref="MaxClasses"/> class names, each non-empty, short, free of control characters and given once.</summary>
+    /// <exception cref="FormatException">A name or the count is out of range; the message names <paramref name="source"/>.</exception>
+    public static void CheckClassNames(IReadOnlyList<string> names, string source)
+    {
+        Range(source, "class_names count", names.Count, 2, MaxClasses);
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (int i = 0; i < r.ClassNames.Count; i++)
+        for (int i = 0; i < names.Count; i++)
         {
-            string n = r.ClassNames[i];
+            string n = names[i];
             if (n.Length == 0 || n.Length > MaxClassNameLength || n.Any(char.IsControl))
             {
                 throw new FormatException($"{source}: recipe class name {i} '{Shorten(n)}' is empty, longer than {MaxClassNameLength} characters or holds control characters.");
@@ -142,8 +155,6 @@ internal sealed record Recipe
                 throw new FormatException($"{source}: recipe class name '{n}' appears twice.");
             }
         }
-
-        return r;
     }
 
     private static void Range(string source, string what, int v, int min, int max)

@@ -44,6 +44,22 @@ internal sealed partial class RecipeJson : JsonSerializerContext
         }
     }
 
+    /// <summary>Parses a JSON array of class names; null when it is malformed, with the reason in <paramref name="error"/>.</summary>
+    public static string[]? ReadNames(string json, out string? error)
+    {
+        try
+        {
+            var value = JsonSerializer.Deserialize(json, Default.StringArray);
+            error = value is null ? "it is null" : null;
+            return value;
+        }
+        catch (JsonException e)
+        {
+            error = e.Message;
+            return null;
+        }
+    }
+
     private static string Write<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
     {
         using var buffer = new MemoryStream();

@@ -106,7 +106,7 @@ internal static class TrainingOutput
 
     public static void PrintEpochs(IEnumerable<EpochMetrics> epochs)
     {
-        var table = new Table().AddColumns("epoch", "train loss", "train acc", "val loss", "val acc", "lr", "images/s", "time");
+        var table = new Table().AddColumns("epoch", "train loss", "train acc", "val loss", "val acc", "lr", "examples/s", "time");
         foreach (var m in epochs)
         {
             var v = m.Validation;

@@ -28,13 +28,62 @@ public static class BertImport
     /// <param name="model">The parsed ONNX model.</param>
     /// <param name="tokenTypeInput">Whether the encoder takes token types as a third input (otherwise all 0).</param>
     /// <param name="name">The encoder's name when added to a parent.</param>
-    /// <exception cref="NotSupportedException">The graph is not BERT-shaped; the one-line message names what did not match.</exception>
+    /// <exception cref="NotSupportedException">The graph is not BERT-shaped, or is a text classifier; the one-line message names what did not match.</exception>
     /// <exception cref="OnnxFormatException">A weight's data is malformed.</exception>
     public static BertEncoder FromOnnx(OnnxModel model, bool tokenTypeInput = false, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         var m = BertMatcher.Match(model);
-        string source = model.Source;
+        if (m.Head is not null)
+        {
+            throw new NotSupportedException($"{model.Source}: a text classifier (masked mean and a dense head to '{m.LogitsOutput}'), not an encoder; rebuild it with BertImport.ClassifierFromOnnx.");
+        }
+
+        var encoder = new BertEncoder(Config(m, model.Source), null, tokenTypeInput, name);
+        var loader = new Loader(model.Source);
+        CopyEncoder(loader, m, encoder.Embeddings, encoder.Layers, model.Source);
+        if (m.Pooler is not null)
+        {
+            loader.Copy(encoder.Pooler, m.Pooler);
+        }
+
+        return encoder;
+    }
+
+    /// <summary>
+    /// Rebuilds a text classifier exported by <see cref="OnnxExporter.ExportTextClassifier"/> (inputs token ids and
+    /// attention mask, output logits) as a <see cref="BertClassifier"/> with the graph's weights: the encoder's parts as
+    /// in <see cref="FromOnnx"/>, <c>pool</c> (the mean over the mask) and <c>head</c>. It takes ids and mask as float
+    /// tensors [N, T] and gives the logits [N, classes].
+    /// </summary>
+    /// <param name="model">The parsed ONNX model.</param>
+    /// <param name="name">The classifier's name when added to a parent.</param>
+    /// <exception cref="NotSupportedException">The graph is not such a classifier; the one-line message names what did not match.</exception>
+    /// <exception cref="OnnxFormatException">A weight's data is malformed.</exception>
+    public static BertClassifier ClassifierFromOnnx(OnnxModel model, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var m = BertMatcher.Match(model);
+        if (m.Head is null)
+        {
+            throw new NotSupportedException($"{model.Source}: not a text classifier graph: no mean over the attention mask followed by a dense head after the last layer.");
+        }
+
+        if (m.TokenTypeInput is not null)
+        {
+            throw new NotSupportedException($"{model.Source}: the classifier takes token types ('{m.TokenTypeInput}'); a BertClassifier reads single texts.");
+        }
+
+        var classifier = new BertClassifier(Config(m, model.Source), m.Head.OutFeatures, null, name);
+        var loader = new Loader(model.Source);
+        CopyEncoder(loader, m, classifier.Embeddings, classifier.Layers, model.Source);
+        loader.Copy(classifier.Head, m.Head);
+        return classifier;
+    }
+
+    /// <summary>The sizes read from the matched graph.</summary>
+    private static BertConfig Config(BertGraphMatch m, string source)
+    {
         var first = m.Layers[0];
         int hidden = (int)m.Word.Dims[1];
         var config = new BertConfig(
@@ -42,7 +91,7 @@ public static class BertImport
             Hidden: hidden,
             Layers: m.Layers.Count,
             Heads: first.Heads,
-            FeedForward: (int)first.Up.Weight.Dims[1],
+            FeedForward: first.Up.OutFeatures,
             MaxPositions: (int)m.Position.Dims[0],
             TokenTypes: m.TokenType is null ? 1 : (int)m.TokenType.Dims[0],
             LayerNormEpsilon: m.EmbeddingNorm.Epsilon);
@@ -57,9 +106,12 @@ public static class BertImport
             throw new NotSupportedException($"{source}: layer norms use different epsilons ({config.LayerNormEpsilon:G3} and {odd.Epsilon:G3}); a BertEncoder has one.");
         }
 
-        var encoder = new BertEncoder(config, null, tokenTypeInput, name);
-        var loader = new Loader(source);
-        var emb = encoder.Embeddings;
+        return config;
+    }
+
+    /// <summary>Copies the embeddings and layers of the matched graph.</summary>
+    private static void CopyEncoder(Loader loader, BertGraphMatch m, BertEmbeddings emb, IReadOnlyList<BertLayer> layers, string source)
+    {
         loader.Copy(emb.Word.Weight, m.Word);
         loader.Copy(emb.Position.Weight, m.Position);
         if (m.TokenType is not null)
@@ -74,10 +126,10 @@ public static class BertImport
         loader.Copy(emb.Norm, m.EmbeddingNorm);
         for (int i = 0; i < m.Layers.Count; i++)
         {
-            var (src, dst) = (m.Layers[i], encoder.Layers[i]);
-            if (src.Heads != config.Heads)
+            var (src, dst) = (m.Layers[i], layers[i]);
+            if (src.Heads != m.Layers[0].Heads)
             {
-                throw new NotSupportedException($"{source}: layer {i} has {src.Heads} heads, layer 0 has {config.Heads}.");
+                throw new NotSupportedException($"{source}: layer {i} has {src.Heads} heads, layer 0 has {m.Layers[0].Heads}.");
             }
 
             loader.Copy(dst.Attention.Query, src.Query);
@@ -89,13 +141,6 @@ public static class BertImport
             loader.Copy(dst.Ffn.Down, src.Down);
             loader.Copy(dst.Ffn.Norm, src.FfnNorm);
         }
-
-        if (m.Pooler is not null)
-        {
-            loader.Copy(encoder.Pooler, m.Pooler);
-        }
-
-        return encoder;
     }
 
     /// <summary>Copies initializers into variables, checking every shape.</summary>

@@ -3,23 +3,25 @@ using Frost.Onnx.Proto;
 namespace Frost.Onnx.Import;
 
 /// <summary>
-/// Walks an ONNX graph as exported from a Hugging Face BERT-family encoder (PyTorch export, opset 11–17) and finds its
-/// parts: embedding lookups and their layer norm, each layer's query/key/value projections, attention (scale, additive
-/// padding mask, softmax), output projection, residual and layer norm, the erf-GELU feed-forward block, and the tanh
-/// pooler on the first token. Shape arithmetic (Shape, Gather, Unsqueeze, Concat feeding Reshape) is ignored; every
-/// other computing node must belong to a recognised part. The first mismatch is reported in one line.
+/// Walks an ONNX graph as exported from a Hugging Face BERT-family encoder (PyTorch export, opset 11–17) or by
+/// <see cref="OnnxExporter.ExportTextClassifier"/>, and finds its parts: embedding lookups (or slices of the position
+/// and token-type tables) and their layer norm, each layer's query/key/value projections, attention (scale, additive
+/// padding mask, softmax), output projection, residual and layer norm, the erf-GELU feed-forward block, and either the
+/// tanh pooler on the first token or a classifier's mean over the mask and dense head. Shape arithmetic (Shape,
+/// Gather, Unsqueeze, Concat feeding Reshape) is ignored; every other computing node must belong to a recognised part.
+/// The first mismatch is reported in one line.
 /// </summary>
 internal sealed class BertMatcher
 {
     /// <summary>Ops that compute on hidden states (never shape arithmetic): each must be matched.</summary>
     private static readonly HashSet<string> s_computeOps =
-        new(StringComparer.Ordinal) { "MatMul", "Gemm", "Softmax", "Erf", "Tanh", "ReduceMean", "Sqrt", "Pow", "LayerNormalization", "Gelu" };
+        new(StringComparer.Ordinal) { "MatMul", "Gemm", "Softmax", "Erf", "Tanh", "ReduceMean", "ReduceSum", "Sqrt", "Pow", "LayerNormalization", "Gelu" };
 
     private readonly GraphIndex _g;
     private readonly string _source;
     private readonly HashSet<NodeProto> _used = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<string> _dataInputs;
-    private string? _mask;
+    private readonly HashSet<string> _masks = new(StringComparer.Ordinal);
     private string? _maskInput;
 
     private BertMatcher(OnnxModel model)
@@ -51,15 +53,26 @@ internal sealed class BertMatcher
         }
 
         var (pooler, pooledOutput) = Pooler(h);
+        var (head, logits) = pooler is null ? MeanPoolHead(h) : (null, null);
         var outputs = _g.Graph.Output.Select(o => o.Name).ToList();
-        if (!outputs.Contains(h))
+        if (logits is not null)
         {
-            throw Fail($"the last layer's hidden states '{h}' are not a graph output (outputs: {string.Join(", ", outputs)}).");
+            if (outputs is not [var only] || only != logits)
+            {
+                throw Fail($"a classifier's only graph output must be its logits '{logits}' (outputs: {string.Join(", ", outputs)}).");
+            }
         }
-
-        if (outputs.FirstOrDefault(o => o != h && o != pooledOutput) is { } extra)
+        else
         {
-            throw Fail($"graph output '{extra}' is neither the hidden states nor the pooled output.");
+            if (!outputs.Contains(h))
+            {
+                throw Fail($"the last layer's hidden states '{h}' are not a graph output (outputs: {string.Join(", ", outputs)}).");
+            }
+
+            if (outputs.FirstOrDefault(o => o != h && o != pooledOutput) is { } extra)
+            {
+                throw Fail($"graph output '{extra}' is neither the hidden states nor the pooled output.");
+            }
         }
 
         if (_dataInputs.FirstOrDefault(i => i != idsInput && i != _maskInput && i != typeInput) is { } unused)
@@ -72,7 +85,7 @@ internal sealed class BertMatcher
             throw Fail($"{stray.Describe()} ({stray.OpType}) is not part of any recognised encoder part.");
         }
 
-        return new BertGraphMatch(word, position, tokenType, embNorm, layers, pooler, idsInput, _maskInput!, typeInput, h, pooledOutput);
+        return new BertGraphMatch(word, position, tokenType, embNorm, layers, pooler, idsInput, _maskInput!, typeInput, h, pooledOutput, head, logits);
     }
 
     private NotSupportedException Fail(string what) => new($"{_source}: not a BERT encoder graph: {what}");
@@ -82,11 +95,16 @@ internal sealed class BertMatcher
     private (TensorProto Word, TensorProto Position, TensorProto? TokenType, string Ids, string? Types, string Sum) Embeddings()
     {
         var lookups = _g.Graph.Node.Where(n => n.OpType == "Gather" && n.Input.Count == 2 && FloatTable(n.Input[0]) is not null).ToList();
-        var onInputs = lookups.Where(n => _dataInputs.Contains(n.Input[1])).OrderByDescending(n => FloatTable(n.Input[0])!.Dims[0]).ToList();
-        var computed = lookups.Where(n => !_dataInputs.Contains(n.Input[1])).ToList();
-        if (onInputs.Count is < 1 or > 2 || computed.Count != 1)
+        var onInputs = lookups.Where(n => DataSource(n.Input[1]) is not null).OrderByDescending(n => FloatTable(n.Input[0])!.Dims[0]).ToList();
+        var computed = lookups.Where(n => DataSource(n.Input[1]) is null).ToList();
+
+        // Frost's export takes rows 0..T−1 of the position table and row 0 of the token-type table with Slice.
+        var slices = _g.Graph.Node.Where(n => n.OpType == "Slice" && n.Input.Count >= 3 && FloatTable(n.Input[0]) is not null).ToList();
+        var typeRows = slices.Where(n => _g.Numbers(n.Input[2]) is [1]).ToList();
+        var positionRows = slices.Except(typeRows).ToList();
+        if (onInputs.Count is < 1 or > 2 || computed.Count + positionRows.Count != 1 || onInputs.Count + typeRows.Count > 2)
         {
-            throw Fail($"expected word and token-type lookups on graph inputs and one position lookup (Gather on float tables), found {onInputs.Count} and {computed.Count}.");
+            throw Fail($"expected word and token-type lookups on graph inputs and one position lookup (Gather on float tables, or Slice of their rows), found {onInputs.Count}, {typeRows.Count} and {computed.Count + positionRows.Count}.");
         }
 
         foreach (var n in lookups)
@@ -98,9 +116,24 @@ internal sealed class BertMatcher
         }
 
         var word = onInputs[0];
-        var type = onInputs.Count > 1 ? onInputs[1] : null;
-        var pos = computed[0];
-        CheckPositions(pos);
+        var type = onInputs.Count > 1 ? onInputs[1] : typeRows.FirstOrDefault();
+        NodeProto pos;
+        if (computed.Count == 1)
+        {
+            pos = computed[0];
+            CheckPositions(pos);
+        }
+        else
+        {
+            pos = positionRows[0];
+            CheckPositionRows(pos, DataSource(word.Input[1])!);
+        }
+
+        if (type is { OpType: "Slice" })
+        {
+            CheckRowSlice(type, "the token-type rows");
+        }
+
         Use(word, pos);
         if (type is not null)
         {
@@ -135,7 +168,7 @@ internal sealed class BertMatcher
             cur = add.Output[0];
         }
 
-        return (Table(word), Table(pos), type is null ? null : Table(type), word.Input[1], type?.Input[1], cur);
+        return (Table(word), Table(pos), type is null ? null : Table(type), DataSource(word.Input[1])!, type is { OpType: "Gather" } ? DataSource(type.Input[1]) : null, cur);
     }
 
     /// <summary>Position ids must be 0, 1, 2, …: a constant arange, or a slice of one from 0.</summary>
@@ -164,11 +197,50 @@ internal sealed class BertMatcher
         }
     }
 
+    /// <summary>Rows 0..T−1 of the position table, T the length of the token ids <paramref name="ids"/> (Slice of their Shape).</summary>
+    private void CheckPositionRows(NodeProto slice, string ids)
+    {
+        CheckRowSlice(slice, "the position rows");
+        var length = _g.Producer(slice.Input[2]);
+        var shape = length is { OpType: "Slice" } ? _g.Producer(length.Input[0]) : null;
+        if (shape is not { OpType: "Shape" } || DataSource(shape.Input[0]) != ids || _g.Numbers(length!.Input[1]) is not [1] || _g.Numbers(length.Input[2]) is not [2])
+        {
+            throw Fail($"{slice.Describe()} does not take as many position rows as the token ids '{ids}' are long.");
+        }
+    }
+
+    /// <summary>A Slice of table rows from 0 with step 1 along axis 0.</summary>
+    private void CheckRowSlice(NodeProto slice, string what)
+    {
+        var axes = slice.Input.Count > 3 && slice.Input[3].Length > 0 ? _g.Numbers(slice.Input[3]) : [0];
+        var steps = slice.Input.Count > 4 && slice.Input[4].Length > 0 ? _g.Numbers(slice.Input[4]) : [1];
+        if (_g.Numbers(slice.Input[1]) is not [0] || axes is not [0] || steps is not [1])
+        {
+            throw Fail($"{what}: {slice.Describe()} does not take table rows from 0 with step 1.");
+        }
+    }
+
+    /// <summary>The graph input <paramref name="tensor"/> is, through Casts, or null when it is computed.</summary>
+    private string? DataSource(string tensor)
+    {
+        while (!_dataInputs.Contains(tensor))
+        {
+            if (_g.Producer(tensor) is not { OpType: "Cast" } cast)
+            {
+                return null;
+            }
+
+            tensor = cast.Input[0];
+        }
+
+        return tensor;
+    }
+
     // ---- Layers ----
 
     private LayerMatch? Layer(string h, int index)
     {
-        var projections = _g.Consumers(h).Where(n => n.OpType == "MatMul" && FloatTable(n.Input[1]) is not null && n.Input[0] == h).ToList();
+        var projections = _g.Consumers(h).Where(n => n.OpType == "MatMul" && Weight(n.Input[1]) is not null && n.Input[0] == h).ToList();
         if (projections.Count == 0)
         {
             return null;
@@ -218,7 +290,7 @@ internal sealed class BertMatcher
         }
 
         Use(scores, context);
-        int width = (int)FloatTable(q.Weight.Name)!.Dims[1];
+        int width = q.OutFeatures;
         CheckAttention(scores, context, width / heads, where);
 
         // Back to [N, T, D], output projection, residual, norm.
@@ -314,34 +386,42 @@ internal sealed class BertMatcher
         Use(scale, add, softmax);
     }
 
-    /// <summary>The additive mask must be (1 − mask)·c with c ≤ −10⁴, from an attention-mask graph input, the same in every layer.</summary>
+    /// <summary>
+    /// The additive mask must be (1 − mask)·c with c ≤ −10⁴ or (mask − 1)·c with c ≥ 10⁴ (then reshaped to the scores),
+    /// from an attention-mask graph input, the same in every layer.
+    /// </summary>
     private void CheckMask(string mask, string where)
     {
-        if (_mask is not null)
+        if (_masks.Contains(mask))
         {
-            if (mask != _mask)
-            {
-                throw Fail($"{where}: adds '{mask}' to the scores, another mask than the first layer's '{_mask}'.");
-            }
-
             return;
         }
 
+        var chain = new List<NodeProto>();
         var mul = _g.Producer(mask);
+        while (mul is { OpType: "Unsqueeze" or "Reshape" })
+        {
+            chain.Add(mul);
+            mul = _g.Producer(mul.Input[0]);
+        }
+
         double? c = mul is { OpType: "Mul" } ? _g.Scalar(mul.Input[1]) ?? _g.Scalar(mul.Input[0]) : null;
-        if (mul is null || c is null || c > -1e4)
+        if (mul is null || c is null || Math.Abs(c.Value) < 1e4)
         {
             throw Fail($"{where}: the attention mask '{mask}' is not (1 − mask) times a large negative constant.");
         }
 
         var sub = _g.Producer(mul.Input[_g.Scalar(mul.Input[1]) is null ? 1 : 0]);
-        if (sub is not { OpType: "Sub" } || _g.Scalar(sub.Input[0]) != 1)
+        bool oneMinus = sub is { OpType: "Sub" } && _g.Scalar(sub.Input[0]) == 1 && c < 0;
+        bool minusOne = sub is { OpType: "Sub" } && _g.Scalar(sub.Input[1]) == 1 && c > 0;
+        if (!oneMinus && !minusOne)
         {
-            throw Fail($"{where}: the attention mask '{mask}' is not (1 − mask) times a constant.");
+            throw Fail($"{where}: the attention mask '{mask}' is not (1 − mask) times a negative constant or (mask − 1) times a positive one.");
         }
 
-        string cur = sub.Input[1];
-        var chain = new List<NodeProto> { mul, sub };
+        string cur = sub!.Input[oneMinus ? 1 : 0];
+        chain.Add(mul);
+        chain.Add(sub);
         while (!_dataInputs.Contains(cur))
         {
             var n = _g.Producer(cur);
@@ -354,24 +434,48 @@ internal sealed class BertMatcher
             cur = n.Input[0];
         }
 
+        if (_maskInput is not null && cur != _maskInput)
+        {
+            throw Fail($"{where}: the attention mask comes from graph input '{cur}', the first layer's from '{_maskInput}'.");
+        }
+
         Use([.. chain]);
-        _mask = mask;
+        _masks.Add(mask);
         _maskInput = cur;
     }
 
-    /// <summary>x·W + b from a MatMul with a constant [in, out] weight, and the Add of a constant bias if one follows.</summary>
+    /// <summary>
+    /// x·W + b from a MatMul with a constant [in, out] weight (or the Transpose of a constant [out, in] one), and the Add
+    /// of a constant bias if one follows.
+    /// </summary>
     private DenseMatch Dense(NodeProto matmul, string where)
     {
-        var w = FloatTable(matmul.Input[1]) ?? throw Fail($"{where}: {matmul.Describe()} has no constant [in, out] weight.");
+        var (w, outIn, transpose) = Weight(matmul.Input[1]) ?? throw Fail($"{where}: {matmul.Describe()} has no constant [in, out] weight.");
         Use(matmul);
+        if (transpose is not null)
+        {
+            Use(transpose);
+        }
+
         string y = matmul.Output[0];
         if (_g.Consumers(y) is [{ OpType: "Add" } add] && _g.Constant(Other(add, y)) is { DataType: OnnxDataType.Float, Dims.Count: 1 } b)
         {
             Use(add);
-            return new DenseMatch(w, false, b, add.Output[0]);
+            return new DenseMatch(w, outIn, b, add.Output[0]);
         }
 
-        return new DenseMatch(w, false, null, y);
+        return new DenseMatch(w, outIn, null, y);
+    }
+
+    /// <summary>A constant matrix weight: an initializer [in, out], or a Transpose (1, 0) of one stored [out, in].</summary>
+    private (TensorProto Weight, bool OutIn, NodeProto? Transpose)? Weight(string tensor)
+    {
+        if (FloatTable(tensor) is { } w)
+        {
+            return (w, false, null);
+        }
+
+        return _g.Producer(tensor) is { OpType: "Transpose" } t && Perm(t) == "1,0" && FloatTable(t.Input[0]) is { } stored ? (stored, true, t) : null;
     }
 
     /// <summary>The Add of <paramref name="branch"/> and the residual <paramref name="skip"/>.</summary>
@@ -522,6 +626,61 @@ internal sealed class BertMatcher
         var tanh = Single(dense.Output, "Tanh", "pooler");
         Use(tanh);
         return (dense, tanh.Output[0]);
+    }
+
+    /// <summary>
+    /// A classifier's tail, if the graph has one: the mean of <paramref name="h"/> over the attention mask (masked sum
+    /// over the tokens divided by the token count plus a tiny guard) and a dense head, whose output (through Identity
+    /// nodes) is returned.
+    /// </summary>
+    private (DenseMatch? Head, string? Logits) MeanPoolHead(string h)
+    {
+        if (_g.Consumers(h) is not [{ OpType: "Mul" } masked])
+        {
+            return (null, null);
+        }
+
+        const string what = "the masked mean pooling";
+        var unsqueeze = _g.Producer(Other(masked, h));
+        if (unsqueeze is not { OpType: "Unsqueeze" } || Axes(unsqueeze) is not ([2] or [-1]) || DataSource(unsqueeze.Input[0]) != _maskInput)
+        {
+            throw Fail($"{what}: {masked.Describe()} does not multiply the hidden states by the attention mask '{_maskInput}' on a new last axis.");
+        }
+
+        var sum = Single(masked.Output[0], "ReduceSum", what);
+        var div = Single(sum.Output[0], "Div", what);
+        var guard = _g.Producer(div.Input[1]);
+        var count = guard is { OpType: "Add" } ? _g.Producer(guard.Input[0]) ?? _g.Producer(guard.Input[1]) : null;
+        double? epsilon = guard is { OpType: "Add" } ? _g.Scalar(guard.Input[1]) ?? _g.Scalar(guard.Input[0]) : null;
+        if (Axes(sum) is not [1] || sum.Int("keepdims", 1) != 0 || div.Input[0] != sum.Output[0]
+            || count is not { OpType: "ReduceSum" } || count.Input[0] != unsqueeze.Input[0] || Axes(count) is not [1] || count.Int("keepdims", 1) != 1
+            || epsilon is not (> 0 and < 1e-3))
+        {
+            throw Fail($"{what}: {div.Describe()} is not the masked sum over the tokens divided by the token count plus a tiny guard.");
+        }
+
+        Use(unsqueeze, masked, sum, count, guard!, div);
+        var head = Dense(Single(div.Output[0], "MatMul", "the classifier head"), "the classifier head");
+        string logits = head.Output;
+        while (_g.Consumers(logits) is [{ OpType: "Identity" } identity])
+        {
+            Use(identity);
+            logits = identity.Output[0];
+        }
+
+        return (head, logits);
+    }
+
+    /// <summary>The axes of a reduction or Unsqueeze: the attribute (older opsets) or the constant second input.</summary>
+    private long[]? Axes(NodeProto node)
+    {
+        var attribute = node.Ints("axes");
+        if (attribute.Length > 0)
+        {
+            return attribute;
+        }
+
+        return node.Input.Count > 1 && _g.Numbers(node.Input[1]) is { } axes ? [.. axes.Select(a => (long)a)] : null;
     }
 
     // ---- Helpers ----

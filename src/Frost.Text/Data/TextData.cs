@@ -43,19 +43,7 @@ public static class TextData
     {
         ArgumentNullException.ThrowIfNull(path);
         options ??= new TextDataOptions();
-        var records = new List<Record>();
-        using var reader = RecordReaders.Open(path);
-        foreach (var (line, text) in RecordReaders.Lines(reader, path, options.MaxRecordLength))
-        {
-            if (string.IsNullOrWhiteSpace(text))
-            {
-                continue;
-            }
-
-            records.Add(ParseJsonLine(text, path, line, options));
-        }
-
-        return Build(records, path, options);
+        return Build([.. JsonLineRecords(path, options, labelRequired: true)], path, options);
     }
 
     /// <summary>
@@ -68,37 +56,35 @@ public static class TextData
     {
         ArgumentNullException.ThrowIfNull(path);
         options ??= new TextDataOptions();
-        var records = new List<Record>();
-        using var reader = RecordReaders.Open(path);
-        int textColumn = -1, labelColumn = -1, columns = 0;
-        foreach (var (line, fields) in RecordReaders.CsvRecords(reader, path, options.MaxRecordLength))
-        {
-            if (columns == 0)
-            {
-                columns = fields.Count;
-                textColumn = fields.IndexOf(options.TextField);
-                labelColumn = fields.IndexOf(options.LabelField);
-                foreach (var (column, index) in new[] { (options.TextField, textColumn), (options.LabelField, labelColumn) })
-                {
-                    if (index < 0)
-                    {
-                        throw new TextDataException(path, line, $"the header has no column '{column}' (columns: {string.Join(", ", fields)}).");
-                    }
-                }
+        return Build([.. CsvRecords(path, options, labelRequired: true)], path, options);
+    }
 
-                continue;
-            }
+    /// <summary>
+    /// Reads the records of a JSON lines or CSV file (told apart as by <see cref="Load"/>) for inference: each record's
+    /// text, and its label and id when the record has them (<see cref="TextDataOptions.LabelField"/> and
+    /// <see cref="TextDataOptions.IdField"/> are optional here). The fields are read exactly as for training.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="TextDataException">A record is malformed, or the file holds no record.</exception>
+    public static IReadOnlyList<TextRecord> ReadRecords(string path, TextDataOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        options ??= new TextDataOptions();
+        string name = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? path[..^3] : path;
+        var records = name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)
+            ? CsvRecords(path, options, labelRequired: false)
+            : JsonLineRecords(path, options, labelRequired: false);
+        List<TextRecord> result = [.. records.Select(r => new TextRecord(r.Text, r.Line, r.Id, r.Label))];
+        return result.Count > 0 ? result : throw new TextDataException(path, 0, "no records.");
+    }
 
-            if (fields.Count != columns)
-            {
-                throw new TextDataException(path, line, $"expected {columns} fields as in the header, got {fields.Count}.");
-            }
-
-            string label = fields[labelColumn];
-            records.Add(new Record(fields[textColumn], label, line, IsInteger(label)));
-        }
-
-        return Build(records, path, options);
+    /// <summary>The whole of a text file (UTF-8, gzip detected from content), as one text of at most <see cref="TextDataOptions.MaxRecordLength"/> characters.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="TextDataException">The file is longer, or corrupt.</exception>
+    public static string ReadText(string path, TextDataOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return RecordReaders.ReadAll(path, (options ?? new TextDataOptions()).MaxRecordLength);
     }
 
     /// <summary>
@@ -154,9 +140,55 @@ public static class TextData
         return new LabeledTexts(texts, [.. labels], names);
     }
 
-    private readonly record struct Record(string Text, string Label, int Line, bool IntegerLabel);
+    /// <summary>A record as read: its label is null only when labels are optional.</summary>
+    private readonly record struct Record(string Text, string? Label, int Line, bool IntegerLabel, string? Id = null);
 
-    private static Record ParseJsonLine(string line, string path, int number, TextDataOptions options)
+    private static IEnumerable<Record> JsonLineRecords(string path, TextDataOptions options, bool labelRequired)
+    {
+        using var reader = RecordReaders.Open(path);
+        foreach (var (line, text) in RecordReaders.Lines(reader, path, options.MaxRecordLength))
+        {
+            if (!string.IsNullOrWhiteSpace(text))
+            {
+                yield return ParseJsonLine(text, path, line, options, labelRequired);
+            }
+        }
+    }
+
+    private static IEnumerable<Record> CsvRecords(string path, TextDataOptions options, bool labelRequired)
+    {
+        using var reader = RecordReaders.Open(path);
+        int textColumn = -1, labelColumn = -1, idColumn = -1, columns = 0;
+        foreach (var (line, fields) in RecordReaders.CsvRecords(reader, path, options.MaxRecordLength))
+        {
+            if (columns == 0)
+            {
+                columns = fields.Count;
+                textColumn = fields.IndexOf(options.TextField);
+                labelColumn = fields.IndexOf(options.LabelField);
+                idColumn = fields.IndexOf(options.IdField);
+                foreach (var (column, index) in labelRequired ? new[] { (options.TextField, textColumn), (options.LabelField, labelColumn) } : new[] { (options.TextField, textColumn) })
+                {
+                    if (index < 0)
+                    {
+                        throw new TextDataException(path, line, $"the header has no column '{column}' (columns: {string.Join(", ", fields)}).");
+                    }
+                }
+
+                continue;
+            }
+
+            if (fields.Count != columns)
+            {
+                throw new TextDataException(path, line, $"expected {columns} fields as in the header, got {fields.Count}.");
+            }
+
+            string? label = labelColumn < 0 ? null : fields[labelColumn];
+            yield return new Record(fields[textColumn], label, line, label is not null && IsInteger(label), idColumn < 0 ? null : fields[idColumn]);
+        }
+    }
+
+    private static Record ParseJsonLine(string line, string path, int number, TextDataOptions options, bool labelRequired)
     {
         JsonDocument doc;
         try
@@ -181,23 +213,32 @@ public static class TextData
                 throw new TextDataException(path, number, $"expected a string field \"{options.TextField}\".");
             }
 
+            string? id = root.TryGetProperty(options.IdField, out var idValue) ? Scalar(idValue, options.IdField, path, number) : null;
             if (!root.TryGetProperty(options.LabelField, out var label))
             {
-                throw new TextDataException(path, number, $"expected a field \"{options.LabelField}\".");
+                return labelRequired
+                    ? throw new TextDataException(path, number, $"expected a field \"{options.LabelField}\".")
+                    : new Record(text.GetString()!, null, number, false, id);
             }
 
-            if (label.ValueKind == JsonValueKind.String)
-            {
-                return new Record(text.GetString()!, label.GetString()!, number, false);
-            }
-
-            if (label.ValueKind == JsonValueKind.Number && label.TryGetInt64(out long value))
-            {
-                return new Record(text.GetString()!, value.ToString(CultureInfo.InvariantCulture), number, true);
-            }
-
-            throw new TextDataException(path, number, $"the field \"{options.LabelField}\" must be a string or an integer, got {label.GetRawText()}.");
+            return new Record(text.GetString()!, Scalar(label, options.LabelField, path, number), number, label.ValueKind == JsonValueKind.Number, id);
         }
+    }
+
+    /// <summary>A string or integer field as a string.</summary>
+    private static string Scalar(JsonElement value, string field, string path, int number)
+    {
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            return value.GetString()!;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out long n))
+        {
+            return n.ToString(CultureInfo.InvariantCulture);
+        }
+
+        throw new TextDataException(path, number, $"the field \"{field}\" must be a string or an integer, got {value.GetRawText()}.");
     }
 
     private static bool IsInteger(string s) =>
@@ -211,8 +252,8 @@ public static class TextData
         }
 
         IReadOnlyList<string> names = options.ClassNames ?? (records.TrueForAll(r => r.IntegerLabel)
-            ? [.. records.Select(r => r.Label).Distinct().OrderBy(l => long.Parse(l, CultureInfo.InvariantCulture))]
-            : [.. records.Select(r => r.Label).Distinct().Order(StringComparer.Ordinal)]);
+            ? [.. records.Select(r => r.Label!).Distinct().OrderBy(l => long.Parse(l, CultureInfo.InvariantCulture))]
+            : [.. records.Select(r => r.Label!).Distinct().Order(StringComparer.Ordinal)]);
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < names.Count; i++)
         {
@@ -227,7 +268,7 @@ public static class TextData
         for (int i = 0; i < records.Count; i++)
         {
             var r = records[i];
-            if (!index.TryGetValue(r.Label, out labels[i]))
+            if (!index.TryGetValue(r.Label!, out labels[i]))
             {
                 throw new TextDataException(path, r.Line, $"label '{r.Label}' is not one of the classes ({string.Join(", ", names)}).");
             }

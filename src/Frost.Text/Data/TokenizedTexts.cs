@@ -38,30 +38,55 @@ public sealed class TokenizedTexts : IVariableLengthDataset
     {
         ArgumentNullException.ThrowIfNull(texts);
         ArgumentNullException.ThrowIfNull(tokenizer);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 3);
-        ArgumentOutOfRangeException.ThrowIfNegative(tailPieces);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(tailPieces, maxLength - 3);
-        int budget = maxLength - 2;
+        CheckLengths(maxLength, tailPieces);
         var ids = new int[texts.Count][];
         int truncated = 0;
         Parallel.For(0, ids.Length, i =>
         {
             int[] pieces = tokenizer.Pieces(texts.Texts[i]);
-            int head = pieces.Length <= budget ? pieces.Length : budget - tailPieces;
-            int tail = pieces.Length <= budget ? 0 : tailPieces;
-            if (pieces.Length > budget)
+            if (pieces.Length > maxLength - 2)
             {
                 Interlocked.Increment(ref truncated);
             }
 
-            var row = new int[head + tail + 2];
-            row[0] = tokenizer.ClsId;
-            pieces.AsSpan(0, head).CopyTo(row.AsSpan(1));
-            pieces.AsSpan(pieces.Length - tail).CopyTo(row.AsSpan(1 + head));
-            row[^1] = tokenizer.SepId;
-            ids[i] = row;
+            ids[i] = Cut(pieces, tokenizer, maxLength, tailPieces);
         });
         return new TokenizedTexts(ids, texts.Labels, texts.ClassNames, maxLength, tailPieces, tokenizer.PadId) { Truncated = truncated };
+    }
+
+    /// <summary>
+    /// The ids of one text exactly as <see cref="Encode"/> cuts them: [CLS], at most <c>maxLength − 2</c> pieces (the
+    /// last <paramref name="tailPieces"/> from the end of a text that is too long), [SEP]. Inference uses it to feed a
+    /// model as it was trained.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxLength"/> is below 3, or <paramref name="tailPieces"/> is negative or leaves no head piece.</exception>
+    public static int[] EncodeText(string text, BertWordPieceTokenizer tokenizer, int maxLength, int tailPieces = 0)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        CheckLengths(maxLength, tailPieces);
+        return Cut(tokenizer.Pieces(text), tokenizer, maxLength, tailPieces);
+    }
+
+    private static void CheckLengths(int maxLength, int tailPieces)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 3);
+        ArgumentOutOfRangeException.ThrowIfNegative(tailPieces);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(tailPieces, maxLength - 3);
+    }
+
+    /// <summary>[CLS], the head (and tail) of <paramref name="pieces"/> within <c>maxLength − 2</c>, [SEP].</summary>
+    private static int[] Cut(int[] pieces, BertWordPieceTokenizer tokenizer, int maxLength, int tailPieces)
+    {
+        int budget = maxLength - 2;
+        int head = pieces.Length <= budget ? pieces.Length : budget - tailPieces;
+        int tail = pieces.Length <= budget ? 0 : tailPieces;
+        var row = new int[head + tail + 2];
+        row[0] = tokenizer.ClsId;
+        pieces.AsSpan(0, head).CopyTo(row.AsSpan(1));
+        pieces.AsSpan(pieces.Length - tail).CopyTo(row.AsSpan(1 + head));
+        row[^1] = tokenizer.SepId;
+        return row;
     }
 
     /// <summary>The most ids per text, [CLS] and [SEP] included.</summary>

@@ -173,6 +173,42 @@ public class TextDataTests
     }
 
     [Fact]
+    public void ReadRecords_reads_json_lines_and_csv_with_optional_labels_and_ids()
+    {
+        using var temp = TestFiles.Temp();
+        string jsonl = temp.File("in.jsonl", "{\"text\": \"a\", \"label\": 3, \"id\": \"m1\"}\n\n{\"text\": \"b\", \"id\": 42}\n{\"text\": \"c\", \"label\": \"neg\"}\n");
+        Assert.Equal(
+            [new TextRecord("a", 1, "m1", "3"), new TextRecord("b", 3, "42", null), new TextRecord("c", 4, null, "neg")],
+            TextData.ReadRecords(jsonl));
+        string csv = temp.File("in.csv", "text,other\n\"x, y\",1\nz,2\n");
+        Assert.Equal([new TextRecord("x, y", 2, null, null), new TextRecord("z", 3, null, null)], TextData.ReadRecords(csv));
+        string zipped = temp.File("in.csv.gz");
+        WriteGzip(zipped, "id,label,text\nr1,pos,good\n");
+        Assert.Equal([new TextRecord("good", 2, "r1", "pos")], TextData.ReadRecords(zipped));
+
+        string noText = temp.File("bad.jsonl", "{\"label\": \"x\"}\n");
+        Assert.Equal($"{noText}:1: expected a string field \"text\".", Assert.Throws<TextDataException>(() => TextData.ReadRecords(noText)).Message);
+        string badId = temp.File("badid.jsonl", "{\"text\": \"t\", \"id\": [1]}\n");
+        Assert.Contains(":1: the field \"id\" must be a string or an integer", Assert.Throws<TextDataException>(() => TextData.ReadRecords(badId)).Message, StringComparison.Ordinal);
+        string empty = temp.File("empty.jsonl", "\n");
+        Assert.Equal($"{empty}: no records.", Assert.Throws<TextDataException>(() => TextData.ReadRecords(empty)).Message);
+        string noColumn = temp.File("nocol.csv", "body,label\nx,y\n");
+        Assert.Contains("the header has no column 'text'", Assert.Throws<TextDataException>(() => TextData.ReadRecords(noColumn)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadText_reads_a_whole_file_plain_or_gzip_within_the_record_length()
+    {
+        using var temp = TestFiles.Temp();
+        string plain = temp.File("a.txt", "line one\nline two\n");
+        Assert.Equal("line one\nline two\n", TextData.ReadText(plain));
+        string zipped = temp.File("b.txt.gz");
+        WriteGzip(zipped, "zipped");
+        Assert.Equal("zipped", TextData.ReadText(zipped));
+        Assert.Contains("longer than 4 characters", Assert.Throws<TextDataException>(() => TextData.ReadText(plain, new TextDataOptions { MaxRecordLength = 4 })).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Subset_keeps_class_names_and_checks_indices()
     {
         var data = new LabeledTexts(["a", "b", "c"], [0, 1, 1], ["x", "y"]);

@@ -21,6 +21,23 @@ public sealed class TokenizedTextsTests
     }
 
     [Fact]
+    public void EncodeText_cuts_one_text_exactly_as_Encode_cuts_the_set()
+    {
+        var tok = TestFiles.MiniLm;
+        foreach (var (length, tail) in new[] { (7, 2), (4, 1), (16, 0), (3, 0) })
+        {
+            var data = TokenizedTexts.Encode(Texts, tok, length, tail);
+            for (int i = 0; i < Texts.Count; i++)
+            {
+                Assert.Equal(data.Ids(i).ToArray(), TokenizedTexts.EncodeText(Texts.Texts[i], tok, length, tail));
+            }
+        }
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => TokenizedTexts.EncodeText("x", tok, 5, 3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => TokenizedTexts.EncodeText("x", tok, 2));
+    }
+
+    [Fact]
     public void A_batch_is_padded_to_its_own_longest_text_with_a_mask()
     {
         var data = TokenizedTexts.Encode(Texts, TestFiles.MiniLm, maxLength: 16);
