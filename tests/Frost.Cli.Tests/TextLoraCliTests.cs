@@ -103,6 +103,10 @@ public sealed class TextLoraCliTests : IDisposable
         double worst = ours.Zip(theirs, (a, b) => Math.Abs(a - b)).Max();
         Assert.True(worst <= 1e-4, $"merged ONNX logits differ from the model's by up to {worst:E2}");
 
+        // predict rebuilds the adapters from the checkpoint's recipe, merged.
+        var predicted = CliRunner.Run("predict", Path.Combine(run, FineTuneJob.CheckpointFile), test);
+        Assert.True(predicted.Code == 0, predicted.Output + predicted.Error);
+
         // Resuming with another rank, or without adapters, is refused before anything is loaded.
         (code, _, stderr) = CliRunner.Run([.. Args(2), "--lora", "2", "--resume"]);
         Assert.Equal(CliErrors.UsageOrInput, code);
