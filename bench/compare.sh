@@ -5,12 +5,13 @@
 # the table of median per-round ratios. torch-peer is measurement only: it is copied and built outside the repository.
 #
 #   bench/compare.sh [--sections gemm,conv,resnet,transformer] [--rounds 3] [--reps 7] [--yardstick DIR]
-#                    [--out DIR] [--max-wait SECONDS] [--keep-yardstick]
+#                    [--out DIR] [--max-wait SECONDS] [--keep-yardstick] [--no-build]
 #
 # --yardstick DIR (or FROST_YARDSTICK=DIR): a copy of torch-peer to use (built there first if it has no build);
 # without it the shared folder is copied into a temporary folder and built (NuGet must be reachable; the copy is
 # removed at the end unless --keep-yardstick). Raw outputs and compare.md go to --out (default
 # bench/results/compare-<UTC time>/). --max-wait caps torch-peer's waiting for a quiet machine per run (default 60 s).
+# --no-build uses Frost.Bench as last built (Release) instead of building it first.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root="$PWD"
@@ -23,6 +24,7 @@ yard="${FROST_YARDSTICK:-}"
 out=""
 max_wait=60
 keep=0
+build=1
 while (($#)); do
   case "$1" in
     --sections | --rounds | --reps | --yardstick | --out | --max-wait)
@@ -37,7 +39,8 @@ while (($#)); do
       esac
       shift 2 ;;
     --keep-yardstick) keep=1; shift ;;
-    -h | --help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --no-build) build=0; shift ;;
+    -h | --help) sed -n '2,/^set /{/^#/s/^# \{0,1\}//p}' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) die "unknown argument '$1' (see --help)" ;;
   esac
 done
@@ -58,9 +61,12 @@ out="${out:-bench/results/compare-$(date -u +%Y%m%dT%H%M%SZ)}"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 
-echo "== build Frost.Bench"
-dotnet build bench/Frost.Bench -c Release -nologo -v q >"$out/build-frost.log" 2>&1 || { tail -20 "$out/build-frost.log" >&2; die "Frost.Bench did not build (see $out/build-frost.log)"; }
 frost="$root/bench/Frost.Bench/bin/Release/net10.0/Frost.Bench.dll"
+if ((build)); then
+  echo "== build Frost.Bench"
+  dotnet build bench/Frost.Bench -c Release -nologo -v q >"$out/build-frost.log" 2>&1 || { tail -20 "$out/build-frost.log" >&2; die "Frost.Bench did not build (see $out/build-frost.log)"; }
+fi
+[[ -f "$frost" ]] || die "no $frost: build it (dotnet build bench/Frost.Bench -c Release) or drop --no-build"
 
 if [[ -z "$yard" ]]; then
   shared="$root/../shared/yardsticks/torch-peer"
