@@ -5,12 +5,13 @@
 # the table of median per-round ratios. torch-peer is measurement only: it is copied and built outside the repository.
 #
 #   bench/compare.sh [--sections gemm,conv,resnet,transformer] [--rounds 3] [--reps 7] [--yardstick DIR]
-#                    [--out DIR] [--max-wait SECONDS] [--keep-yardstick] [--no-build]
+#                    [--out DIR] [--max-wait SECONDS] [--retries N] [--keep-yardstick] [--no-build]
 #
 # --yardstick DIR (or FROST_YARDSTICK=DIR): a copy of torch-peer to use (built there first if it has no build);
 # without it the shared folder is copied into a temporary folder and built (NuGet must be reachable; the copy is
 # removed at the end unless --keep-yardstick). Raw outputs and compare.md go to --out (default
-# bench/results/compare-<UTC time>/). --max-wait caps torch-peer's waiting for a quiet machine per run (default 60 s).
+# bench/results/compare-<UTC time>/). --max-wait caps torch-peer's waiting for a quiet machine per run (default 60 s);
+# --retries is how often torch-peer re-measures a block run under background load (default 3; 0 on a busy machine).
 # --no-build uses Frost.Bench as last built (Release) instead of building it first.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -23,11 +24,12 @@ reps=7
 yard="${FROST_YARDSTICK:-}"
 out=""
 max_wait=60
+retries=3
 keep=0
 build=1
 while (($#)); do
   case "$1" in
-    --sections | --rounds | --reps | --yardstick | --out | --max-wait)
+    --sections | --rounds | --reps | --yardstick | --out | --max-wait | --retries)
       (($# >= 2)) || die "$1 needs a value"
       case "$1" in
         --sections) sections="$2" ;;
@@ -36,6 +38,7 @@ while (($#)); do
         --yardstick) yard="$2" ;;
         --out) out="$2" ;;
         --max-wait) max_wait="$2" ;;
+        --retries) retries="$2" ;;
       esac
       shift 2 ;;
     --keep-yardstick) keep=1; shift ;;
@@ -49,6 +52,7 @@ positive() { [[ "$2" =~ ^[1-9][0-9]*$ ]] || die "$1 expects a positive whole num
 positive --rounds "$rounds"
 positive --reps "$reps"
 [[ "$max_wait" =~ ^[0-9]+$ ]] || die "--max-wait expects seconds (a whole number), got '$max_wait'"
+[[ "$retries" =~ ^[0-9]+$ ]] || die "--retries expects a whole number, got '$retries'"
 declare -A torch_section=([gemm]=sgemm [conv]=conv [resnet]=resnet [transformer]=transformer)
 IFS=, read -ra list <<< "$sections"
 ((${#list[@]})) || die "--sections is empty; expected some of gemm,conv,resnet,transformer"
@@ -86,7 +90,7 @@ fi
 ((keep)) && echo "torch-peer copy kept: reuse it with --yardstick $yard"
 
 {
-  echo "sections=$sections rounds=$rounds reps=$reps max_wait=$max_wait yardstick=$yard"
+  echo "sections=$sections rounds=$rounds reps=$reps max_wait=$max_wait retries=$retries yardstick=$yard"
   echo "frost commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet 2>/dev/null || echo ' (uncommitted changes)')"
   lscpu 2>/dev/null | grep -E 'Model name|^CPU\(s\)|Flags' | sed 's/\(Flags:\).*\(avx512f\).*/\1 ... \2 .../'
   uptime
@@ -99,7 +103,7 @@ sed -n '1,3p' "$out/peak.log"
 # Both sides with 2 threads: torch-peer fixes torch.set_num_threads(2).
 run_frost() { dotnet "$frost" "$1" --json "$2/frost-$1.json" --reps "$reps" --threads 2 >"$2/frost-$1.log" 2>&1; }
 run_torch() {
-  dotnet "$torch" --only "${torch_section[$1]}" --reps "$reps" --out "$2/torch-$1.md" --max-wait "$max_wait" --budget 900 \
+  dotnet "$torch" --only "${torch_section[$1]}" --reps "$reps" --out "$2/torch-$1.md" --max-wait "$max_wait" --retries "$retries" --budget 900 \
     >"$2/torch-$1.log" 2>&1
 }
 timed() { # NAME SECTION FOLDER: runs one side, appends its seconds to timings.tsv
