@@ -125,4 +125,5 @@ done
 
 echo
 dotnet "$frost" compare "$out"
-echo "seconds per round and section (Frost + libtorch): see $out/timings.tsv"
+echo "seconds per run ($out/timings.tsv):"
+cat "$out/timings.tsv"
