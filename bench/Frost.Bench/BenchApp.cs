@@ -19,6 +19,11 @@ internal static class BenchApp
             return rc;
         }
 
+        if (args.Length > 0 && args[0] == "compare")
+        {
+            return Compare.Run(args[1..], Usage);
+        }
+
         string? suite = null, json = null;
         int reps = 7;
         for (int i = 0; i < args.Length; i++)
@@ -51,6 +56,9 @@ internal static class BenchApp
         var timer = new Timer(reps);
         switch (suite)
         {
+            case "peak":
+                GemmSuite.PrintPeak(Peak.Measure(), report);
+                break;
             case "gemm":
                 GemmSuite.Run(timer, report);
                 break;
@@ -98,7 +106,8 @@ internal static class BenchApp
     private static int Usage(string why)
     {
         Console.Error.WriteLine($"Frost.Bench: {why}");
-        Console.Error.WriteLine("usage: Frost.Bench <gemm|conv|resnet|transformer|lora|lora-text|lora-vision|mpi|mpi-train> [--json FILE] [--reps N] [--threads N]   (mpi: under mpirun -np 2; mpi-train: alone and under mpirun, see bench/mpi-train.sh)");
+        Console.Error.WriteLine("usage: Frost.Bench <peak|gemm|conv|resnet|transformer|lora|lora-text|lora-vision|mpi|mpi-train> [--json FILE] [--reps N] [--threads N]   (mpi: under mpirun -np 2; mpi-train: alone and under mpirun, see bench/mpi-train.sh)");
+        Console.Error.WriteLine("       Frost.Bench compare DIR   (the table of a bench/compare.sh run: DIR/round-*/, writes DIR/compare.md)");
         Console.Error.WriteLine("       Frost.Bench vision-images DIR [--count N]  |  Frost.Bench vision DIR [--size S] [--workers W] [--batch B] [--prefetch P] [--recycle 0|1] [--json FILE]");
         return 2;
     }

@@ -67,6 +67,7 @@ internal static class ConvSuite
                 ["fwd_ratio"] = fwdRatio,
                 ["fwd_bwd_ratio"] = allRatio,
                 ["sgemm1024_gflops"] = refRate,
+                ["background"] = timer.LastLoad.ToJson(),
             });
         }
 

@@ -92,6 +92,7 @@ internal static class GemmSuite
                 ["ours_over_openblas_1t"] = Json(ratio1),
                 ["fraction_avx2_peak"] = Json(ours / peak.Avx2Peak),
                 ["fraction_avx512_peak"] = Json(ours / peak.Avx512Peak),
+                ["background"] = timer.LastLoad.ToJson(),
             });
         }
 

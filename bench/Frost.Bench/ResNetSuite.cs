@@ -78,6 +78,7 @@ internal static class ResNetSuite
             ["gflops"] = flops / s / 1e9,
             ["allocated_bytes_per_step"] = alloc,
             ["step_buffer_bytes"] = buffers,
+            ["background"] = timer.LastLoad.ToJson(),
         });
     }
 

@@ -12,6 +12,9 @@ internal sealed class Timer(int reps)
 
     public int Reps { get; } = reps;
 
+    /// <summary>Background load during the timed rounds of the last <see cref="Interleaved"/> (or <see cref="Median"/>) call.</summary>
+    public Load LastLoad { get; private set; } = Load.Unknown;
+
     /// <summary>Median seconds per call of <paramref name="action"/>.</summary>
     public double Median(string label, Action action) => Stats.Median(Interleaved(label, action)[0]);
 
@@ -42,6 +45,7 @@ internal sealed class Timer(int reps)
             times[j] = new double[n];
         }
 
+        Load.Meter meter = Load.Start();
         for (int i = 0; i < n; i++)
         {
             Progress($"{label}: round {i + 1}/{n}");
@@ -53,6 +57,7 @@ internal sealed class Timer(int reps)
             }
         }
 
+        LastLoad = meter.Stop();
         Progress(null);
         return times;
     }

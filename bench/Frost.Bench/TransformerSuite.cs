@@ -124,6 +124,7 @@ internal static class TransformerSuite
             ["gflops"] = flops / s / 1e9,
             ["allocated_bytes_per_step"] = alloc,
             ["step_buffer_bytes"] = buffers,
+            ["background"] = timer.LastLoad.ToJson(),
         });
     }
 
