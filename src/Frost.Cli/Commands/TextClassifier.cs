@@ -115,23 +115,8 @@ internal sealed class TextClassifier
         int classes = Recipe.ClassNames.Count;
         for (int start = 0; start < order.Length; start += batch)
         {
-            var rows = order.AsSpan(start, Math.Min(batch, order.Length - start));
-            int length = ids[rows[0]].Length;
-            var idsTensor = Tensor.Full(new Shape(rows.Length, length), _tokenizer.PadId);
-            var mask = Tensor.Zeros(rows.Length, length);
-            var idSpan = idsTensor.AsSpan();
-            var maskSpan = mask.AsSpan();
-            for (int r = 0; r < rows.Length; r++)
-            {
-                var row = ids[rows[r]];
-                for (int t = 0; t < row.Length; t++)
-                {
-                    idSpan[(r * length) + t] = row[t];
-                }
-
-                maskSpan.Slice(r * length, row.Length).Fill(1f);
-            }
-
+            int[] rows = order[start..Math.Min(order.Length, start + batch)];
+            var (idsTensor, mask) = TokenizedTexts.Pad([.. rows.Select(i => ids[i])], _tokenizer.PadId);
             float[] probabilities;
             using (GradientTape.NoRecording())
             {

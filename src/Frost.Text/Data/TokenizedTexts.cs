@@ -89,6 +89,37 @@ public sealed class TokenizedTexts : IVariableLengthDataset
         return row;
     }
 
+    /// <summary>
+    /// Rows of ids padded with <paramref name="padId"/> to the longest, as a model takes them: ids and attention mask
+    /// (1 for a token, 0 for padding), both float [rows, longest].
+    /// </summary>
+    public static (Tensor Ids, Tensor Mask) Pad(IReadOnlyList<int[]> rows, int padId)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        int length = 0;
+        foreach (var row in rows)
+        {
+            length = Math.Max(length, row.Length);
+        }
+
+        var ids = Tensor.Full(new Shape(rows.Count, length), padId);
+        var mask = Tensor.Zeros(rows.Count, length);
+        var idSpan = ids.AsSpan();
+        var maskSpan = mask.AsSpan();
+        for (int r = 0; r < rows.Count; r++)
+        {
+            var row = rows[r];
+            for (int t = 0; t < row.Length; t++)
+            {
+                idSpan[(r * length) + t] = row[t];
+            }
+
+            maskSpan.Slice(r * length, row.Length).Fill(1f);
+        }
+
+        return (ids, mask);
+    }
+
     /// <summary>The most ids per text, [CLS] and [SEP] included.</summary>
     public int MaxLength { get; }
 
@@ -125,30 +156,8 @@ public sealed class TokenizedTexts : IVariableLengthDataset
         ArgumentNullException.ThrowIfNull(batches);
         foreach (var ix in batches)
         {
-            int length = 0;
-            foreach (int i in ix)
-            {
-                length = Math.Max(length, _ids[i].Length);
-            }
-
-            var ids = Tensor.Full(new Shape(ix.Length, length), PadId);
-            var mask = Tensor.Zeros(ix.Length, length);
-            var idSpan = ids.AsSpan();
-            var maskSpan = mask.AsSpan();
-            var labels = new int[ix.Length];
-            for (int r = 0; r < ix.Length; r++)
-            {
-                var row = _ids[ix[r]];
-                for (int t = 0; t < row.Length; t++)
-                {
-                    idSpan[(r * length) + t] = row[t];
-                }
-
-                maskSpan.Slice(r * length, row.Length).Fill(1f);
-                labels[r] = _labels[ix[r]];
-            }
-
-            yield return new DataBatch([ids, mask], labels, ix);
+            var (ids, mask) = Pad([.. ix.Select(i => _ids[i])], PadId);
+            yield return new DataBatch([ids, mask], [.. ix.Select(i => _labels[i])], ix);
         }
     }
 }
