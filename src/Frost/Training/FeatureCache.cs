@@ -170,6 +170,9 @@ internal sealed class FeatureCache : IDisposable
         private readonly MemoryMappedViewAccessor? _view;
         private readonly IVariableLengthDataset? _lengths;
 
+        /// <summary>The mapped view's first float, acquired once and released in <see cref="Dispose"/>; zero in memory.</summary>
+        private nint _mapped;
+
         /// <summary>Per field, the shape of one example's row after the batch axis (variable: after the length axis too).</summary>
         private readonly int[][] _shapes;
 
@@ -194,6 +197,15 @@ internal sealed class FeatureCache : IDisposable
             _memory = memory;
             _file = file;
             _view = view;
+            if (view is not null)
+            {
+                unsafe
+                {
+                    byte* p = null;
+                    view.SafeMemoryMappedViewHandle.AcquirePointer(ref p);
+                    _mapped = (nint)(p + view.PointerOffset);
+                }
+            }
         }
 
         public IDataset Source { get; }
@@ -267,7 +279,7 @@ internal sealed class FeatureCache : IDisposable
                 {
                     int row = RowElements(fields[f], f, positions);
                     int n = positions * _elements[f];
-                    WriteFrom(fields[f].AsReadOnlySpan().Slice(i * row, n), at);
+                    fields[f].AsReadOnlySpan().Slice(i * row, n).CopyTo(Region(at, n));
                     at += n;
                 }
             }
@@ -309,7 +321,7 @@ internal sealed class FeatureCache : IDisposable
                     {
                         int row = (_lengths is null ? 1 : longest) * _elements[f];
                         int n = positions * _elements[f];
-                        ReadInto(at, tensors[f].AsSpan().Slice(i * row, n));
+                        Region(at, n).CopyTo(tensors[f].AsSpan().Slice(i * row, n));
                         at += n;
                     }
                 }
@@ -320,6 +332,12 @@ internal sealed class FeatureCache : IDisposable
 
         public void Dispose()
         {
+            if (_mapped != 0)
+            {
+                _mapped = 0;
+                _view!.SafeMemoryMappedViewHandle.ReleasePointer();
+            }
+
             _view?.Dispose();
             _file?.Dispose();
         }
@@ -337,51 +355,17 @@ internal sealed class FeatureCache : IDisposable
             return (_lengths is null ? 1 : dims[1]) * _elements[f];
         }
 
-        private void WriteFrom(ReadOnlySpan<float> source, long at)
+        /// <summary>The <paramref name="length"/> floats of the store that start at float <paramref name="at"/>.</summary>
+        private Span<float> Region(long at, int length)
         {
             if (_memory is not null)
             {
-                source.CopyTo(_memory.AsSpan(checked((int)at), source.Length));
-                return;
+                return _memory.AsSpan(checked((int)at), length);
             }
 
             unsafe
             {
-                byte* p = null;
-                var handle = _view!.SafeMemoryMappedViewHandle;
-                handle.AcquirePointer(ref p);
-                try
-                {
-                    source.CopyTo(new Span<float>(p + _view.PointerOffset + (at * sizeof(float)), source.Length));
-                }
-                finally
-                {
-                    handle.ReleasePointer();
-                }
-            }
-        }
-
-        private void ReadInto(long at, Span<float> destination)
-        {
-            if (_memory is not null)
-            {
-                _memory.AsSpan(checked((int)at), destination.Length).CopyTo(destination);
-                return;
-            }
-
-            unsafe
-            {
-                byte* p = null;
-                var handle = _view!.SafeMemoryMappedViewHandle;
-                handle.AcquirePointer(ref p);
-                try
-                {
-                    new ReadOnlySpan<float>(p + _view.PointerOffset + (at * sizeof(float)), destination.Length).CopyTo(destination);
-                }
-                finally
-                {
-                    handle.ReleasePointer();
-                }
+                return new Span<float>((float*)_mapped + at, length);
             }
         }
     }
