@@ -69,7 +69,8 @@ internal static class FineTuneJob
 
         // --train globs, from the bottom up; the last is the head. Every selector must match.
         var groups = s.Train.Select(Selector.Glob).ToList();
-        var plan = new FreezePlan(model).TrainOnly(groups.Aggregate((a, b) => a | b));
+        var trained = groups.Aggregate((a, b) => a | b);
+        var plan = new FreezePlan(model).TrainOnly(trained);
         if (s.TrainBatchNorm)
         {
             plan.TrainBatchNorm();
@@ -78,7 +79,7 @@ internal static class FineTuneJob
         var optimizer = new AdamW(s.LearningRate, weightDecay: 1e-4f) { ClipGlobalNorm = 5f };
 
         // With --lora, adapters train on --lora-targets, and the --train globs (the head by default) train next to them.
-        var lora = s.LoraRank > 0 ? LoraRun.Inject(model, s.LoraRank, s.LoraTargets, s.TrainBatchNorm ? groups.Aggregate((a, b) => a | b) | Selector.AllLayersOfType<BatchNorm2D>() : groups.Aggregate((a, b) => a | b), optimizer, s.Seed) : null;
+        var lora = s.LoraRank > 0 ? LoraRun.Inject(model, s.LoraRank, s.LoraTargets, s.TrainBatchNorm ? trained | Selector.AllLayersOfType<BatchNorm2D>() : trained, optimizer, s.Seed) : null;
         var planned = lora?.Report ?? plan.Apply(optimizer);
         var topFirst = Enumerable.Reverse(groups).ToList();
         var schedule = ParseSchedule(s.UnfreezeSchedule, topFirst);
@@ -104,25 +105,7 @@ internal static class FineTuneJob
             DataParallel = distributed?.DataParallel,
         };
         learner.CheckpointMetadata[Recipe.MetadataKey] = recipe.ToJson();
-        if (lora is not null)
-        {
-            learner.CheckpointMetadata[LoraRun.MetadataKey] = lora.Recipe.ToJson();
-        }
-        learner.Callbacks.Add(new CsvMetricsLog(Path.Combine(s.Output, "metrics.csv")));
-        learner.Callbacks.Add(new CheckpointEvery(ckpt));
-        if (s.EarlyStopPatience > 0)
-        {
-            learner.Callbacks.Add(new EarlyStopping(s.EarlyStopPatience));
-        }
-
-        int stepsPerEpoch = learner.StepsPerEpoch;
-        int warmup = Math.Min(20, stepsPerEpoch);
-        optimizer.Schedule = new LinearWarmup(warmup, new CosineDecay(Math.Max(1, (s.Epochs * stepsPerEpoch) - warmup), 0.02f));
-        if (s.Resume)
-        {
-            learner.Resume(ckpt);
-            AnsiConsole.MarkupLine($"Resumed {Markup.Escape(ckpt)} after epoch {learner.Epoch} of {s.Epochs}.");
-        }
+        FitSetup.Apply(learner, optimizer, lora, s.Output, ckpt, s.Epochs, s.EarlyStopPatience, warmupSteps: 20, s.Resume);
 
         if (distributed is not null)
         {

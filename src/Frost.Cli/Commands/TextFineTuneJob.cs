@@ -63,8 +63,9 @@ internal static class TextFineTuneJob
         var optimizer = new AdamW(s.LearningRate, weightDecay: 1e-2f) { ClipGlobalNorm = 1f };
 
         // With --lora, adapters train on --lora-targets, and the --train globs (the head by default) train next to them.
-        var lora = s.LoraRank > 0 ? LoraRun.Inject(model, s.LoraRank, s.LoraTargets, groups.Aggregate((a, b) => a | b), optimizer, s.Seed) : null;
-        var planned = lora?.Report ?? new FreezePlan(model).TrainOnly(groups.Aggregate((a, b) => a | b)).Apply(optimizer);
+        var trained = groups.Aggregate((a, b) => a | b);
+        var lora = s.LoraRank > 0 ? LoraRun.Inject(model, s.LoraRank, s.LoraTargets, trained, optimizer, s.Seed) : null;
+        var planned = lora?.Report ?? new FreezePlan(model).TrainOnly(trained).Apply(optimizer);
         if (s.HeadLearningRate != s.LearningRate && (groups.Count > 1 || lora is not null))
         {
             var head = groups[^1].Resolve(model).Where(v => v.Kind == VariableKind.Parameter).ToList();
@@ -82,26 +83,7 @@ internal static class TextFineTuneJob
         };
         learner.CheckpointMetadata[TextRecipe.MetadataKey] = recipe.Text;
         learner.CheckpointMetadata[TextRecipe.ClassNamesKey] = recipe.ClassNamesJson;
-        if (lora is not null)
-        {
-            learner.CheckpointMetadata[LoraRun.MetadataKey] = lora.Recipe.ToJson();
-        }
-
-        learner.Callbacks.Add(new CsvMetricsLog(Path.Combine(s.Output, "metrics.csv")));
-        learner.Callbacks.Add(new CheckpointEvery(ckpt));
-        if (s.EarlyStopPatience > 0)
-        {
-            learner.Callbacks.Add(new EarlyStopping(s.EarlyStopPatience));
-        }
-
-        int stepsPerEpoch = learner.StepsPerEpoch;
-        int warmup = Math.Min(10, stepsPerEpoch);
-        optimizer.Schedule = new LinearWarmup(warmup, new CosineDecay(Math.Max(1, (s.Epochs * stepsPerEpoch) - warmup), 0.02f));
-        if (s.Resume)
-        {
-            learner.Resume(ckpt);
-            AnsiConsole.MarkupLine($"Resumed {Markup.Escape(ckpt)} after epoch {learner.Epoch} of {s.Epochs}.");
-        }
+        FitSetup.Apply(learner, optimizer, lora, s.Output, ckpt, s.Epochs, s.EarlyStopPatience, warmupSteps: 10, s.Resume);
 
         var report = new FreezePlan(model).Apply();
         TrainingOutput.PrintPlan(planned.Steps, report, optimizer);
