@@ -36,19 +36,6 @@ public static partial class OnnxExporter
         var logits = new ValueInfoProto("logits", OnnxDataType.Float, 0, model.Classes);
         logits.Type!.TensorType!.Shape!.Dims[0] = new TensorShapeDimension("N");
         graph.Output.Add(logits);
-        var proto = new ModelProto
-        {
-            IrVersion = 8,
-            ProducerName = "Frost",
-            ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "",
-            Graph = graph,
-        };
-        proto.OpsetImport.Add(new OperatorSetIdProto("", Opset));
-        foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
-        {
-            proto.MetadataProps.Add(new StringStringEntryProto(key, value));
-        }
-
-        return new OnnxModel(proto, graphName);
+        return Wrap(graph, graphName, metadata);
     }
 }

@@ -51,6 +51,12 @@ public static partial class OnnxExporter
         graph.Name = graphName;
         graph.Input.Add(Value("input", inputShape));
         graph.Output.Add(Value("output", outShape));
+        return Wrap(graph, graphName, null);
+    }
+
+    /// <summary>A model around <paramref name="graph"/>: IR 8, the opset written, Frost as producer, and <paramref name="metadata"/> as metadata_props.</summary>
+    private static OnnxModel Wrap(GraphProto graph, string graphName, IReadOnlyDictionary<string, string>? metadata)
+    {
         var proto = new ModelProto
         {
             IrVersion = 8,
@@ -59,6 +65,11 @@ public static partial class OnnxExporter
             Graph = graph,
         };
         proto.OpsetImport.Add(new OperatorSetIdProto("", Opset));
+        foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
+        {
+            proto.MetadataProps.Add(new StringStringEntryProto(key, value));
+        }
+
         return new OnnxModel(proto, graphName);
     }
 
