@@ -19,6 +19,20 @@ internal static class BenchApp
             return rc;
         }
 
+        if (args.Length > 0 && args[0] == "resnet-memory")
+        {
+            var memoryReport = new Report();
+            int rc = MemorySuite.Run(args, memoryReport, Usage);
+            int j = Array.IndexOf(args, "--json");
+            if (rc == 0 && j > 0 && j + 1 < args.Length)
+            {
+                memoryReport.WriteJson(args[j + 1]);
+                Console.Error.WriteLine($"wrote {args[j + 1]}");
+            }
+
+            return rc;
+        }
+
         if (args.Length > 0 && args[0] == "compare")
         {
             return Compare.Run(args[1..], Usage);
@@ -107,6 +121,7 @@ internal static class BenchApp
     {
         Console.Error.WriteLine($"Frost.Bench: {why}");
         Console.Error.WriteLine("usage: Frost.Bench <peak|gemm|conv|resnet|transformer|lora|lora-text|lora-vision|mpi|mpi-train> [--json FILE] [--reps N] [--threads N]   (mpi: under mpirun -np 2; mpi-train: alone and under mpirun, see bench/mpi-train.sh)");
+        Console.Error.WriteLine("       Frost.Bench resnet-memory [--batch N] [--size S] [--json FILE]   (peak step memory, one fresh process per mode)");
         Console.Error.WriteLine("       Frost.Bench compare DIR   (the table of a bench/compare.sh run: DIR/round-*/, writes DIR/compare.md)");
         Console.Error.WriteLine("       Frost.Bench vision-images DIR [--count N]  |  Frost.Bench vision DIR [--size S] [--workers W] [--batch B] [--prefetch P] [--recycle 0|1] [--json FILE]");
         return 2;

@@ -26,6 +26,7 @@ public sealed class GradientTape : IDisposable
     private readonly List<Tensor> _watched = [];
     private readonly HashSet<Variable> _variablesWithGradients = new(ReferenceEqualityComparer.Instance);
     private readonly TensorScope _scope;
+    private bool _activationsReleased;
 
     /// <summary>Opens a tape and makes it the recording tape of this thread.</summary>
     public GradientTape()
@@ -44,6 +45,12 @@ public sealed class GradientTape : IDisposable
     /// <summary>The scope that owns the buffers of ops run under this tape.</summary>
     internal TensorScope Scope => _scope;
 
+    /// <summary>The tape recording ops on this thread right now, or null (none open, or recording paused).</summary>
+    internal static GradientTape? Recording => t_pauseDepth == 0 ? t_current : null;
+
+    /// <summary>The recorded ops, in recording order.</summary>
+    internal IReadOnlyList<Node> Nodes => _nodes;
+
     /// <summary>Number of ops recorded.</summary>
     public int RecordedOps => _nodes.Count;
 
@@ -58,6 +65,9 @@ public sealed class GradientTape : IDisposable
 
     /// <summary>Bytes of gradient buffers returned to the pool during backward passes, as soon as they were consumed.</summary>
     public long EarlyReleasedBytes { get; private set; }
+
+    /// <summary>Bytes of layer activations returned to the pool during backward passes, after the last op that read them.</summary>
+    public long ReleasedActivationBytes { get; private set; }
 
     /// <summary>Number of gradient tensors computed for op inputs, over all gradient computations of this tape.</summary>
     public int GradientsComputed { get; private set; }
@@ -110,8 +120,12 @@ public sealed class GradientTape : IDisposable
     }
 
     internal Tensor Record(string op, Tensor output, Tensor[] inputs, BackwardFunction backward)
+        => Record(op, output, inputs, backward, Saved.All);
+
+    /// <summary>Records an op whose backward reads only the tensors <paramref name="saved"/> names.</summary>
+    internal Tensor Record(string op, Tensor output, Tensor[] inputs, BackwardFunction backward, Saved saved)
     {
-        var node = new Node(this, op, output, inputs, backward);
+        var node = new Node(this, op, output, inputs, backward, saved);
         output.Node = node;
         _nodes.Add(node);
         return output;
@@ -128,6 +142,10 @@ public sealed class GradientTape : IDisposable
     /// <param name="sources">Tensors to differentiate with respect to.</param>
     /// <param name="outputGradient">Seed gradient of the target's shape; defaults to 1 for a scalar target.</param>
     /// <exception cref="ArgumentException">The target is not a scalar and no seed was given, or the seed's shape differs.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// An earlier call on this tape released activations of layers' internal graphs that only the backward pass read
+    /// (see <see cref="ReleasedActivationBytes"/>): ask for every gradient in one call.
+    /// </exception>
     public Tensor?[] Gradient(Tensor target, IReadOnlyList<Tensor> sources, Tensor? outputGradient = null)
         => Gradient(target, sources, outputGradient, null);
 
@@ -143,6 +161,13 @@ public sealed class GradientTape : IDisposable
         if (IsDisposed)
         {
             throw new ObjectDisposedException(nameof(GradientTape), "Gradient: the tape was disposed; ask for gradients before disposing it.");
+        }
+
+        if (_activationsReleased)
+        {
+            throw new InvalidOperationException(
+                "Gradient: this tape's first backward pass released the layer activations only it needed; ask for every " +
+                "gradient you need in one call (pass all sources together), or record the forward pass again on a new tape.");
         }
 
         if (outputGradient is null && target.Size != 1)
@@ -206,6 +231,20 @@ public sealed class GradientTape : IDisposable
                 }
             }
 
+            // Activations the forward pass has dropped and only backward functions read: how many ops still read each.
+            Dictionary<Storage, int>? readers = null;
+            foreach (var node in order)
+            {
+                for (int i = 0; i <= node.Inputs.Length; i++)
+                {
+                    if (BackwardOnlyRead(node, i) is { } st)
+                    {
+                        readers ??= new(ReferenceEqualityComparer.Instance);
+                        readers[st] = readers.GetValueOrDefault(st) + 1;
+                    }
+                }
+            }
+
             var sink = new GradientSink(grads);
             for (int n = order.Count - 1; n >= 0; n--)
             {
@@ -218,6 +257,27 @@ public sealed class GradientTape : IDisposable
                     if (!sourceSet.Contains(node.Output))
                     {
                         grads.Remove(node.Output);
+                    }
+                }
+
+                if (readers is not null)
+                {
+                    for (int i = 0; i <= node.Inputs.Length; i++)
+                    {
+                        if (BackwardOnlyRead(node, i) is { } st && readers.TryGetValue(st, out int left))
+                        {
+                            if (left > 1)
+                            {
+                                readers[st] = left - 1;
+                            }
+                            else
+                            {
+                                readers.Remove(st);
+                                ReleasedActivationBytes += (long)st.Length * sizeof(float);
+                                st.Release();
+                                _activationsReleased = true;
+                            }
+                        }
                     }
                 }
 
@@ -251,6 +311,17 @@ public sealed class GradientTape : IDisposable
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The buffer of input <paramref name="i"/> of <paramref name="node"/> (its output when i is the input count) if its
+    /// backward reads it and the forward pass left it to the backward pass to release; otherwise null.
+    /// </summary>
+    private Storage? BackwardOnlyRead(Node node, int i)
+    {
+        bool read = i < node.Inputs.Length ? node.Saved.Input(i) : node.Saved.Output;
+        var st = (i < node.Inputs.Length ? node.Inputs[i] : node.Output).Storage;
+        return read && st.BackwardOnly && !st.Released && ReferenceEquals(st.Owner, _scope) ? st : null;
     }
 
     /// <summary>The tape that recorded <paramref name="tensor"/>, or null for a tensor no tape recorded.</summary>

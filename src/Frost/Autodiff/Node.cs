@@ -1,7 +1,7 @@
 namespace Frost.Autodiff;
 
 /// <summary>One recorded op: its inputs, its output and how to send the output's gradient to the inputs.</summary>
-internal sealed class Node(GradientTape tape, string op, Tensor output, Tensor[] inputs, BackwardFunction backward)
+internal sealed class Node(GradientTape tape, string op, Tensor output, Tensor[] inputs, BackwardFunction backward, Saved saved)
 {
     public GradientTape Tape { get; } = tape;
 
@@ -12,6 +12,9 @@ internal sealed class Node(GradientTape tape, string op, Tensor output, Tensor[]
     public Tensor[] Inputs { get; } = inputs;
 
     public BackwardFunction Backward { get; } = backward;
+
+    /// <summary>Which of <see cref="Inputs"/> and <see cref="Output"/> the backward function reads.</summary>
+    public Saved Saved { get; } = saved;
 
     public override string ToString() => $"{Op} -> {Output.Shape}";
 }

@@ -14,14 +14,16 @@ namespace Frost.Execution;
 /// innermost scope (a <see cref="GradientTape"/>, or a scope it opens itself for a call made outside any tape).
 /// Variables' values, the caller's tensors and anything made with the public factories are never touched.</item>
 /// <item><b>Early release.</b> In a <see cref="Block"/>'s graph, a value whose last reader has run is released
-/// when it is an unrecorded op result, no live value shares its buffer, it is not the graph's input, and no
-/// recorded op captured it (a step whose result is recorded may need its inputs for the backward pass).</item>
+/// when it is an op result, no live value shares its buffer, it is not the graph's input, and no recorded op will
+/// read it in the backward pass: each op says which of its inputs and whether its output its backward reads
+/// (<see cref="Saved"/>; an op that says nothing keeps them all).</item>
 /// <item><b>Release after a call.</b> When a layer's result is not recorded, the buffers its call allocated,
 /// other than the result's, can be needed by nobody and are released when it returns.</item>
 /// <item><b>Fusion.</b> Convolution → batch norm (→ ReLU) runs as one convolution with the normalisation folded
 /// in when the batch norm uses its running statistics (inference mode, or frozen) and nothing would be
 /// recorded (see <see cref="Fusion"/>).</item>
-/// <item><b>In place.</b> A ReLU whose input may be released (as above) rectifies that buffer instead of a new one.</item>
+/// <item><b>In place.</b> A ReLU whose input may be released (as above) rectifies that buffer instead of a new one;
+/// when recorded, its backward reads the shared buffer as its output.</item>
 /// <item><b>Shapes.</b> Every call records its output shape while a <see cref="ShapeTrace"/> is open.</item>
 /// </list>
 /// <para>A layer that keeps references to tensors after its call returns (e.g. to capture features) must say so
@@ -170,11 +172,24 @@ internal static class Executor
             return;
         }
 
+        var tape = GradientTape.Recording;
+        int recorded = tape?.Nodes.Count ?? 0;
         if (IsRelu(step) && state.MayOverwrite(step.Inputs[0], graph.LastUse, s))
         {
             var x = state.Values[step.Inputs[0]]!;
-            TensorPrimitives.Max(x.AsReadOnlySpan(), 0f, x.AsSpan());
-            state.Values[step.Output] = x;
+            Tensor r;
+            if (x.RequiresGrad)
+            {
+                r = Ops.ReluInPlace(x);
+                state.ProtectSaved(tape, recorded, r);
+            }
+            else
+            {
+                TensorPrimitives.Max(x.AsReadOnlySpan(), 0f, x.AsSpan());
+                r = x;
+            }
+
+            state.Values[step.Output] = r;
             if (step.Layer is { } reluLayer)
             {
                 ShapeTrace.Record(reluLayer, x.Shape);
@@ -211,10 +226,19 @@ internal static class Executor
         state.Values[step.Output] = y;
         if (y.RequiresGrad)
         {
-            // The recorded op may need its inputs in the backward pass.
-            foreach (int v in step.Inputs)
+            if (tape is null || tape.Nodes.Count == recorded)
             {
-                state.Protect(state.Values[v]!.Storage);
+                // Nothing says what the result was made from: keep every input.
+                foreach (int v in step.Inputs)
+                {
+                    state.Protect(state.Values[v]!.Storage);
+                }
+
+                state.Protect(y.Storage);
+            }
+            else
+            {
+                state.ProtectSaved(tape, recorded, y);
             }
         }
     }
@@ -225,6 +249,7 @@ internal static class Executor
     internal sealed class RunState
     {
         private readonly List<Storage> _protected = [];
+        private readonly List<Storage> _saved = [];
 
         public Tensor?[] Values { get; private set; } = new Tensor?[16];
 
@@ -254,10 +279,46 @@ internal static class Executor
             Array.Clear(Values);
             Array.Clear(Done);
             _protected.Clear();
+            _saved.Clear();
         }
 
         /// <summary>Marks a buffer that must not be released or overwritten during this run.</summary>
         public void Protect(Storage storage) => _protected.Add(storage);
+
+        /// <summary>
+        /// Protects what the ops <paramref name="tape"/> recorded from its node <paramref name="from"/> on will read in the
+        /// backward pass (see <see cref="Saved"/>); <paramref name="result"/> is the step's value.
+        /// </summary>
+        public void ProtectSaved(GradientTape? tape, int from, Tensor result)
+        {
+            if (tape is null)
+            {
+                return;
+            }
+
+            var nodes = tape.Nodes;
+            for (int k = from; k < nodes.Count; k++)
+            {
+                var node = nodes[k];
+                for (int i = 0; i < node.Inputs.Length; i++)
+                {
+                    if (node.Saved.Input(i))
+                    {
+                        _saved.Add(node.Inputs[i].Storage);
+                    }
+                }
+
+                if (node.Saved.Output)
+                {
+                    _saved.Add(node.Output.Storage);
+                }
+            }
+
+            if (result.Node is null || !ReferenceEquals(result.Node.Tape, tape))
+            {
+                Protect(result.Storage); // not made by an op recorded here: a variable, a watched or a passed-through tensor
+            }
+        }
 
         /// <summary>Drops value <paramref name="v"/> and releases its buffer when the ownership rule allows.</summary>
         public void Kill(int v)
@@ -271,7 +332,14 @@ internal static class Executor
             Values[v] = null;
             if (IsReleasable(t))
             {
-                t.Storage.Release();
+                if (Contains(_saved, t.Storage))
+                {
+                    t.Storage.BackwardOnly = true; // the backward pass releases it after its last reader
+                }
+                else
+                {
+                    t.Storage.Release();
+                }
             }
         }
 
@@ -284,24 +352,34 @@ internal static class Executor
                 return false;
             }
 
-            return IsReleasable(t, v);
+            return IsReleasable(t, v) && !Contains(_saved, t.Storage);
+        }
+
+        private static bool Contains(List<Storage> list, Storage st)
+        {
+            foreach (var p in list)
+            {
+                if (ReferenceEquals(p, st))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>Whether <paramref name="t"/>'s buffer may go: see the ownership rule; <paramref name="skip"/> is the value being dropped.</summary>
         private bool IsReleasable(Tensor t, int skip = -1)
         {
             var st = t.Storage;
-            if (!st.Pooled || st.Kept || st.Released || !ReferenceEquals(st.Owner, TensorScope.Current) || t.RequiresGrad)
+            if (!st.Pooled || st.Kept || st.Released || !ReferenceEquals(st.Owner, TensorScope.Current) || t.Watched || t.Variable is not null)
             {
                 return false;
             }
 
-            foreach (var p in _protected)
+            if (Contains(_protected, st))
             {
-                if (ReferenceEquals(p, st))
-                {
-                    return false;
-                }
+                return false;
             }
 
             for (int i = 0; i < Values.Length; i++)

@@ -44,6 +44,21 @@ internal sealed class BufferPool
     }
 
     /// <summary>Number of rentals served from the pool rather than from a new allocation.</summary>
+    /// <summary>Bytes of buffers rented and not yet returned.</summary>
+    public long OutstandingBytes { get; private set; }
+
+    /// <summary>The most <see cref="OutstandingBytes"/> reached since the last <see cref="ResetPeak"/>.</summary>
+    public long PeakOutstandingBytes { get; private set; }
+
+    /// <summary>Starts <see cref="PeakOutstandingBytes"/> over from the current outstanding bytes.</summary>
+    public void ResetPeak()
+    {
+        lock (_lock)
+        {
+            PeakOutstandingBytes = OutstandingBytes;
+        }
+    }
+
     public long Hits { get; private set; }
 
     /// <summary>Number of rentals that needed a new allocation.</summary>
@@ -85,11 +100,13 @@ internal sealed class BufferPool
                     var buffer = stack.Pop();
                     _pooledBytes -= (long)buffer.Length * sizeof(float);
                     Hits++;
+                    Lend(buffer.Length);
                     return buffer;
                 }
             }
 
             Misses++;
+            Lend(length);
         }
 
         return GC.AllocateUninitializedArray<float>(length);
@@ -100,6 +117,7 @@ internal sealed class BufferPool
         long bytes = (long)buffer.Length * sizeof(float);
         lock (_lock)
         {
+            OutstandingBytes -= bytes;
             if (_pooledBytes + bytes > _maxPooledBytes)
             {
                 return;
@@ -114,6 +132,12 @@ internal sealed class BufferPool
             stack.Push(buffer);
             _pooledBytes += bytes;
         }
+    }
+
+    private void Lend(int length)
+    {
+        OutstandingBytes += (long)length * sizeof(float);
+        PeakOutstandingBytes = Math.Max(PeakOutstandingBytes, OutstandingBytes);
     }
 
     private void Trim(long limit)

@@ -25,6 +25,12 @@ internal sealed class Storage
     /// <summary>Set when the storage must outlive the scope that allocated it.</summary>
     public bool Kept { get; set; }
 
+    /// <summary>
+    /// Set by the executor on an op result the forward pass no longer reads but a recorded op's backward will: the
+    /// backward pass releases it after the last op that reads it.
+    /// </summary>
+    public bool BackwardOnly { get; set; }
+
     public bool Released => _array is null;
 
     public float[] Array => _array ?? throw new ObjectDisposedException(

@@ -22,7 +22,7 @@ public static partial class Ops
             {
                 s.Add(1, Broadcasting.SumTo(g, b.Shape));
             }
-        });
+        }, Saved.Nothing);
         return y;
     }
 
@@ -32,7 +32,7 @@ public static partial class Ops
         ArgumentNullException.ThrowIfNull(a);
         var y = Tensor.Empty(a.Shape);
         AddOperator.Apply(a.AsReadOnlySpan(), b, y.AsSpan());
-        GradientTape.RecorderFor(a)?.Record("AddScalar", y, [a], (g, s) => s.Add(0, g));
+        GradientTape.RecorderFor(a)?.Record("AddScalar", y, [a], (g, s) => s.Add(0, g), Saved.Nothing);
         return y;
     }
 }

@@ -50,7 +50,7 @@ public static partial class Ops
                 AddIfPresent(sink, 0, gx);
                 AddIfPresent(sink, 1, gg);
                 AddIfPresent(sink, 2, gb);
-            });
+            }, Saved.Inputs(0, 1));
             return y;
         }
 
@@ -107,7 +107,7 @@ public static partial class Ops
                 AddIfPresent(sink, 0, gx);
                 AddIfPresent(sink, 1, gg);
                 AddIfPresent(sink, 2, gb);
-            });
+            }, Saved.Inputs(0, 1));
         }
 
         return y;

@@ -44,7 +44,7 @@ public static partial class Ops
             {
                 sink.Add(2, ChannelSums(g));
             }
-        });
+        }, Saved.Inputs(0, 1));
         return y;
     }
 

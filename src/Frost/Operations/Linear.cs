@@ -72,7 +72,7 @@ public static partial class Ops
 
                 s.Add(2, db);
             }
-        });
+        }, Saved.Inputs(0, 1));
         return y;
     }
 }

@@ -27,7 +27,7 @@ public static partial class Ops
             var gx = Tensor.Empty(input.Shape);
             Pool2DKernel.MaxBackward(s, g.AsReadOnlySpan(), MemoryMarshal.Cast<float, int>(argmax!.AsReadOnlySpan()), gx.AsSpan());
             sink.Add(0, gx);
-        });
+        }, Saved.Nothing);
 
         return y;
     }
@@ -52,7 +52,7 @@ public static partial class Ops
             var gx = Tensor.Empty(input.Shape);
             Pool2DKernel.AvgBackward(s, g.AsReadOnlySpan(), gx.AsSpan());
             sink.Add(0, gx);
-        });
+        }, Saved.Nothing);
         return y;
     }
 
@@ -78,7 +78,7 @@ public static partial class Ops
             var gx = Tensor.Empty(input.Shape);
             Pool2DKernel.GlobalAvgBackward(n, c, hw, g.AsReadOnlySpan(), gx.AsSpan());
             sink.Add(0, gx);
-        });
+        }, Saved.Nothing);
         return y;
     }
 

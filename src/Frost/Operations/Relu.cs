@@ -5,17 +5,34 @@ namespace Frost.Operations;
 public static partial class Ops
 {
     /// <summary>Elementwise <c>max(x, 0)</c>; the gradient at 0 is 0; NaN stays NaN.</summary>
-    public static Tensor Relu(Tensor x) => Unary(
-        "Relu",
-        x,
-        static (x, y) => TensorPrimitives.Max(x, 0f, y),
-        static (x, y, g, d) =>
+    public static Tensor Relu(Tensor x) => Unary("Relu", x, static (x, y) => TensorPrimitives.Max(x, 0f, y), ReluBackward, Saved.OutputOnly);
+
+    /// <summary>
+    /// <see cref="Relu(Tensor)"/> written over <paramref name="x"/>'s own buffer: the result shares it, so
+    /// <paramref name="x"/> must have no other reader (the executor decides). Recorded like <see cref="Relu(Tensor)"/>,
+    /// whose backward reads only the output.
+    /// </summary>
+    internal static Tensor ReluInPlace(Tensor x)
+    {
+        TensorPrimitives.Max(x.AsReadOnlySpan(), 0f, x.AsSpan());
+        var y = new Tensor(x.Storage, x.Offset, x.Shape);
+        GradientTape.RecorderFor(x)?.Record("Relu", y, [x], (g, s) =>
         {
-            for (int i = 0; i < d.Length; i++)
-            {
-                d[i] = x[i] > 0f ? g[i] : 0f;
-            }
-        });
+            var d = Tensor.Empty(x.Shape);
+            ReluBackward(default, y.AsReadOnlySpan(), g.AsReadOnlySpan(), d.AsSpan());
+            s.Add(0, d);
+        }, Saved.OutputOnly);
+        return y;
+    }
+
+    /// <summary>The gradient of max(x, 0) from its output: y &gt; 0 exactly where x &gt; 0 (NaN stays out of both).</summary>
+    private static void ReluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> d)
+    {
+        for (int i = 0; i < d.Length; i++)
+        {
+            d[i] = y[i] > 0f ? g[i] : 0f;
+        }
+    }
 
     /// <summary>Elementwise <c>x</c> for positive x, else <c>slope · x</c>.</summary>
     public static Tensor LeakyRelu(Tensor x, float slope = 0.01f) => Unary(

@@ -96,7 +96,7 @@ public static partial class Ops
     {
         var y = new Tensor(x.Storage, x.Offset, shape);
         var inShape = x.Shape;
-        GradientTape.RecorderFor(x)?.Record(op, y, [x], (g, s) => s.Add(0, new Tensor(g.Storage, g.Offset, inShape)));
+        GradientTape.RecorderFor(x)?.Record(op, y, [x], (g, s) => s.Add(0, new Tensor(g.Storage, g.Offset, inShape)), Saved.Nothing);
         return y;
     }
 }

@@ -9,6 +9,13 @@ internal delegate void SpanGrad(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Re
 public static partial class Ops
 {
     private static Tensor Unary(string op, Tensor x, SpanMap forward, SpanGrad backward)
+        => Unary(op, x, forward, backward, Saved.All);
+
+    /// <summary>
+    /// An elementwise op whose <paramref name="backward"/> reads only the tensors <paramref name="saved"/> names
+    /// (it is handed empty spans for the others).
+    /// </summary>
+    private static Tensor Unary(string op, Tensor x, SpanMap forward, SpanGrad backward, Saved saved)
     {
         ArgumentNullException.ThrowIfNull(x);
         var y = Tensor.Empty(x.Shape);
@@ -16,9 +23,9 @@ public static partial class Ops
         GradientTape.RecorderFor(x)?.Record(op, y, [x], (g, s) =>
         {
             var d = Tensor.Empty(x.Shape);
-            backward(x.AsReadOnlySpan(), y.AsReadOnlySpan(), g.AsReadOnlySpan(), d.AsSpan());
+            backward(saved.Input(0) ? x.AsReadOnlySpan() : default, saved.Output ? y.AsReadOnlySpan() : default, g.AsReadOnlySpan(), d.AsSpan());
             s.Add(0, d);
-        });
+        }, saved);
         return y;
     }
 }

@@ -39,4 +39,66 @@ public class EarlyReleaseTests
         Assert.Equal(first, Grad());
         Assert.False(x.IsReleased);
     }
+
+    [Fact]
+    public void Activations_only_backward_reads_are_released_during_it_and_gradients_equal_unreleased_ones()
+    {
+        var rng = new Rng(3);
+        var blocks = new[] { new Frost.Layers.BasicBlock(4, 8, 2, rng), new Frost.Layers.BasicBlock(8, 8, 1, rng) };
+        var stem = new Frost.Layers.Conv2D(3, 4, 3, rng, padding: 1, useBias: false);
+        var norm = new Frost.Layers.BatchNorm2D(4);
+        var head = new Frost.Layers.Dense(8, 3, rng);
+        var model = new Frost.Layers.Sequential(
+            stem, norm, new Frost.Layers.Relu(), new Frost.Layers.MaxPool2D(2, 2), blocks[0], blocks[1],
+            new Frost.Layers.GlobalAvgPool(), new Frost.Layers.Flatten(), head);
+        var x = Tensor.Normal(new Shape(2, 3, 16, 16), 0, 1, rng);
+        int[] labels = [0, 2];
+        var variables = model.Variables.Where(v => v.Trainable).ToList();
+
+        // Reference: every layer called on its own, so no graph run drops, overwrites or hands over anything.
+        Tensor Unfused(Frost.Layers.BasicBlock b, Tensor input)
+        {
+            var main = b.Bn2.Call(b.Conv2.Call(Ops.Relu(b.Bn1.Call(b.Conv1.Call(input)))));
+            return Ops.Relu(Ops.Add(main, b.Downsample is { } d ? d["bn"].Call(d["conv"].Call(input)) : input));
+        }
+
+        float[][] expected;
+        using (var tape = new GradientTape())
+        {
+            var h = Ops.MaxPool2D(Ops.Relu(norm.Call(stem.Call(x))), 2, 2);
+            h = Unfused(blocks[1], Unfused(blocks[0], h));
+            var loss = Ops.CrossEntropy(head.Call(Ops.Reshape(Ops.GlobalAvgPool(h), 2, 8)), labels);
+            expected = [.. tape.Gradient(loss, variables.ConvertAll(v => v.Value)).Select(g => g!.ToArray())];
+            Assert.Equal(0, tape.ReleasedActivationBytes);
+        }
+
+        using (var tape = new GradientTape())
+        {
+            var loss = Ops.CrossEntropy(model.Call(x), labels);
+            var grads = tape.Gradient(loss, variables.ConvertAll(v => v.Value));
+            for (int i = 0; i < variables.Count; i++)
+            {
+                Assert.Equal(expected[i], grads[i]!.ToArray());
+            }
+
+            Assert.True(tape.ReleasedActivationBytes > 0);
+            var again = Assert.Throws<InvalidOperationException>(() => tape.Gradient(loss, variables[0].Value));
+            Assert.Contains("one call", again.Message, StringComparison.Ordinal);
+        }
+
+        Assert.False(x.IsReleased);
+    }
+
+    [Fact]
+    public void A_recorded_relu_after_batch_norm_rectifies_its_buffer_in_place()
+    {
+        var rng = new Rng(4);
+        var model = new Frost.Layers.Sequential(new Frost.Layers.Conv2D(2, 3, 3, rng, padding: 1), new Frost.Layers.BatchNorm2D(3), new Frost.Layers.Relu(), new Frost.Layers.Conv2D(3, 2, 1, rng));
+        using var tape = new GradientTape();
+        model.Call(Tensor.Normal(new Shape(2, 2, 5, 5), 0, 1, rng));
+        var relu = tape.Nodes.Single(n => n.Op == "Relu");
+        var norm = tape.Nodes.Single(n => n.Op == "BatchNorm2D");
+        Assert.Same(norm.Output.Storage, relu.Output.Storage);
+        Assert.True(relu.Output.AsReadOnlySpan().ToArray().All(v => v >= 0f));
+    }
 }
