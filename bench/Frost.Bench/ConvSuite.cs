@@ -19,6 +19,8 @@ internal static class ConvSuite
         ("128ch 28x28 3x3", Same(128, 28)),
         ("256ch 14x14 3x3", Same(256, 14)),
         ("512ch 7x7 3x3", Same(512, 7)),
+        ("256ch 4x4 3x3 b64", Same(256, 4, 64)),
+        ("512ch 2x2 3x3 b64", Same(512, 2, 64)),
     ];
 
     public static void Run(Timer timer, Report report)
@@ -74,6 +76,6 @@ internal static class ConvSuite
         table.Print();
     }
 
-    private static Conv2DShape Same(int channels, int size) =>
-        new(Batch, channels, size, size, channels, 3, 3, 1, 1, 1, 1, 1, 1);
+    private static Conv2DShape Same(int channels, int size, int batch = Batch) =>
+        new(batch, channels, size, size, channels, 3, 3, 1, 1, 1, 1, 1, 1);
 }

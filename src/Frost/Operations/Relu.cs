@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace Frost.Operations;
 
@@ -28,7 +30,21 @@ public static partial class Ops
     /// <summary>The gradient of max(x, 0) from its output: y &gt; 0 exactly where x &gt; 0 (NaN stays out of both).</summary>
     private static void ReluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> d)
     {
-        for (int i = 0; i < d.Length; i++)
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var ys = MemoryMarshal.Cast<float, Vector<float>>(y);
+            var gs = MemoryMarshal.Cast<float, Vector<float>>(g);
+            var ds = MemoryMarshal.Cast<float, Vector<float>>(d);
+            for (int v = 0; v < ds.Length; v++)
+            {
+                ds[v] = Vector.ConditionalSelect(Vector.GreaterThan(ys[v], Vector<float>.Zero), gs[v], Vector<float>.Zero);
+            }
+
+            i = ds.Length * Vector<float>.Count;
+        }
+
+        for (; i < d.Length; i++)
         {
             d[i] = y[i] > 0f ? g[i] : 0f;
         }
