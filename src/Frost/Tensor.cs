@@ -48,10 +48,10 @@ public sealed partial class Tensor
     public bool IsReleased => Storage.Released;
 
     /// <summary>The elements in row-major order. Writing through the span changes the tensor in place.</summary>
-    public Span<float> AsSpan() => Storage.Array.AsSpan(Offset, Size);
+    public Span<float> AsSpan() => Storage.Array.AsSpan(Storage.Start + Offset, Size);
 
     /// <summary>The elements in row-major order, read-only.</summary>
-    public ReadOnlySpan<float> AsReadOnlySpan() => Storage.Array.AsSpan(Offset, Size);
+    public ReadOnlySpan<float> AsReadOnlySpan() => Storage.Array.AsSpan(Storage.Start + Offset, Size);
 
     /// <summary>Copies the elements into a new array.</summary>
     public float[] ToArray() => AsReadOnlySpan().ToArray();

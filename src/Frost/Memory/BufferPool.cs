@@ -2,21 +2,26 @@ namespace Frost.Memory;
 
 /// <summary>
 /// A pool of float buffers, so the same shapes recur without new allocations from one training step to the
-/// next. A rental takes the smallest free buffer that is at least as long and at most twice as long, so a
-/// buffer freed by one layer serves the next layer's different shape. Buffers come back when the
+/// next. Buffers are pieces of larger arrays (slabs): a rental takes the smallest free piece that is at least as
+/// long; a piece more than twice as long is split when the request is large, so the memory one layer freed serves
+/// the next layer's smaller shapes, and freed neighbours merge again. Buffers come back when the
 /// <see cref="TensorScope"/> that rented them ends, or earlier when nothing can use them any more.
 /// </summary>
 internal sealed class BufferPool
 {
-    private readonly SortedList<int, Stack<float[]>> _free = [];
+    /// <summary>Requests at least this long (floats) may split a larger free piece; smaller ones never do.</summary>
+    internal const int SplitFrom = 1 << 16;
+
+    private readonly SortedSet<PoolBlock> _free = new(PoolBlock.BySize);
     private readonly Lock _lock = new();
     private long _pooledBytes;
     private long _maxPooledBytes = 4L << 30;
+    private long _ids;
 
     /// <summary>The pool used by every tensor.</summary>
     public static BufferPool Shared { get; } = new();
 
-    /// <summary>Upper bound on the bytes kept for reuse; buffers returned beyond it are left to the GC.</summary>
+    /// <summary>Upper bound on the bytes kept for reuse; whole slabs returned beyond it are left to the GC.</summary>
     public long MaxPooledBytes
     {
         get => _maxPooledBytes;
@@ -31,7 +36,7 @@ internal sealed class BufferPool
         }
     }
 
-    /// <summary>Bytes currently held for reuse.</summary>
+    /// <summary>Bytes currently free for reuse.</summary>
     public long PooledBytes
     {
         get
@@ -43,12 +48,17 @@ internal sealed class BufferPool
         }
     }
 
-    /// <summary>Number of rentals served from the pool rather than from a new allocation.</summary>
     /// <summary>Bytes of buffers rented and not yet returned.</summary>
     public long OutstandingBytes { get; private set; }
 
     /// <summary>The most <see cref="OutstandingBytes"/> reached since the last <see cref="ResetPeak"/>.</summary>
     public long PeakOutstandingBytes { get; private set; }
+
+    /// <summary>Number of rentals served from the pool rather than from a new allocation.</summary>
+    public long Hits { get; private set; }
+
+    /// <summary>Number of rentals that needed a new allocation.</summary>
+    public long Misses { get; private set; }
 
     /// <summary>Starts <see cref="PeakOutstandingBytes"/> over from the current outstanding bytes.</summary>
     public void ResetPeak()
@@ -59,12 +69,7 @@ internal sealed class BufferPool
         }
     }
 
-    public long Hits { get; private set; }
-
-    /// <summary>Number of rentals that needed a new allocation.</summary>
-    public long Misses { get; private set; }
-
-    /// <summary>Drops every pooled buffer.</summary>
+    /// <summary>Drops every free slab (slabs with a piece still rented stay).</summary>
     public void Clear()
     {
         lock (_lock)
@@ -73,70 +78,93 @@ internal sealed class BufferPool
         }
     }
 
-    internal float[] Rent(int length)
+    internal PoolBlock Rent(int length)
     {
         lock (_lock)
         {
-            var keys = _free.Keys;
-            int lo = 0, hi = keys.Count;
-            while (lo < hi)
+            var probe = new PoolBlock(null!, 0, length, long.MinValue);
+            if (_free.GetViewBetween(probe, PoolBlock.Largest).Min is { } block)
             {
-                int mid = (lo + hi) >>> 1;
-                if (keys[mid] < length)
+                bool fits = block.Length <= 2L * length;
+                if (fits || length >= SplitFrom)
                 {
-                    lo = mid + 1;
-                }
-                else
-                {
-                    hi = mid;
-                }
-            }
+                    _free.Remove(block);
+                    _pooledBytes -= Bytes(block.Length);
+                    if (!fits)
+                    {
+                        // Keep the tail free for later requests.
+                        var rest = new PoolBlock(block.Slab, block.Start + length, block.Length - length, ++_ids) { Free = true, Prev = block, Next = block.Next };
+                        if (block.Next is { } next)
+                        {
+                            next.Prev = rest;
+                        }
 
-            for (int k = lo; k < keys.Count && keys[k] <= 2L * length; k++)
-            {
-                var stack = _free.Values[k];
-                if (stack.Count > 0)
-                {
-                    var buffer = stack.Pop();
-                    _pooledBytes -= (long)buffer.Length * sizeof(float);
+                        block.Next = rest;
+                        block.Length = length;
+                        _free.Add(rest);
+                        _pooledBytes += Bytes(rest.Length);
+                    }
+
+                    block.Free = false;
                     Hits++;
-                    Lend(buffer.Length);
-                    return buffer;
+                    Lend(block.Length);
+                    return block;
                 }
             }
 
             Misses++;
             Lend(length);
+            return new PoolBlock(GC.AllocateUninitializedArray<float>(length), 0, length, ++_ids);
         }
-
-        return GC.AllocateUninitializedArray<float>(length);
     }
 
-    internal void Return(float[] buffer)
+    internal void Return(PoolBlock block)
     {
-        long bytes = (long)buffer.Length * sizeof(float);
         lock (_lock)
         {
-            OutstandingBytes -= bytes;
-            if (_pooledBytes + bytes > _maxPooledBytes)
+            OutstandingBytes -= Bytes(block.Length);
+            block.Free = true;
+            if (block.Prev is { Free: true } prev)
             {
-                return;
+                _free.Remove(prev);
+                _pooledBytes -= Bytes(prev.Length);
+                prev.Length += block.Length;
+                prev.Next = block.Next;
+                if (block.Next is { } after)
+                {
+                    after.Prev = prev;
+                }
+
+                block = prev;
             }
 
-            if (!_free.TryGetValue(buffer.Length, out var stack))
+            if (block.Next is { Free: true } next)
             {
-                stack = new Stack<float[]>();
-                _free[buffer.Length] = stack;
+                _free.Remove(next);
+                _pooledBytes -= Bytes(next.Length);
+                block.Length += next.Length;
+                block.Next = next.Next;
+                if (next.Next is { } after)
+                {
+                    after.Prev = block;
+                }
             }
 
-            stack.Push(buffer);
-            _pooledBytes += bytes;
+            if (block.WholeSlab && _pooledBytes + Bytes(block.Length) > _maxPooledBytes)
+            {
+                return; // left to the GC
+            }
+
+            _free.Add(block);
+            _pooledBytes += Bytes(block.Length);
         }
     }
+
+    private static long Bytes(int length) => (long)length * sizeof(float);
 
     private void Lend(int length)
     {
-        OutstandingBytes += (long)length * sizeof(float);
+        OutstandingBytes += Bytes(length);
         PeakOutstandingBytes = Math.Max(PeakOutstandingBytes, OutstandingBytes);
     }
 
@@ -147,12 +175,43 @@ internal sealed class BufferPool
             return;
         }
 
-        foreach (var stack in _free.Values)
+        foreach (var block in _free.Where(b => b.WholeSlab).ToList())
         {
-            while (stack.Count > 0 && _pooledBytes > limit)
+            if (_pooledBytes <= limit)
             {
-                _pooledBytes -= (long)stack.Pop().Length * sizeof(float);
+                break;
             }
+
+            _free.Remove(block);
+            _pooledBytes -= Bytes(block.Length);
         }
     }
+}
+
+/// <summary>A piece of a slab: rented by one <see cref="Storage"/>, or free in the pool; neighbours in the slab are linked.</summary>
+internal sealed class PoolBlock(float[] slab, int start, int length, long id)
+{
+    /// <summary>Orders free pieces by length, then by creation.</summary>
+    public static IComparer<PoolBlock> BySize { get; } = Comparer<PoolBlock>.Create((a, b) =>
+        a.Length != b.Length ? a.Length.CompareTo(b.Length) : a.Id.CompareTo(b.Id));
+
+    /// <summary>An upper bound for <see cref="BySize"/> searches.</summary>
+    public static PoolBlock Largest { get; } = new(null!, 0, int.MaxValue, long.MaxValue);
+
+    public float[] Slab { get; } = slab;
+
+    public int Start { get; } = start;
+
+    public int Length { get; set; } = length;
+
+    public long Id { get; } = id;
+
+    public bool Free { get; set; }
+
+    public PoolBlock? Prev { get; set; }
+
+    public PoolBlock? Next { get; set; }
+
+    /// <summary>Whether this piece is its whole slab (no neighbours), so dropping it frees the slab.</summary>
+    public bool WholeSlab => Prev is null && Next is null;
 }

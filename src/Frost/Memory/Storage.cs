@@ -4,17 +4,23 @@ namespace Frost.Memory;
 internal sealed class Storage
 {
     private float[]? _array;
+    private PoolBlock? _block;
 
-    private Storage(float[] array, int length, bool pooled)
+    private Storage(float[] array, int start, int length, PoolBlock? block)
     {
         _array = array;
+        Start = start;
         Length = length;
-        Pooled = pooled;
+        _block = block;
+        Pooled = block is not null;
     }
 
     public int Length { get; }
 
     public bool Pooled { get; }
+
+    /// <summary>Where this storage's values begin in <see cref="Array"/> (a pooled buffer is a piece of a larger array).</summary>
+    public int Start { get; }
 
     /// <summary>The scope that owns this storage, if pooled.</summary>
     public TensorScope? Owner { get; set; }
@@ -44,22 +50,22 @@ internal sealed class Storage
         var scope = TensorScope.Current;
         if (scope is null || length == 0)
         {
-            return new Storage(new float[length], length, pooled: false);
+            return new Storage(new float[length], 0, length, null);
         }
 
-        var array = BufferPool.Shared.Rent(length);
+        var block = BufferPool.Shared.Rent(length);
         if (clear)
         {
-            System.Array.Clear(array);
+            System.Array.Clear(block.Slab, block.Start, length);
         }
 
-        var storage = new Storage(array, length, pooled: true);
+        var storage = new Storage(block.Slab, block.Start, length, block);
         scope.Own(storage);
         return storage;
     }
 
     /// <summary>Wraps an existing array without copying; never pooled.</summary>
-    public static Storage Wrap(float[] array) => new(array, array.Length, pooled: false);
+    public static Storage Wrap(float[] array) => new(array, 0, array.Length, null);
 
     /// <summary>Returns the buffer to the pool before its scope ends when it belongs to the innermost scope.</summary>
     public void ReleaseEarly()
@@ -72,10 +78,11 @@ internal sealed class Storage
 
     public void Release()
     {
-        if (_array is { } a && Pooled && !Kept)
+        if (_array is not null && _block is { } block && !Kept)
         {
             _array = null;
-            BufferPool.Shared.Return(a);
+            _block = null;
+            BufferPool.Shared.Return(block);
         }
     }
 }

@@ -1,0 +1,62 @@
+using Frost.Memory;
+
+namespace Frost.Tests.Memory;
+
+public class BufferPoolTests
+{
+    private const int Large = BufferPool.SplitFrom;
+
+    [Fact]
+    public void Large_requests_split_a_free_slab_and_the_pieces_merge_back_when_returned()
+    {
+        var pool = new BufferPool();
+        var whole = pool.Rent(4 * Large);
+        pool.Return(whole);
+        Assert.Equal(1, pool.Misses);
+
+        var a = pool.Rent(Large);
+        var b = pool.Rent(Large);
+        var c = pool.Rent(2 * Large);
+        Assert.Equal(1, pool.Misses); // all three are pieces of the first slab
+        Assert.Same(whole.Slab, a.Slab);
+        Assert.Same(whole.Slab, b.Slab);
+        Assert.Same(whole.Slab, c.Slab);
+        Assert.Equal([0, Large, 2 * Large], new[] { a.Start, b.Start, c.Start });
+        Assert.Equal(0, pool.PooledBytes);
+
+        pool.Return(b);
+        pool.Return(a);
+        pool.Return(c);
+        Assert.Equal(4L * Large * sizeof(float), pool.PooledBytes);
+        var again = pool.Rent(4 * Large);
+        Assert.Equal(1, pool.Misses); // merged into one piece again
+        Assert.Equal(0, again.Start);
+        Assert.Equal(0, pool.OutstandingBytes - (4L * Large * sizeof(float)));
+    }
+
+    [Fact]
+    public void Small_requests_never_split_a_large_free_piece()
+    {
+        var pool = new BufferPool();
+        pool.Return(pool.Rent(4 * Large));
+        var small = pool.Rent(100);
+        Assert.Equal(2, pool.Misses);
+        Assert.NotEqual(4 * Large, small.Slab.Length);
+        Assert.Equal(4L * Large * sizeof(float), pool.PooledBytes);
+    }
+
+    [Fact]
+    public void Pieces_of_one_slab_never_overlap_and_tensors_see_only_their_own_piece()
+    {
+        using var scope = new TensorScope();
+        var big = Tensor.Empty(new Shape(4 * Large));
+        big.AsSpan().Fill(7f);
+        big.Storage.Release();
+        var a = Tensor.PooledZeros(new Shape(Large));
+        var b = Tensor.Empty(new Shape(Large));
+        b.AsSpan().Fill(3f);
+        Assert.All(a.ToArray(), v => Assert.Equal(0f, v));
+        Assert.All(b.ToArray(), v => Assert.Equal(3f, v));
+        Assert.Equal(Large, a.Size);
+    }
+}
