@@ -11,6 +11,11 @@ public sealed partial class Tensor
 {
     internal Tensor(Storage storage, int offset, Shape shape)
     {
+        if (offset < 0 || shape.Size > storage.Length - offset)
+        {
+            throw new InvalidOperationException($"A view of {shape.Size} values at offset {offset} does not fit its buffer of {storage.Length}.");
+        }
+
         Storage = storage;
         Offset = offset;
         Shape = shape;
@@ -85,7 +90,7 @@ public sealed partial class Tensor
     /// </summary>
     public Tensor Keep()
     {
-        Storage.Kept = true;
+        Storage.Keep();
         return this;
     }
 

@@ -6,7 +6,10 @@ namespace Frost.Autodiff;
 /// </summary>
 internal readonly record struct Saved(ulong InputMask, bool Output)
 {
-    /// <summary>Every input and the output: what an op that says nothing is assumed to read.</summary>
+    /// <summary>
+    /// Every input and the output: what an op that says nothing is assumed to read. The executor then also keeps
+    /// everything the layer call that recorded it was given, since such a backward may read tensors it captured.
+    /// </summary>
     public static Saved All { get; } = new(ulong.MaxValue, true);
 
     /// <summary>Nothing: the backward reads only the output's gradient (and what the op kept aside itself).</summary>

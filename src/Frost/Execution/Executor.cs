@@ -181,7 +181,7 @@ internal static class Executor
             if (x.RequiresGrad)
             {
                 r = Ops.ReluInPlace(x);
-                state.ProtectSaved(tape, recorded, r);
+                state.ProtectSaved(tape, recorded, r, [x]);
             }
             else
             {
@@ -238,7 +238,7 @@ internal static class Executor
             }
             else
             {
-                state.ProtectSaved(tape, recorded, y);
+                state.ProtectSaved(tape, recorded, y, args);
             }
         }
     }
@@ -287,9 +287,10 @@ internal static class Executor
 
         /// <summary>
         /// Protects what the ops <paramref name="tape"/> recorded from its node <paramref name="from"/> on will read in the
-        /// backward pass (see <see cref="Saved"/>); <paramref name="result"/> is the step's value.
+        /// backward pass (see <see cref="Saved"/>); <paramref name="result"/> is the step's value and
+        /// <paramref name="stepInputs"/> the values it was given, all kept when an op there does not say what it reads.
         /// </summary>
-        public void ProtectSaved(GradientTape? tape, int from, Tensor result)
+        public void ProtectSaved(GradientTape? tape, int from, Tensor result, ReadOnlySpan<Tensor> stepInputs)
         {
             if (tape is null)
             {
@@ -300,6 +301,18 @@ internal static class Executor
             for (int k = from; k < nodes.Count; k++)
             {
                 var node = nodes[k];
+                if (node.Saved == Saved.All)
+                {
+                    // An op that does not say what its backward reads may read anything the step was given (a mask it
+                    // captured without listing it, say): keep all of it until the tape goes.
+                    foreach (var t in stepInputs)
+                    {
+                        Protect(t.Storage);
+                    }
+
+                    Protect(result.Storage);
+                }
+
                 for (int i = 0; i < node.Inputs.Length; i++)
                 {
                     if (node.Saved.Input(i))

@@ -20,7 +20,7 @@ internal sealed class Storage
     public bool Pooled { get; }
 
     /// <summary>Where this storage's values begin in <see cref="Array"/> (a pooled buffer is a piece of a larger array).</summary>
-    public int Start { get; }
+    public int Start { get; private set; }
 
     /// <summary>The scope that owns this storage, if pooled.</summary>
     public TensorScope? Owner { get; set; }
@@ -29,7 +29,30 @@ internal sealed class Storage
     public int OwnerIndex { get; set; }
 
     /// <summary>Set when the storage must outlive the scope that allocated it.</summary>
-    public bool Kept { get; set; }
+    public bool Kept { get; private set; }
+
+    /// <summary>
+    /// Keeps these values past the end of their scope. A pooled buffer is a piece of a larger array, so the values
+    /// move to an array of their own and the piece goes back to the pool (a kept piece would pin the whole array).
+    /// </summary>
+    public void Keep()
+    {
+        if (Kept)
+        {
+            return;
+        }
+
+        Kept = true;
+        if (_block is { } block && _array is { } array)
+        {
+            var own = GC.AllocateUninitializedArray<float>(Length);
+            System.Array.Copy(array, Start, own, 0, Length);
+            _array = own;
+            Start = 0;
+            _block = null;
+            BufferPool.Shared.Return(block);
+        }
+    }
 
     /// <summary>
     /// Set by the executor on an op result the forward pass no longer reads but a recorded op's backward will: the

@@ -101,4 +101,63 @@ public class EarlyReleaseTests
         Assert.Same(norm.Output.Storage, relu.Output.Storage);
         Assert.True(relu.Output.AsReadOnlySpan().ToArray().All(v => v >= 0f));
     }
+
+    [Fact]
+    public void An_op_that_does_not_say_what_backward_reads_keeps_everything_its_step_was_given()
+    {
+        // The attention op's backward reads the key mask without listing it as an input; here the mask is made inside
+        // the graph, so only the conservative rule keeps it alive until backward.
+        var rng = new Rng(5);
+        var model = new MaskedAttention(rng);
+        var x = Tensor.Normal(new Shape(2, 3, 4), 0, 1, rng);
+        var mask = Tensor.FromArray(new float[] { 1, 1, 0, 1, 0, 0 }, 2, 3);
+        using var tape = new GradientTape();
+        var loss = Ops.Sum(model.Call([x, mask]));
+        var g = tape.Gradient(loss, [model.Query.OwnVariables[0].Value]);
+        Assert.NotNull(g[0]);
+        Assert.All(g[0]!.ToArray(), v => Assert.True(float.IsFinite(v)));
+    }
+
+    [Fact]
+    public void A_kept_result_moves_out_of_its_pooled_piece()
+    {
+        var rng = new Rng(6);
+        var model = new Frost.Layers.Sequential(new Frost.Layers.Dense(64, BufferPool.SplitFrom / 32, rng), new Frost.Layers.Relu());
+        var x = Tensor.Normal(new Shape(32, 64), 0, 1, rng);
+        Tensor y;
+        using (GradientTape.NoRecording())
+        {
+            y = model.Call(x);
+        }
+
+        var expected = y.ToArray();
+        Assert.Equal(y.Size, y.Storage.Array.Length); // its own array, not a piece of a pooled one
+        using (var scope = new TensorScope())
+        {
+            // Reuse the pool hard: the kept values must not change.
+            for (int i = 0; i < 4; i++)
+            {
+                Tensor.Empty(y.Shape).AsSpan().Fill(-1f);
+            }
+        }
+
+        Assert.Equal(expected, y.ToArray());
+    }
+
+    private sealed class MaskedAttention : Frost.Layers.Block
+    {
+        public MaskedAttention(Rng rng)
+            : base("attention") => Query = AddLayer(new Frost.Layers.Dense(4, 4, rng, name: "query"));
+
+        public Frost.Layers.Dense Query { get; }
+
+        public override int InputCount => 2;
+
+        protected override Frost.Layers.Flow Define(IReadOnlyList<Frost.Layers.Flow> inputs)
+        {
+            var mask = Frost.Layers.Flow.Combine("mask copy", t => Ops.Mul(t[0], 1f), inputs[1]);
+            var q = inputs[0].Then(Query);
+            return Frost.Layers.Flow.Combine("attend", t => Ops.ScaledDotProductAttention(t[0], t[1], t[2], t[3], 2), q, q, q, mask);
+        }
+    }
 }

@@ -59,4 +59,17 @@ public class BufferPoolTests
         Assert.All(b.ToArray(), v => Assert.Equal(3f, v));
         Assert.Equal(Large, a.Size);
     }
+
+    [Fact]
+    public void Clear_and_the_size_limit_drop_whole_free_slabs_only()
+    {
+        var pool = new BufferPool();
+        pool.Return(pool.Rent(4 * Large));
+        var piece = pool.Rent(Large);
+        pool.Clear();
+        Assert.Equal(3L * Large * sizeof(float), pool.PooledBytes); // the rest of a slab with a piece still out
+        pool.Return(piece);
+        pool.Clear();
+        Assert.Equal(0, pool.PooledBytes);
+    }
 }
