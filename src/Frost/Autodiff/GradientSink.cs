@@ -6,6 +6,7 @@ public sealed class GradientSink
     private readonly GradientStore _grads;
     private Node _node = null!;
     private bool[] _needs = [];
+    private bool _outputGradientFree;
 
     internal GradientSink(GradientStore grads) => _grads = grads;
 
@@ -15,11 +16,31 @@ public sealed class GradientSink
     /// <summary>Variables that received a gradient in this backward pass.</summary>
     internal HashSet<Variable> VariablesReached { get; } = new(ReferenceEqualityComparer.Instance);
 
-    internal void Reset(Node node, bool[] needs)
+    internal void Reset(Node node, bool[] needs, bool outputGradientFree)
     {
         _node = node;
         _needs = needs;
+        _outputGradientFree = outputGradientFree;
     }
+
+    /// <summary>
+    /// The op's output gradient <paramref name="gradient"/> when its buffer may be overwritten with an input gradient of the
+    /// same shape (nothing else holds it and it is not a result the caller asked for), else null. Only for backward
+    /// functions that read each element of it before writing the same element.
+    /// </summary>
+    internal Tensor? Reusable(Tensor gradient)
+    {
+        if (_outputGradientFree && _grads.OwnsAlone(gradient))
+        {
+            Reused++;
+            return gradient;
+        }
+
+        return null;
+    }
+
+    /// <summary>Number of output gradients handed out by <see cref="Reusable"/>.</summary>
+    internal int Reused { get; private set; }
 
     /// <summary>Whether input <paramref name="input"/> needs a gradient (it leads to a requested source).</summary>
     public bool Needs(int input) => _needs[input];

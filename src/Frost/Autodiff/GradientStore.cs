@@ -17,7 +17,7 @@ internal sealed class GradientStore(GradientTape tape, int firstIndex)
 
     public Tensor? Get(Tensor key) => _grads.GetValueOrDefault(key);
 
-    /// <summary>Adds <paramref name="gradient"/> to the entry of <paramref name="key"/> (out of place).</summary>
+    /// <summary>Adds <paramref name="gradient"/> to the entry of <paramref name="gradient"/> (out of place).</summary>
     public void Accumulate(Tensor key, Tensor gradient)
     {
         if (_grads.TryGetValue(key, out var existing))
@@ -32,6 +32,14 @@ internal sealed class GradientStore(GradientTape tape, int firstIndex)
             Use(gradient);
             _grads[key] = gradient;
         }
+    }
+
+    /// <summary>Whether <paramref name="gradient"/>'s buffer was made by this pass and holds nothing but this one gradient.</summary>
+    public bool OwnsAlone(Tensor gradient)
+    {
+        var s = gradient.Storage;
+        return _uses.TryGetValue(s, out int n) && n == 1 && s.Pooled && !s.Kept && !s.Released
+            && ReferenceEquals(s.Owner, tape.Scope) && s.OwnerIndex >= firstIndex;
     }
 
     /// <summary>Drops the entry of <paramref name="key"/>, freeing its buffer if nothing else uses it.</summary>

@@ -66,6 +66,9 @@ public sealed class GradientTape : IDisposable
     /// <summary>Bytes of gradient buffers returned to the pool during backward passes, as soon as they were consumed.</summary>
     public long EarlyReleasedBytes { get; private set; }
 
+    /// <summary>Output gradients whose buffer an op's backward overwrote with its input gradient, over all passes of this tape.</summary>
+    internal int ReusedGradientBuffers { get; private set; }
+
     /// <summary>Bytes of layer activations returned to the pool during backward passes, after the last op that read them.</summary>
     public long ReleasedActivationBytes { get; private set; }
 
@@ -251,7 +254,7 @@ public sealed class GradientTape : IDisposable
                 var node = order[n];
                 if (reaches.Contains(node) && grads.TryGet(node.Output, out var g))
                 {
-                    sink.Reset(node, needs[n]);
+                    sink.Reset(node, needs[n], outputGradientFree: !sourceSet.Contains(node.Output));
                     node.Backward(g, sink);
                     BackwardCalls++;
                     if (!sourceSet.Contains(node.Output))
@@ -301,6 +304,7 @@ public sealed class GradientTape : IDisposable
             EarlyReleasedBytes += grads.ReleasedBytes;
 
             GradientsComputed += sink.Delivered;
+            ReusedGradientBuffers += sink.Reused;
             _variablesWithGradients.UnionWith(sink.VariablesReached);
         }
 

@@ -42,7 +42,8 @@ public static partial class Ops
                 runningMean.AsSpan(), runningVar.AsSpan(), y.AsSpan(), mean, invStd);
             recorder?.Record("BatchNorm2D", y, [input, gamma, beta], (g, sink) =>
             {
-                var gx = sink.Needs(0) ? Tensor.Empty(input.Shape) : null;
+                // The kernel sums a channel's gradient before it writes that channel's input gradient, so it may write over it.
+                var gx = sink.Needs(0) ? sink.Reusable(g) ?? Tensor.Empty(input.Shape) : null;
                 var gg = sink.Needs(1) ? Tensor.Empty(gamma.Shape) : null;
                 var gb = sink.Needs(2) ? Tensor.Empty(beta.Shape) : null;
                 BatchNormKernel.BackwardTraining(n, c, hw, input.AsReadOnlySpan(), g.AsReadOnlySpan(), gamma.AsReadOnlySpan(), mean, invStd, default,

@@ -7,7 +7,7 @@ namespace Frost.Operations;
 public static partial class Ops
 {
     /// <summary>Elementwise <c>max(x, 0)</c>; the gradient at 0 is 0; NaN stays NaN.</summary>
-    public static Tensor Relu(Tensor x) => Unary("Relu", x, static (x, y) => TensorPrimitives.Max(x, 0f, y), ReluBackward, Saved.OutputOnly);
+    public static Tensor Relu(Tensor x) => Unary("Relu", x, static (x, y) => TensorPrimitives.Max(x, 0f, y), ReluBackward, Saved.OutputOnly, overwritesGradient: true);
 
     /// <summary>
     /// <see cref="Relu(Tensor)"/> written over <paramref name="x"/>'s own buffer: the result shares it, so
@@ -20,7 +20,7 @@ public static partial class Ops
         var y = new Tensor(x.Storage, x.Offset, x.Shape);
         GradientTape.RecorderFor(x)?.Record("Relu", y, [x], (g, s) =>
         {
-            var d = Tensor.Empty(x.Shape);
+            var d = s.Reusable(g) ?? Tensor.Empty(x.Shape);
             ReluBackward(default, y.AsReadOnlySpan(), g.AsReadOnlySpan(), d.AsSpan());
             s.Add(0, d);
         }, Saved.OutputOnly);

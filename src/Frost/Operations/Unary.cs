@@ -9,20 +9,21 @@ internal delegate void SpanGrad(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Re
 public static partial class Ops
 {
     private static Tensor Unary(string op, Tensor x, SpanMap forward, SpanGrad backward)
-        => Unary(op, x, forward, backward, Saved.All);
+        => Unary(op, x, forward, backward, Saved.All, overwritesGradient: false);
 
     /// <summary>
     /// An elementwise op whose <paramref name="backward"/> reads only the tensors <paramref name="saved"/> names
-    /// (it is handed empty spans for the others).
+    /// (it is handed empty spans for the others). With <paramref name="overwritesGradient"/>, backward reads each
+    /// gradient element before it writes the same element of the result, which may then share the gradient's buffer.
     /// </summary>
-    private static Tensor Unary(string op, Tensor x, SpanMap forward, SpanGrad backward, Saved saved)
+    private static Tensor Unary(string op, Tensor x, SpanMap forward, SpanGrad backward, Saved saved, bool overwritesGradient)
     {
         ArgumentNullException.ThrowIfNull(x);
         var y = Tensor.Empty(x.Shape);
         forward(x.AsReadOnlySpan(), y.AsSpan());
         GradientTape.RecorderFor(x)?.Record(op, y, [x], (g, s) =>
         {
-            var d = Tensor.Empty(x.Shape);
+            var d = (overwritesGradient ? s.Reusable(g) : null) ?? Tensor.Empty(x.Shape);
             backward(saved.Input(0) ? x.AsReadOnlySpan() : default, saved.Output ? y.AsReadOnlySpan() : default, g.AsReadOnlySpan(), d.AsSpan());
             s.Add(0, d);
         }, saved);

@@ -144,6 +144,37 @@ public class EarlyReleaseTests
         Assert.Equal(expected, y.ToArray());
     }
 
+    [Fact]
+    public void Backward_writing_over_an_output_gradient_gives_the_gradients_of_a_pass_that_cannot()
+    {
+        var rng = new Rng(7);
+        var x = Tensor.Normal(new Shape(4, 3, 5, 5), 0, 1, rng);
+        var gamma = new Variable("gamma", Tensor.Normal(new Shape(3), 1, 0.2f, rng));
+        var beta = new Variable("beta", Tensor.Normal(new Shape(3), 0, 0.2f, rng));
+        var weights = Tensor.Normal(x.Shape, 0, 1, rng);
+        float[][] Run(bool alsoIntermediates)
+        {
+            using var tape = new GradientTape();
+            tape.Watch(x);
+            var normed = Ops.BatchNorm2D(x, gamma.Value, beta.Value, Tensor.Zeros(3), Tensor.Ones(3), training: true);
+            var rectified = Ops.Relu(normed);
+            var loss = Ops.Sum(Ops.Mul(rectified, weights));
+
+            // Asking for the intermediates' gradients too means their buffers are results, so nothing may overwrite them.
+            Tensor[] sources = alsoIntermediates ? [x, gamma.Value, beta.Value, normed, rectified] : [x, gamma.Value, beta.Value];
+            float[][] grads = [.. tape.Gradient(loss, sources).Take(3).Select(g => g!.ToArray())];
+            Assert.Equal(alsoIntermediates ? 0 : 2, tape.ReusedGradientBuffers);
+            return grads;
+        }
+
+        var reused = Run(alsoIntermediates: false);
+        var separate = Run(alsoIntermediates: true);
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(separate[i], reused[i]);
+        }
+    }
+
     private sealed class MaskedAttention : Frost.Layers.Block
     {
         public MaskedAttention(Rng rng)
