@@ -17,7 +17,7 @@ internal sealed class GradientStore(GradientTape tape, int firstIndex)
 
     public Tensor? Get(Tensor key) => _grads.GetValueOrDefault(key);
 
-    /// <summary>Adds <paramref name="gradient"/> to the entry of <paramref name="gradient"/> (out of place).</summary>
+    /// <summary>Adds <paramref name="gradient"/> to the entry of <paramref name="key"/> (out of place).</summary>
     public void Accumulate(Tensor key, Tensor gradient)
     {
         if (_grads.TryGetValue(key, out var existing))
