@@ -158,10 +158,13 @@ public class EarlyReleaseTests
             tape.Watch(x);
             var normed = Ops.BatchNorm2D(x, gamma.Value, beta.Value, Tensor.Zeros(3), Tensor.Ones(3), training: true);
             var rectified = Ops.Relu(normed);
-            var loss = Ops.Sum(Ops.Mul(rectified, weights));
+
+            // A residual sum hands the same gradient to both of its inputs: neither may overwrite it.
+            var sum = Ops.Relu(Ops.Add(rectified, x));
+            var loss = Ops.Sum(Ops.Mul(sum, weights));
 
             // Asking for the intermediates' gradients too means their buffers are results, so nothing may overwrite them.
-            Tensor[] sources = alsoIntermediates ? [x, gamma.Value, beta.Value, normed, rectified] : [x, gamma.Value, beta.Value];
+            Tensor[] sources = alsoIntermediates ? [x, gamma.Value, beta.Value, normed, rectified, sum] : [x, gamma.Value, beta.Value];
             float[][] grads = [.. tape.Gradient(loss, sources).Take(3).Select(g => g!.ToArray())];
             Assert.Equal(alsoIntermediates ? 0 : 2, tape.ReusedGradientBuffers);
             return grads;
