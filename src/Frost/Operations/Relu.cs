@@ -17,14 +17,7 @@ public static partial class Ops
     internal static Tensor ReluInPlace(Tensor x)
     {
         TensorPrimitives.Max(x.AsReadOnlySpan(), 0f, x.AsSpan());
-        var y = new Tensor(x.Storage, x.Offset, x.Shape);
-        GradientTape.RecorderFor(x)?.Record("Relu", y, [x], (g, s) =>
-        {
-            var d = s.Reusable(g) ?? Tensor.Empty(x.Shape);
-            ReluBackward(default, y.AsReadOnlySpan(), g.AsReadOnlySpan(), d.AsSpan());
-            s.Add(0, d);
-        }, Saved.OutputOnly);
-        return y;
+        return RecordUnary("Relu", x, new Tensor(x.Storage, x.Offset, x.Shape), ReluBackward, Saved.OutputOnly, overwritesGradient: true);
     }
 
     /// <summary>The gradient of max(x, 0) from its output: y &gt; 0 exactly where x &gt; 0 (NaN stays out of both).</summary>

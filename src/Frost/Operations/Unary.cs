@@ -21,6 +21,12 @@ public static partial class Ops
         ArgumentNullException.ThrowIfNull(x);
         var y = Tensor.Empty(x.Shape);
         forward(x.AsReadOnlySpan(), y.AsSpan());
+        return RecordUnary(op, x, y, backward, saved, overwritesGradient);
+    }
+
+    /// <summary>Records <paramref name="y"/>, computed elementwise from <paramref name="x"/>, when a tape needs it; returns it.</summary>
+    private static Tensor RecordUnary(string op, Tensor x, Tensor y, SpanGrad backward, Saved saved, bool overwritesGradient)
+    {
         GradientTape.RecorderFor(x)?.Record(op, y, [x], (g, s) =>
         {
             var d = (overwritesGradient ? s.Reusable(g) : null) ?? Tensor.Empty(x.Shape);
