@@ -226,20 +226,7 @@ internal static class Executor
         state.Values[step.Output] = y;
         if (y.RequiresGrad)
         {
-            if (tape is null || tape.Nodes.Count == recorded)
-            {
-                // Nothing says what the result was made from: keep every input.
-                foreach (int v in step.Inputs)
-                {
-                    state.Protect(state.Values[v]!.Storage);
-                }
-
-                state.Protect(y.Storage);
-            }
-            else
-            {
-                state.ProtectSaved(tape, recorded, y, args);
-            }
+            state.ProtectSaved(tape, recorded, y, args);
         }
     }
 
@@ -248,8 +235,8 @@ internal static class Executor
     /// <summary>The values of one graph run and the buffers that must outlive their values.</summary>
     internal sealed class RunState
     {
-        private readonly List<Storage> _protected = [];
-        private readonly List<Storage> _saved = [];
+        private readonly HashSet<Storage> _protected = new(ReferenceEqualityComparer.Instance);
+        private readonly HashSet<Storage> _saved = new(ReferenceEqualityComparer.Instance);
 
         public Tensor?[] Values { get; private set; } = new Tensor?[16];
 
@@ -286,33 +273,35 @@ internal static class Executor
         public void Protect(Storage storage) => _protected.Add(storage);
 
         /// <summary>
-        /// Protects what the ops <paramref name="tape"/> recorded from its node <paramref name="from"/> on will read in the
-        /// backward pass (see <see cref="Saved"/>); <paramref name="result"/> is the step's value and
-        /// <paramref name="stepInputs"/> the values it was given, all kept when an op there does not say what it reads.
+        /// Protects what a step whose result is recorded leaves for the backward pass: what the ops
+        /// <paramref name="tape"/> recorded from its node <paramref name="from"/> on will read (see <see cref="Saved"/>).
+        /// <paramref name="result"/> is the step's value and <paramref name="stepInputs"/> the values it was given; all of
+        /// them are kept when nothing was recorded or an op there does not say what it reads.
         /// </summary>
         public void ProtectSaved(GradientTape? tape, int from, Tensor result, ReadOnlySpan<Tensor> stepInputs)
         {
-            if (tape is null)
+            var nodes = tape?.Nodes;
+            bool keepAll = nodes is null || nodes.Count == from;
+            for (int k = from; !keepAll && k < nodes!.Count; k++)
             {
-                return;
+                keepAll = nodes[k].Saved == Saved.All;
             }
 
-            var nodes = tape.Nodes;
-            for (int k = from; k < nodes.Count; k++)
+            if (keepAll)
             {
-                var node = nodes[k];
-                if (node.Saved == Saved.All)
+                // Nothing says what the result was made from, or an op may read anything the step was given (a mask it
+                // captured without listing it, say): keep all of it until the tape goes.
+                foreach (var t in stepInputs)
                 {
-                    // An op that does not say what its backward reads may read anything the step was given (a mask it
-                    // captured without listing it, say): keep all of it until the tape goes.
-                    foreach (var t in stepInputs)
-                    {
-                        Protect(t.Storage);
-                    }
-
-                    Protect(result.Storage);
+                    Protect(t.Storage);
                 }
 
+                Protect(result.Storage);
+            }
+
+            for (int k = from; nodes is not null && k < nodes.Count; k++)
+            {
+                var node = nodes[k];
                 for (int i = 0; i < node.Inputs.Length; i++)
                 {
                     if (node.Saved.Input(i))
@@ -345,7 +334,7 @@ internal static class Executor
             Values[v] = null;
             if (IsReleasable(t))
             {
-                if (Contains(_saved, t.Storage))
+                if (_saved.Contains(t.Storage))
                 {
                     t.Storage.BackwardOnly = true; // the backward pass releases it after its last reader
                 }
@@ -365,20 +354,7 @@ internal static class Executor
                 return false;
             }
 
-            return IsReleasable(t, v) && !Contains(_saved, t.Storage);
-        }
-
-        private static bool Contains(List<Storage> list, Storage st)
-        {
-            foreach (var p in list)
-            {
-                if (ReferenceEquals(p, st))
-                {
-                    return true;
-                }
-            }
-
-            return false;
+            return IsReleasable(t, v) && !_saved.Contains(t.Storage);
         }
 
         /// <summary>Whether <paramref name="t"/>'s buffer may go: see the ownership rule; <paramref name="skip"/> is the value being dropped.</summary>
@@ -390,7 +366,7 @@ internal static class Executor
                 return false;
             }
 
-            if (Contains(_protected, st))
+            if (_protected.Contains(st))
             {
                 return false;
             }
