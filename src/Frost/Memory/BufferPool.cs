@@ -18,6 +18,9 @@ internal sealed class BufferPool
     private long _maxPooledBytes = 4L << 30;
     private long _ids;
 
+    /// <summary>The search key of <see cref="Rent"/>, reused under the lock (sorts before every piece of its length).</summary>
+    private readonly PoolBlock _probe = new(null!, 0, 0, long.MinValue);
+
     /// <summary>The pool used by every tensor.</summary>
     public static BufferPool Shared { get; } = new();
 
@@ -82,27 +85,20 @@ internal sealed class BufferPool
     {
         lock (_lock)
         {
-            var probe = new PoolBlock(null!, 0, length, long.MinValue);
-            if (_free.GetViewBetween(probe, PoolBlock.Largest).Min is { } block)
+            _probe.Length = length;
+            if (_free.GetViewBetween(_probe, PoolBlock.Largest).Min is { } block)
             {
                 bool fits = block.Length <= 2L * length;
                 if (fits || length >= SplitFrom)
                 {
-                    _free.Remove(block);
-                    _pooledBytes -= Bytes(block.Length);
+                    TakeFree(block);
                     if (!fits)
                     {
                         // Keep the tail free for later requests.
-                        var rest = new PoolBlock(block.Slab, block.Start + length, block.Length - length, ++_ids) { Free = true, Prev = block, Next = block.Next };
-                        if (block.Next is { } next)
-                        {
-                            next.Prev = rest;
-                        }
-
-                        block.Next = rest;
+                        var rest = new PoolBlock(block.Slab, block.Start + length, block.Length - length, ++_ids) { Free = true };
                         block.Length = length;
-                        _free.Add(rest);
-                        _pooledBytes += Bytes(rest.Length);
+                        InsertAfter(block, rest);
+                        AddFree(rest);
                     }
 
                     block.Free = false;
@@ -126,28 +122,15 @@ internal sealed class BufferPool
             block.Free = true;
             if (block.Prev is { Free: true } prev)
             {
-                _free.Remove(prev);
-                _pooledBytes -= Bytes(prev.Length);
-                prev.Length += block.Length;
-                prev.Next = block.Next;
-                if (block.Next is { } after)
-                {
-                    after.Prev = prev;
-                }
-
+                TakeFree(prev);
+                Absorb(prev, block);
                 block = prev;
             }
 
             if (block.Next is { Free: true } next)
             {
-                _free.Remove(next);
-                _pooledBytes -= Bytes(next.Length);
-                block.Length += next.Length;
-                block.Next = next.Next;
-                if (next.Next is { } after)
-                {
-                    after.Prev = block;
-                }
+                TakeFree(next);
+                Absorb(block, next);
             }
 
             if (block.WholeSlab && _pooledBytes + Bytes(block.Length) > _maxPooledBytes)
@@ -155,9 +138,44 @@ internal sealed class BufferPool
                 return; // left to the GC
             }
 
-            _free.Add(block);
-            _pooledBytes += Bytes(block.Length);
+            AddFree(block);
         }
+    }
+
+    /// <summary>Puts <paramref name="right"/> next to <paramref name="left"/> in their slab.</summary>
+    private static void InsertAfter(PoolBlock left, PoolBlock right)
+    {
+        right.Prev = left;
+        right.Next = left.Next;
+        if (left.Next is { } after)
+        {
+            after.Prev = right;
+        }
+
+        left.Next = right;
+    }
+
+    /// <summary>Extends <paramref name="left"/> over its right neighbour <paramref name="right"/>, which disappears.</summary>
+    private static void Absorb(PoolBlock left, PoolBlock right)
+    {
+        left.Length += right.Length;
+        left.Next = right.Next;
+        if (right.Next is { } after)
+        {
+            after.Prev = left;
+        }
+    }
+
+    private void AddFree(PoolBlock block)
+    {
+        _free.Add(block);
+        _pooledBytes += Bytes(block.Length);
+    }
+
+    private void TakeFree(PoolBlock block)
+    {
+        _free.Remove(block);
+        _pooledBytes -= Bytes(block.Length);
     }
 
     private static long Bytes(int length) => (long)length * sizeof(float);
@@ -182,8 +200,7 @@ internal sealed class BufferPool
                 break;
             }
 
-            _free.Remove(block);
-            _pooledBytes -= Bytes(block.Length);
+            TakeFree(block);
         }
     }
 }
