@@ -7,30 +7,12 @@ internal static class BenchApp
     {
         if (args.Length > 0 && args[0] is "vision" or "vision-images")
         {
-            var visionReport = new Report();
-            int rc = VisionSuite.Run(args, visionReport, Usage);
-            int j = Array.IndexOf(args, "--json");
-            if (rc == 0 && j > 0 && j + 1 < args.Length)
-            {
-                visionReport.WriteJson(args[j + 1]);
-                Console.Error.WriteLine($"wrote {args[j + 1]}");
-            }
-
-            return rc;
+            return RunWithOwnOptions(args, VisionSuite.Run);
         }
 
         if (args.Length > 0 && args[0] == "resnet-memory")
         {
-            var memoryReport = new Report();
-            int rc = MemorySuite.Run(args, memoryReport, Usage);
-            int j = Array.IndexOf(args, "--json");
-            if (rc == 0 && j > 0 && j + 1 < args.Length)
-            {
-                memoryReport.WriteJson(args[j + 1]);
-                Console.Error.WriteLine($"wrote {args[j + 1]}");
-            }
-
-            return rc;
+            return RunWithOwnOptions(args, MemorySuite.Run);
         }
 
         if (args.Length > 0 && args[0] == "compare")
@@ -115,6 +97,21 @@ internal static class BenchApp
         }
 
         return 0;
+    }
+
+    /// <summary>Runs a suite that reads its own options, then writes its report where --json says.</summary>
+    private static int RunWithOwnOptions(string[] args, Func<string[], Report, Func<string, int>, int> suite)
+    {
+        var report = new Report();
+        int rc = suite(args, report, Usage);
+        int j = Array.IndexOf(args, "--json");
+        if (rc == 0 && j > 0 && j + 1 < args.Length)
+        {
+            report.WriteJson(args[j + 1]);
+            Console.Error.WriteLine($"wrote {args[j + 1]}");
+        }
+
+        return rc;
     }
 
     private static int Usage(string why)

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Frost.Freezing;
-using Frost.Layers;
 using Frost.Memory;
 using Frost.Optimizers;
 
@@ -73,7 +71,7 @@ internal static class MemorySuite
                 }
 
                 var row = JsonNode.Parse(File.ReadAllText(result))!.AsObject();
-                table.Add(m, Mib((long)row["peak_above_model_bytes"]!), Mib((long)row["pooled_bytes"]!), Mib((long)row["peak_live_buffer_bytes"]!), Mib((long)row["model_rss_bytes"]!));
+                table.Add(m, Table.Mib((long)row["peak_above_model_bytes"]!, 0), Table.Mib((long)row["pooled_bytes"]!, 0), Table.Mib((long)row["peak_live_buffer_bytes"]!, 0), Table.Mib((long)row["model_rss_bytes"]!, 0));
                 report.AddRow("resnet-memory", row);
             }
             finally
@@ -105,14 +103,11 @@ internal static class MemorySuite
 
     private static JsonObject Measure(string mode, int batch, int size)
     {
-        var rng = new Rng(1);
-        var model = ResNet.ResNet18(1000, rng);
-        var x = Tensor.Normal(new Shape(batch, 3, size, size), 0, 1, rng);
-        var labels = Enumerable.Range(0, batch).Select(i => i % 1000).ToArray();
+        var (model, x, labels) = ResNetSuite.Build(batch, size);
         var sgd = new Sgd(0.01f, momentum: 0.9f);
         if (mode == "frozen")
         {
-            new FreezePlan(model).Freeze(Selector.Glob("stem/**") | Selector.Glob("stage1/**") | Selector.Glob("stage2/**") | Selector.Glob("stage3/**")).Apply(sgd);
+            ResNetSuite.FreezeStemToStage3(model, sgd);
         }
 
         void Step()
@@ -132,15 +127,15 @@ internal static class MemorySuite
 
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
-        ResetPeak();
+        ProcessMemory.ResetPeak();
         BufferPool.Shared.ResetPeak();
-        long baseline = Status("VmRSS");
+        long baseline = ProcessMemory.Read("VmRSS");
         for (int i = 0; i < 3; i++)
         {
             Step();
         }
 
-        long peak = Status("VmHWM");
+        long peak = ProcessMemory.Read("VmHWM");
         return new JsonObject
         {
             ["mode"] = mode,
@@ -153,14 +148,4 @@ internal static class MemorySuite
         };
     }
 
-    /// <summary>Resets the process's VmHWM to its current resident set (Linux 4.0+).</summary>
-    private static void ResetPeak() => File.WriteAllText("/proc/self/clear_refs", "5");
-
-    private static long Status(string key)
-    {
-        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith(key + ":", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
-    }
-
-    private static string Mib(long bytes) => Table.F(bytes / (1024.0 * 1024.0), 0) + " MiB";
 }

@@ -67,5 +67,8 @@ internal sealed class Table(params string[] headers)
     public static string F(double v, int digits = 1) =>
         double.IsNaN(v) ? "-" : v.ToString("F" + digits, CultureInfo.InvariantCulture);
 
+    /// <summary>Bytes as MiB with <paramref name="digits"/> decimals.</summary>
+    public static string Mib(long bytes, int digits = 2) => F(bytes / (1024.0 * 1024.0), digits) + " MiB";
+
     public static string Pct(double v) => double.IsNaN(v) ? "-" : (v * 100).ToString("F0", CultureInfo.InvariantCulture) + "%";
 }

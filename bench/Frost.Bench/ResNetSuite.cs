@@ -22,10 +22,7 @@ internal static class ResNetSuite
         var table = new Table("config", "mode", "ms", "images/s", "GF/s", "alloc/step", "step buffers");
         foreach (var (batch, size) in Configs)
         {
-            var rng = new Rng(1);
-            var model = ResNet.ResNet18(1000, rng);
-            var x = Tensor.Normal(new Shape(batch, 3, size, size), 0, 1, rng);
-            var labels = Enumerable.Range(0, batch).Select(i => i % 1000).ToArray();
+            var (model, x, labels) = Build(batch, size);
             var (total, frozenPart) = MultiplyAdds(model, size);
             string config = $"batch {batch}, {size}x{size}";
 
@@ -47,13 +44,26 @@ internal static class ResNetSuite
 
             Measure(timer, table, report, config, "inference", batch, 2.0 * total * batch, Inference);
             Measure(timer, table, report, config, "train step, all trainable", batch, 6.0 * total * batch, Train);
-            new FreezePlan(model).Freeze(Selector.Glob("stem/**") | Selector.Glob("stage1/**") | Selector.Glob("stage2/**") | Selector.Glob("stage3/**")).Apply(sgd);
+            FreezeStemToStage3(model, sgd);
             double flops = (2.0 * frozenPart + (6.0 * (total - frozenPart))) * batch;
             Measure(timer, table, report, config, "train step, stem..stage3 frozen", batch, flops, Train);
         }
 
         table.Print();
     }
+
+    /// <summary>The benchmarked network (seed 1), a batch of random images and their labels.</summary>
+    internal static (Sequential Model, Tensor Input, int[] Labels) Build(int batch, int size)
+    {
+        var rng = new Rng(1);
+        var model = ResNet.ResNet18(1000, rng);
+        var x = Tensor.Normal(new Shape(batch, 3, size, size), 0, 1, rng);
+        return (model, x, Enumerable.Range(0, batch).Select(i => i % 1000).ToArray());
+    }
+
+    /// <summary>Freezes the stem and stages 1–3, the frozen mode of these benchmarks.</summary>
+    internal static void FreezeStemToStage3(Sequential model, Optimizer optimizer) =>
+        new FreezePlan(model).Freeze(Selector.Glob("stem/**") | Selector.Glob("stage1/**") | Selector.Glob("stage2/**") | Selector.Glob("stage3/**")).Apply(optimizer);
 
     private static void Measure(Timer timer, Table table, Report report, string config, string mode, int batch, double flops, Action action)
     {
@@ -68,7 +78,7 @@ internal static class ResNetSuite
         action();
         long alloc = GC.GetTotalAllocatedBytes(precise: true) - before;
         double s = timer.Median($"{config} {mode}", action);
-        table.Add(config, mode, Table.F(s * 1e3), Table.F(batch / s), Table.F(flops / s / 1e9), Mib(alloc), Mib(buffers));
+        table.Add(config, mode, Table.F(s * 1e3), Table.F(batch / s), Table.F(flops / s / 1e9), Table.Mib(alloc), Table.Mib(buffers));
         report.AddRow("resnet", new JsonObject
         {
             ["config"] = config,
@@ -81,8 +91,6 @@ internal static class ResNetSuite
             ["background"] = timer.LastLoad.ToJson(),
         });
     }
-
-    private static string Mib(long bytes) => Table.F(bytes / (1024.0 * 1024.0), 2) + " MiB";
 
     /// <summary>Multiply-adds per image of convolutions and dense layers: all, and the part in stem..stage3.</summary>
     private static (double Total, double Frozen) MultiplyAdds(Sequential model, int size)

@@ -114,7 +114,7 @@ internal static class TransformerSuite
         action();
         long alloc = GC.GetTotalAllocatedBytes(precise: true) - before;
         double s = timer.Median(mode, action);
-        table.Add(mode, trainable, Table.F(s * 1e3), Table.F(tokens / s, 0), Table.F(flops / s / 1e9), Mib(alloc), Mib(buffers));
+        table.Add(mode, trainable, Table.F(s * 1e3), Table.F(tokens / s, 0), Table.F(flops / s / 1e9), Table.Mib(alloc), Table.Mib(buffers));
         report.AddRow("transformer", new JsonObject
         {
             ["mode"] = mode,
@@ -146,8 +146,6 @@ internal static class TransformerSuite
     private static double EncoderFlops(long b, long s, long layers) => 2.0 * b * s * layers * ((12.0 * D * D) + (2.0 * s * D));
 
     private static double HeadFlops(long b) => 2.0 * b * ((D * D) + (D * 2));
-
-    private static string Mib(long bytes) => Table.F(bytes / (1024.0 * 1024.0), 2) + " MiB";
 
     /// <summary>Encoder (pooled output) and a 2-class head, as Hugging Face's BertForSequenceClassification.</summary>
     internal sealed class Classifier : Block

@@ -132,11 +132,11 @@ internal static class VisionSuite
             }
 
             double s = sw.Elapsed.TotalSeconds;
-            var (hwm, rss) = Memory();
+            long hwm = ProcessMemory.Read("VmHWM"), rss = ProcessMemory.Read("VmRSS");
             long heap = GC.GetGCMemoryInfo().HeapSizeBytes;
             gen2 = GC.CollectionCount(2) - gen2;
             allocated = GC.GetTotalAllocatedBytes() - allocated;
-            table.Add(name, Table.F(s, 2), Table.F(images / s, 0), batches.ToString(CultureInfo.InvariantCulture), Mib(hwm), Mib(rss), Mib(heap), gen2.ToString(CultureInfo.InvariantCulture), Mib(allocated));
+            table.Add(name, Table.F(s, 2), Table.F(images / s, 0), batches.ToString(CultureInfo.InvariantCulture), Table.Mib(hwm, 0), Table.Mib(rss, 0), Table.Mib(heap, 0), gen2.ToString(CultureInfo.InvariantCulture), Table.Mib(allocated, 0));
             report.AddRow("vision", new JsonObject
             {
                 ["pass"] = name,
@@ -160,23 +160,4 @@ internal static class VisionSuite
         table.Print();
         report.Set("vision_listing_seconds", listing);
     }
-
-    /// <summary>Peak and current resident set of this process from /proc/self/status, in bytes (0 where unavailable).</summary>
-    private static (long Hwm, long Rss) Memory()
-    {
-        long Read(string key)
-        {
-            if (!File.Exists("/proc/self/status"))
-            {
-                return 0;
-            }
-
-            var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(key + ":", StringComparison.Ordinal));
-            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
-        }
-
-        return (Read("VmHWM"), Read("VmRSS"));
-    }
-
-    private static string Mib(long bytes) => Table.F(bytes / (1024.0 * 1024.0), 0) + " MiB";
 }
