@@ -150,12 +150,7 @@ internal static class FineTuneJob
         string plot = Path.Combine(s.Output, "training.png");
         string onnx = Path.Combine(s.Output, "model.onnx");
         output.Write(plot, () => TrainingPlot.Save(plot, losses, result.Epochs, learner.StepsPerEpoch * s.Accumulate, $"ResNet18 fine-tuning, {report.TrainableParameters:N0} of {report.TrainableParameters + report.FrozenParameters:N0} parameters trained"));
-        if (lora is not null)
-        {
-            LoraRun.WriteAdapter(lora, output, s.Output);
-        }
-
-        LoraRun.WithMerged(lora, () => output.WriteOnnx(onnx, model, recipe));
+        LoraRun.WriteExports(lora, output, s.Output, () => output.WriteOnnx(onnx, model, recipe));
         AnsiConsole.MarkupLine($"Wrote {Markup.Escape(ckpt)}, {Markup.Escape(Path.Combine(s.Output, "metrics.csv"))}, {Markup.Escape(plot)}, {Markup.Escape(onnx)} (input: RGB 0..255, shape [[N, 3, {s.InputSize}, {s.InputSize}]]).");
         AnsiConsole.MarkupLine($"Done in {total.Elapsed.TotalSeconds:F0}s.");
         if (!check.FrozenIntact)

@@ -141,7 +141,7 @@ internal static class LoraRun
     }
 
     /// <summary>Writes the adapter file of a finished LoRA run into <paramref name="folder"/> and prints what the frozen check found about the adapters.</summary>
-    public static void WriteAdapter(LoraInjection lora, OutputFolder output, string folder)
+    private static void WriteAdapter(LoraInjection lora, OutputFolder output, string folder)
     {
         string adapter = Path.Combine(folder, AdapterFile);
         output.Write(adapter, () => lora.Save(adapter));
@@ -155,10 +155,11 @@ internal static class LoraRun
     }
 
     /// <summary>
-    /// Runs <paramref name="export"/> (an ONNX export) with the adapters of <paramref name="lora"/> merged into the base
-    /// weights, so the export is made of plain layers, then unmerges them (bit for bit); without adapters, just runs it.
+    /// Writes a finished run's exports: with adapters, the adapter file into <paramref name="folder"/>, then
+    /// <paramref name="export"/> (the ONNX export) with the adapters merged into the base weights, so it is made of
+    /// plain layers, unmerging them afterwards (bit for bit); without adapters, just the export.
     /// </summary>
-    public static void WithMerged(LoraInjection? lora, Action export)
+    public static void WriteExports(LoraInjection? lora, OutputFolder output, string folder, Action export)
     {
         if (lora is null)
         {
@@ -166,6 +167,7 @@ internal static class LoraRun
             return;
         }
 
+        WriteAdapter(lora, output, folder);
         Lora.Merge(lora.Model);
         try
         {

@@ -110,12 +110,7 @@ internal static class TextFineTuneJob
         string plot = Path.Combine(s.Output, "training.png");
         string onnx = Path.Combine(s.Output, "model.onnx");
         output.Write(plot, () => TrainingPlot.Save(plot, losses, result.Epochs, learner.StepsPerEpoch * s.Accumulate, $"MiniLM fine-tuning, {report.TrainableParameters:N0} of {report.TrainableParameters + report.FrozenParameters:N0} parameters trained"));
-        if (lora is not null)
-        {
-            LoraRun.WriteAdapter(lora, output, s.Output);
-        }
-
-        LoraRun.WithMerged(lora, () => output.Write(onnx, () => TextOnnx.Save(onnx, model, recipe)));
+        LoraRun.WriteExports(lora, output, s.Output, () => output.Write(onnx, () => TextOnnx.Save(onnx, model, recipe)));
         AnsiConsole.MarkupLine($"Wrote {Markup.Escape(ckpt)}, {Markup.Escape(Path.Combine(s.Output, "metrics.csv"))}, {Markup.Escape(plot)}, {Markup.Escape(onnx)} (inputs: input_ids and attention_mask [[N, T]] int64; output: logits; class names in its metadata).");
         AnsiConsole.MarkupLine($"Done in {total.Elapsed.TotalSeconds:F0}s.");
         if (!check.FrozenIntact)
