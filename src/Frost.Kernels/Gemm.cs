@@ -131,22 +131,22 @@ public static class Gemm
         _ => GemmDriver<ScalarKernel>.PackedBLength(k, n),
     };
 
-    /// <summary>Pre-packs op(B) (K×N) for <paramref name="path"/> into <paramref name="dst"/>.</summary>
-    internal static unsafe void PrePackB(GemmPath path, float* b, nint ldb, bool transB, int k, int n, float* dst)
+    /// <summary>Pre-packs NR-wide slivers <paramref name="s0"/>..<paramref name="s1"/> of op(B) (K×N) for <paramref name="path"/> into <paramref name="dst"/>.</summary>
+    internal static unsafe void PrePackB(GemmPath path, float* b, nint ldb, bool transB, int k, int n, float* dst, int s0, int s1)
     {
         switch (path)
         {
             case GemmPath.Avx512:
-                GemmDriver<Avx512Kernel>.PrePackB(b, ldb, transB, k, n, dst);
+                GemmDriver<Avx512Kernel>.PrePackB(b, ldb, transB, k, n, dst, s0, s1);
                 break;
             case GemmPath.Avx2:
-                GemmDriver<Avx2Kernel>.PrePackB(b, ldb, transB, k, n, dst);
+                GemmDriver<Avx2Kernel>.PrePackB(b, ldb, transB, k, n, dst, s0, s1);
                 break;
             case GemmPath.Vector128:
-                GemmDriver<Vector128Kernel>.PrePackB(b, ldb, transB, k, n, dst);
+                GemmDriver<Vector128Kernel>.PrePackB(b, ldb, transB, k, n, dst, s0, s1);
                 break;
             default:
-                GemmDriver<ScalarKernel>.PrePackB(b, ldb, transB, k, n, dst);
+                GemmDriver<ScalarKernel>.PrePackB(b, ldb, transB, k, n, dst, s0, s1);
                 break;
         }
     }
@@ -167,6 +167,15 @@ public static class Gemm
         GemmPath.Avx2 => Avx2Kernel.NR,
         GemmPath.Vector128 => Vector128Kernel.NR,
         _ => ScalarKernel.NR,
+    };
+
+    /// <summary>Depth of one pre-packed block of op(B) on <paramref name="path"/>.</summary>
+    internal static int DepthBlock(GemmPath path) => path switch
+    {
+        GemmPath.Avx512 => Avx512Kernel.KC,
+        GemmPath.Avx2 => Avx2Kernel.KC,
+        GemmPath.Vector128 => Vector128Kernel.KC,
+        _ => ScalarKernel.KC,
     };
 
     /// <summary>Whether <paramref name="path"/> runs natively on this machine.</summary>

@@ -147,23 +147,23 @@ internal sealed unsafe class GemmDriver<TK> : IParallelWork
     public static long PackedBLength(int k, int n) => (long)k * DivUp(n, TK.NR) * TK.NR;
 
     /// <summary>
-    /// Packs all of op(B) (K×N) in the layout the driver reads: depth blocks of KC, each holding NR-wide slivers.
+    /// Packs slivers <paramref name="s0"/>..<paramref name="s1"/> of op(B) (K×N) in the layout the driver reads: depth
+    /// blocks of KC, each holding NR-wide slivers. Disjoint sliver ranges may be packed concurrently.
     /// </summary>
-    public static void PrePackB(float* b, nint ldb, bool transB, int k, int n, float* dst)
+    public static void PrePackB(float* b, nint ldb, bool transB, int k, int n, float* dst, int s0, int s1)
     {
-        int slivers = DivUp(n, TK.NR);
-        int nPad = slivers * TK.NR;
+        int nPad = DivUp(n, TK.NR) * TK.NR;
         for (int pc = 0; pc < k; pc += TK.KC)
         {
             int kc = Math.Min(TK.KC, k - pc);
-            float* d = dst + (nint)pc * nPad;
+            float* d = dst + (nint)pc * nPad + (nint)s0 * kc * TK.NR;
             if (!transB)
             {
-                Packing.PackContiguous(new StridedRows(b + pc * ldb, ldb), n, kc, TK.NR, 0, slivers, d);
+                Packing.PackContiguous(new StridedRows(b + pc * ldb, ldb), n, kc, TK.NR, s0, s1, d);
             }
             else
             {
-                Packing.PackStrided(new StridedRows(b + pc, ldb), n, kc, TK.NR, 0, slivers, d);
+                Packing.PackStrided(new StridedRows(b + pc, ldb), n, kc, TK.NR, s0, s1, d);
             }
         }
     }

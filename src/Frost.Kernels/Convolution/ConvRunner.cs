@@ -14,6 +14,8 @@ internal sealed unsafe class ConvRunner : IParallelWork
 {
     [ThreadStatic] private static ConvRunner? t_runner;
 
+    private readonly WeightWork _weights = new();
+
     private enum Op
     {
         Forward,
@@ -34,6 +36,7 @@ internal sealed unsafe class ConvRunner : IParallelWork
     private float* _bias;
     private float* _y;
     private float* _acc;
+    private float* _dw;
     private float* _biasAcc;
     private bool _relu;
 
@@ -51,12 +54,13 @@ internal sealed unsafe class ConvRunner : IParallelWork
         _path = Gemm.ActivePath;
         _packedPerGroup = Gemm.PackedBLength(_path, g.Depth, g.Kg);
         float* packed = Scratch.Weights.Get(_packedPerGroup * g.G);
-        for (int gi = 0; gi < g.G; gi++)
-        {
-            // op(B) = W_gᵀ (Depth × Kg); W_g is stored Kg × Depth.
-            Gemm.PrePackB(_path, w + (nint)gi * g.Kg * g.Depth, g.Depth, true, g.Depth, g.Kg, packed + gi * _packedPerGroup);
-        }
+        _weights.Pack(g, _path, w, packed, _packedPerGroup);
+        ForwardPacked(g, x, packed, bias, y, relu);
+    }
 
+    /// <summary>The forward pass with op(B) of every group already packed, <see cref="_packedPerGroup"/> floats apart.</summary>
+    private void ForwardPacked(in ConvGeometry g, float* x, float* packed, float* bias, float* y, bool relu)
+    {
         _op = Op.Forward;
         _g = g;
         _x = x;
@@ -76,9 +80,11 @@ internal sealed unsafe class ConvRunner : IParallelWork
             // channel axes swapped, padded by (extent − 1 − pad) on each side (negative values crop).
             int eh = (g.R - 1) * g.Dh, ew = (g.S - 1) * g.Dw;
             var t = new ConvGeometry(g.N, g.K, g.OH, g.OW, g.C, g.R, g.S, 1, 1, eh - g.Pt, ew - g.Pl, eh - g.Pb, ew - g.Pr, g.Dh, g.Dw, g.G);
-            float* flipped = Scratch.Transform.Get((long)g.G * g.Cg * g.Kg * g.R * g.S);
-            FlipWeights(g, w, flipped);
-            Forward(t, dy, flipped, null, dx, relu: false);
+            _path = Gemm.ActivePath;
+            _packedPerGroup = Gemm.PackedBLength(_path, t.Depth, t.Kg);
+            float* packed = Scratch.Weights.Get(_packedPerGroup * g.G);
+            _weights.PackFlipped(g, _path, w, packed, _packedPerGroup);
+            ForwardPacked(t, dy, packed, null, dx, relu: false);
             return;
         }
 
@@ -101,26 +107,24 @@ internal sealed unsafe class ConvRunner : IParallelWork
         _y = dy;
         _bias = dbias;
         ChooseThreads();
+
+        // The wide path's products are Depth × Kg per task, transposed into dw at the end; the columns path's are
+        // Kg × Depth, the layout of dw, and task 0 writes into dw itself.
         long perTask = (long)g.G * g.Depth * g.Kg;
-        _acc = Scratch.Partials.Get(perTask * _tasks + (long)g.K * _tasks);
-        _biasAcc = _acc + perTask * _tasks;
+        int partials = _wide ? _tasks : _tasks - 1;
+        _acc = Scratch.Partials.Get(perTask * partials + (long)g.K * _tasks);
+        _biasAcc = _acc + perTask * partials;
+        _dw = dw;
         new Span<float>(_biasAcc, g.K * _tasks).Clear();
         Dispatch();
 
-        // dw[gi·Kg + k][p] = Σ_t acc_t[gi][p][k]: the partials are summed in task order, then transposed.
-        for (int t = 1; t < _tasks; t++)
+        if (_wide)
         {
-            for (long i = 0; i < perTask; i += int.MaxValue / 2)
-            {
-                int len = (int)Math.Min(int.MaxValue / 2, perTask - i);
-                var sum = new Span<float>(_acc + i, len);
-                TensorPrimitives.Add(sum, new ReadOnlySpan<float>(_acc + t * perTask + i, len), sum);
-            }
+            _weights.Gather(g, _acc, _tasks, dw);
         }
-
-        for (int gi = 0; gi < g.G; gi++)
+        else if (partials > 0)
         {
-            ImageOps.Transpose(_acc + (nint)gi * g.Depth * g.Kg, g.Depth, g.Kg, dw + (nint)gi * g.Kg * g.Depth);
+            _weights.Sum(dw, _acc, partials, perTask);
         }
 
         if (dbias != null)
@@ -134,27 +138,6 @@ internal sealed unsafe class ConvRunner : IParallelWork
                 }
 
                 dbias[k] = sum;
-            }
-        }
-    }
-
-    private static void FlipWeights(in ConvGeometry g, float* w, float* dst)
-    {
-        // dst[gi][c][k][r][s] = w[gi·Kg + k][c][R−1−r][S−1−s]
-        int rs = g.R * g.S;
-        for (int gi = 0; gi < g.G; gi++)
-        {
-            for (int c = 0; c < g.Cg; c++)
-            {
-                for (int k = 0; k < g.Kg; k++)
-                {
-                    float* src = w + (((nint)gi * g.Kg + k) * g.Cg + c) * rs;
-                    float* d = dst + (((nint)gi * g.Cg + c) * g.Kg + k) * rs;
-                    for (int i = 0; i < rs; i++)
-                    {
-                        d[i] = src[rs - 1 - i];
-                    }
-                }
             }
         }
     }
@@ -464,11 +447,11 @@ internal sealed unsafe class ConvRunner : IParallelWork
         for (int j = 0; j < count; j++)
         {
             float* src = padded != null ? padded : Padded(Image(_x, n + j, g.C, gi, g.Cg, g.InPlane));
-            ImageOps.Im2Col(src, g, col + (nint)j * piece, oh0, oh1, total);
+            ImageOps.Im2Row(src, g, col + (nint)j * piece * g.Depth, oh0, oh1, g.Depth);
         }
 
         float* dy = Image(_y, n, g.K, gi, g.Kg, g.OutPlane) + (nint)oh0 * g.OW;
-        nint ldb = g.OutPlane;
+        nint lda = g.OutPlane;
         if (count > 1)
         {
             float* cat = Scratch.Work.Get((long)g.Kg * total);
@@ -478,20 +461,22 @@ internal sealed unsafe class ConvRunner : IParallelWork
             }
 
             dy = cat;
-            ldb = total;
+            lda = total;
         }
 
+        // dw_g (Kg × Depth) += dy (Kg × positions) · patch rows (positions × Depth); task 0 sums straight into dw, the
+        // others into partials.
+        long perGroup = (long)g.Depth * g.Kg;
         var problem = new GemmProblem
         {
-            A = col,
-            Lda = total,
-            B = dy,
-            Ldb = ldb,
-            TransB = true,
-            C = _acc + ((long)task * g.G + gi) * g.Depth * g.Kg,
-            Ldc = g.Kg,
-            M = g.Depth,
-            N = g.Kg,
+            A = dy,
+            Lda = lda,
+            B = col,
+            Ldb = g.Depth,
+            C = task == 0 ? _dw + gi * perGroup : _acc + ((long)(task - 1) * g.G + gi) * perGroup,
+            Ldc = g.Depth,
+            M = g.Kg,
+            N = g.Depth,
             K = total,
             Alpha = 1f,
             Beta = first ? 0f : 1f,

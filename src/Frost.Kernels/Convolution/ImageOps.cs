@@ -145,8 +145,11 @@ internal static unsafe class ImageOps
     }
 
     /// <summary>Writes the transpose of a rows×cols matrix: <c>dst[c·rows + r] = src[r·cols + c]</c>.</summary>
+    public static void Transpose(float* src, int rows, int cols, float* dst) => Transpose(src, rows, cols, dst, rows);
+
+    /// <summary>Writes the transpose of a rows×cols matrix into rows <paramref name="ld"/> apart: <c>dst[c·ld + r] = src[r·cols + c]</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Transpose(float* src, int rows, int cols, float* dst)
+    public static void Transpose(float* src, int rows, int cols, float* dst, nint ld)
     {
         int r0 = 0;
         if (Avx.IsSupported)
@@ -162,22 +165,22 @@ internal static unsafe class ImageOps
                     Vector256<float> v4 = Avx.LoadVector256(s + 4 * cols), v5 = Avx.LoadVector256(s + 5 * cols);
                     Vector256<float> v6 = Avx.LoadVector256(s + 6 * cols), v7 = Avx.LoadVector256(s + 7 * cols);
                     Packing.Transpose8x8(ref v0, ref v1, ref v2, ref v3, ref v4, ref v5, ref v6, ref v7);
-                    float* d = dst + (nint)c0 * rows + r0;
+                    float* d = dst + c0 * ld + r0;
                     v0.Store(d);
-                    v1.Store(d + rows);
-                    v2.Store(d + 2 * rows);
-                    v3.Store(d + 3 * rows);
-                    v4.Store(d + 4 * rows);
-                    v5.Store(d + 5 * rows);
-                    v6.Store(d + 6 * rows);
-                    v7.Store(d + 7 * rows);
+                    v1.Store(d + ld);
+                    v2.Store(d + 2 * ld);
+                    v3.Store(d + 3 * ld);
+                    v4.Store(d + 4 * ld);
+                    v5.Store(d + 5 * ld);
+                    v6.Store(d + 6 * ld);
+                    v7.Store(d + 7 * ld);
                 }
 
                 for (int c = c0; c < cols; c++)
                 {
                     for (int r = r0; r < r0 + 8; r++)
                     {
-                        dst[(nint)c * rows + r] = src[(nint)r * cols + c];
+                        dst[c * ld + r] = src[(nint)r * cols + c];
                     }
                 }
             }
@@ -187,7 +190,7 @@ internal static unsafe class ImageOps
         {
             for (int c = 0; c < cols; c++)
             {
-                dst[(nint)c * rows + r] = src[(nint)r * cols + c];
+                dst[c * ld + r] = src[(nint)r * cols + c];
             }
         }
     }
@@ -282,6 +285,13 @@ internal static unsafe class ImageOps
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TransposeOut(float* ct, int kg, int oh, int ow, int pitch, float* bias, bool relu, float* output, int plane)
     {
+        if (pitch == ow && oh > 1)
+        {
+            // Rows lie back to back in both layouts, so they form one long row: short rows still move in 8×8 tiles.
+            TransposeOut(ct, kg, 1, oh * ow, oh * ow, bias, relu, output, plane);
+            return;
+        }
+
         for (int y = 0; y < oh; y++)
         {
             float* rowIn = ct + (nint)y * pitch * kg;

@@ -52,7 +52,6 @@ internal static class Scratch
     [ThreadStatic] private static AlignedBuffer? t_table;
     [ThreadStatic] private static AlignedBuffer? t_pad;
     [ThreadStatic] private static AlignedBuffer? t_weights;
-    [ThreadStatic] private static AlignedBuffer? t_transform;
     [ThreadStatic] private static AlignedBuffer? t_partials;
 
     /// <summary>Buffer for packed blocks of A in GEMM.</summary>
@@ -73,11 +72,8 @@ internal static class Scratch
     /// <summary>Pointer tables (two floats per pointer).</summary>
     public static AlignedBuffer Table => t_table ??= new AlignedBuffer();
 
-    /// <summary>Per-call weights pre-packed by the calling thread and read by all tasks.</summary>
+    /// <summary>Per-call weights pre-packed for the call and read by all its tasks.</summary>
     public static AlignedBuffer Weights => t_weights ??= new AlignedBuffer();
-
-    /// <summary>Per-call transformed weights (e.g. flipped for backward-input) on the calling thread.</summary>
-    public static AlignedBuffer Transform => t_transform ??= new AlignedBuffer();
 
     /// <summary>Per-call partial sums of all tasks, owned by the calling thread.</summary>
     public static AlignedBuffer Partials => t_partials ??= new AlignedBuffer();

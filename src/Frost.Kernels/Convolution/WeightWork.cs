@@ -1,0 +1,201 @@
+using System.Numerics.Tensors;
+using Frost.Kernels.Blas;
+using Frost.Kernels.Threading;
+
+namespace Frost.Kernels.Convolution;
+
+/// <summary>
+/// The weight-sized steps around a convolution's GEMMs, split over the worker pool: packing the weights (or the flipped
+/// weights of the input gradient) for the product, and summing the weight gradient's per-task partial sums.
+/// Each item is written by exactly one task, and sums run in task order, so results do not depend on the thread count.
+/// </summary>
+internal sealed unsafe class WeightWork : RangeWork
+{
+    // NOTE: blocks of 8 depth rows keep the transposes of the gather in whole 8×8 tiles.
+    private const int Block = 8;
+
+    // NOTE: floats per item of a plain sum; a few pages, so items stay cheap to hand out and large to stream.
+    private const int SumChunk = 1 << 14;
+
+    private enum Op
+    {
+        Pack,
+        PackFlipped,
+        Gather,
+        Sum,
+    }
+
+    private Op _op;
+    private ConvGeometry _g;
+    private GemmPath _path;
+    private int _slivers;
+    private int _lanes;
+    private int _depthBlock;
+    private long _length;
+    private int _blocks;
+    private int _tasks;
+    private long _packedPerGroup;
+    private float* _src;
+    private float* _dst;
+
+    /// <summary>
+    /// Packs op(B) = W_gᵀ (Depth × Kg) of every group for <paramref name="path"/>, <paramref name="packedPerGroup"/>
+    /// floats apart, from weights stored [K][Cg][R][S].
+    /// </summary>
+    public void Pack(in ConvGeometry g, GemmPath path, float* w, float* packed, long packedPerGroup)
+    {
+        _op = Op.Pack;
+        _g = g;
+        _path = path;
+        _src = w;
+        _dst = packed;
+        _packedPerGroup = packedPerGroup;
+        _lanes = Gemm.TileCols(path);
+        _slivers = (g.Kg + _lanes - 1) / _lanes;
+        Dispatch(g.G * _slivers, (long)g.Depth * _lanes);
+    }
+
+    /// <summary>
+    /// Packs, for every group, op(B) of the stride-1 convolution that gives <paramref name="g"/>'s input gradient: the
+    /// kernel flipped and its channel axes swapped, <c>op(B)[k·R·S + r·S + s][c] = w[gi·Kg + k][c][R−1−r][S−1−s]</c>
+    /// (Kg·R·S × Cg), <paramref name="packedPerGroup"/> floats apart.
+    /// </summary>
+    public void PackFlipped(in ConvGeometry g, GemmPath path, float* w, float* packed, long packedPerGroup)
+    {
+        _op = Op.PackFlipped;
+        _g = g;
+        _src = w;
+        _dst = packed;
+        _packedPerGroup = packedPerGroup;
+        _lanes = Gemm.TileCols(path);
+        _depthBlock = Gemm.DepthBlock(path);
+        _slivers = (g.Cg + _lanes - 1) / _lanes;
+        Dispatch(g.G * _slivers, (long)g.Kg * g.R * g.S * _lanes);
+    }
+
+    /// <summary>
+    /// <c>dw[gi·Kg + k][p] = Σ_t acc[t][gi][p][k]</c> over <paramref name="tasks"/> partial sums of
+    /// G·Depth·Kg floats each; the first partial is overwritten with the sum.
+    /// </summary>
+    public void Gather(in ConvGeometry g, float* acc, int tasks, float* dw)
+    {
+        _op = Op.Gather;
+        _g = g;
+        _src = acc;
+        _dst = dw;
+        _tasks = tasks;
+        _blocks = (g.Depth + Block - 1) / Block;
+        Dispatch(g.G * _blocks, (long)Block * g.Kg * (tasks + 1));
+    }
+
+    /// <summary><c>sum[i] += Σ_t partials[t·length + i]</c> for t &lt; <paramref name="count"/>, in order of t.</summary>
+    public void Sum(float* sum, float* partials, int count, long length)
+    {
+        _op = Op.Sum;
+        _dst = sum;
+        _src = partials;
+        _tasks = count;
+        _length = length;
+        Dispatch((int)((length + SumChunk - 1) / SumChunk), (long)SumChunk * (count + 1));
+    }
+
+    /// <inheritdoc/>
+    protected override void Run(int begin, int end)
+    {
+        if (_op == Op.Sum)
+        {
+            SumChunks(begin, end);
+            return;
+        }
+
+        int perGroup = _op is Op.Pack or Op.PackFlipped ? _slivers : _blocks;
+        for (int item = begin; item < end;)
+        {
+            // Items of one group form a contiguous range.
+            int gi = item / perGroup, first = item % perGroup;
+            int last = Math.Min(perGroup, first + (end - item));
+            switch (_op)
+            {
+                case Op.Pack:
+                    PackSlivers(gi, first, last);
+                    break;
+                case Op.PackFlipped:
+                    PackFlippedSlivers(gi, first, last);
+                    break;
+                default:
+                    GatherBlocks(gi, first, last);
+                    break;
+            }
+
+            item += last - first;
+        }
+    }
+
+    private void PackSlivers(int gi, int s0, int s1)
+    {
+        ref readonly ConvGeometry g = ref _g;
+        Gemm.PrePackB(_path, _src + (nint)gi * g.Kg * g.Depth, g.Depth, true, g.Depth, g.Kg, _dst + gi * _packedPerGroup, s0, s1);
+    }
+
+    private void PackFlippedSlivers(int gi, int s0, int s1)
+    {
+        // The layout of Gemm.PrePackB: depth blocks, each holding the slivers of lanes columns, each depth step's lanes
+        // together. One depth step of one sliver reads a sliver's worth of input channels of one output channel, which
+        // lie rs floats apart in a block that later steps read again.
+        ref readonly ConvGeometry g = ref _g;
+        int rs = g.R * g.S, depth = g.Kg * rs, lanes = _lanes;
+        nint nPad = (nint)_slivers * lanes;
+        float* wg = _src + (nint)gi * g.Kg * g.Cg * rs;
+        float* dg = _dst + gi * _packedPerGroup;
+        for (int pc = 0; pc < depth; pc += _depthBlock)
+        {
+            int kc = Math.Min(_depthBlock, depth - pc);
+            for (int s = s0; s < s1; s++)
+            {
+                int c0 = s * lanes, n = Math.Min(lanes, g.Cg - c0);
+                float* d = dg + pc * nPad + (nint)s * kc * lanes;
+                for (int p = pc; p < pc + kc; p++, d += lanes)
+                {
+                    int k = p / rs, tap = rs - 1 - (p - k * rs);
+                    float* src = wg + ((nint)k * g.Cg + c0) * rs + tap;
+                    int j = 0;
+                    for (; j < n; j++)
+                    {
+                        d[j] = src[j * rs];
+                    }
+
+                    for (; j < lanes; j++)
+                    {
+                        d[j] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    private void GatherBlocks(int gi, int b0, int b1)
+    {
+        ref readonly ConvGeometry g = ref _g;
+        long perTask = (long)g.G * g.Depth * g.Kg;
+        int p0 = b0 * Block, p1 = Math.Min(g.Depth, b1 * Block);
+        float* sum = _src + ((nint)gi * g.Depth + p0) * g.Kg;
+        int len = (p1 - p0) * g.Kg;
+        for (int t = 1; t < _tasks; t++)
+        {
+            var s = new Span<float>(sum, len);
+            TensorPrimitives.Add(s, new ReadOnlySpan<float>(sum + t * perTask, len), s);
+        }
+
+        ImageOps.Transpose(sum, p1 - p0, g.Kg, _dst + (nint)gi * g.Kg * g.Depth + p0, g.Depth);
+    }
+
+    private void SumChunks(int c0, int c1)
+    {
+        long i0 = (long)c0 * SumChunk, i1 = Math.Min(_length, (long)c1 * SumChunk);
+        var sum = new Span<float>(_dst + i0, (int)(i1 - i0));
+        for (int t = 0; t < _tasks; t++)
+        {
+            TensorPrimitives.Add(sum, new ReadOnlySpan<float>(_src + t * _length + i0, sum.Length), sum);
+        }
+    }
+}
