@@ -19,7 +19,10 @@ internal static class ConvSuite
         ("128ch 28x28 3x3", Same(128, 28)),
         ("256ch 14x14 3x3", Same(256, 14)),
         ("512ch 7x7 3x3", Same(512, 7)),
+        ("64ch 16x16 3x3 b64", Same(64, 16, 64)),
+        ("128ch 8x8 3x3 b64", Same(128, 8, 64)),
         ("256ch 4x4 3x3 b64", Same(256, 4, 64)),
+        ("256->512 3x3 s2 4x4 b64", new Conv2DShape(64, 256, 4, 4, 512, 3, 3, 2, 2, 1, 1, 1, 1)),
         ("512ch 2x2 3x3 b64", Same(512, 2, 64)),
     ];
 

@@ -35,6 +35,9 @@ public class ConvTests
         "3,6,17,19,10,5,3,3,2,2,1,0,2,1,1,2",    // groups 2, stride (3,2), asymmetric pads
         "3,2,40,41,9,3,3,4,3,0,2,1,0,1,2,1",     // stride (4,3), dilation (1,2)
         "3,3,64,62,16,7,7,2,2,3,3,3,3,1,1,1",    // stem-like, threaded: work split mid-image
+        "2,8,16,16,8,3,3,1,1,1,1,1,1,1,1,1",     // 3x3 same at 16x16: the smallest map on the wide path
+        "4,6,20,22,10,3,3,1,1,1,1,1,1,1,1,1",    // 3x3 same, wide path, stacked images
+        "8,16,4,4,24,3,3,2,2,1,1,1,1,1,1,1",     // strided, tiny output: several images per input-gradient GEMM
     ];
 
     private static Conv2DShape Parse(string spec)

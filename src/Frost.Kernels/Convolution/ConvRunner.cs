@@ -158,8 +158,10 @@ internal sealed unsafe class ConvRunner : IParallelWork
         _tasks = byImage ? threads : 1;
         _gemmThreads = byImage ? 1 : threads;
 
-        // NOTE: the wide layout computes Wp − OW wasted columns per row; past ~10% (small images) explicit columns win.
-        _wide = _op != Op.BackwardInputStrided && _g.Stride1 && (_g.Wp - _g.OW) * 10 <= _g.OW;
+        // NOTE: the wide layout computes Wp − OW wasted columns per row; past 12.5% (small images) explicit columns win.
+        // 3×3 at 16×16, batch 64 (12.5%): 4.6 + 4.6 + 6.0 ms wide, 5.7 + 6.4 + 8.8 ms as columns; at 8×8 (25%) columns
+        // win by 10-40%.
+        _wide = _op != Op.BackwardInputStrided && _g.Stride1 && (_g.Wp - _g.OW) * 8 <= _g.OW;
         _chunk = _wide ? ChunkSize() : 1;
     }
 
@@ -203,7 +205,7 @@ internal sealed unsafe class ConvRunner : IParallelWork
 
         // Columns path: several whole images per GEMM when they are small, else blocks of output rows of one image.
         int positions = Math.Clamp((1 << 18) / g.Depth, 512, 4096);
-        int perGemm = _op == Op.BackwardInputStrided ? 1 : Math.Max(1, positions / g.OutPlane);
+        int perGemm = Math.Max(1, positions / g.OutPlane);
         int rowsPerTile = g.OutPlane <= positions ? g.OH : Math.Max(1, positions / g.OW);
         for (int n = n0; n < n1; n += perGemm)
         {
@@ -221,7 +223,7 @@ internal sealed unsafe class ConvRunner : IParallelWork
                             ForwardColumns(n, count, gi, oh0, oh1, image);
                             break;
                         case Op.BackwardInputStrided:
-                            BackwardInputColumns(n, gi, oh0, oh1);
+                            BackwardInputColumns(n, count, gi, oh0, oh1);
                             break;
                         default:
                             BackwardWeightColumns(n, count, gi, oh0, oh1, n == n0 && oh0 == 0, index, image);
@@ -302,7 +304,7 @@ internal sealed unsafe class ConvRunner : IParallelWork
         // NOTE: with few output channels the GEMM reads A in place, which wants patch rows (row-major A); a
         // transposed A would have to be packed (3136x64x576: 0.70x of the SGEMM-1024 rate packed, 0.87x in place).
         bool rows = g.Kg <= 128;
-        float* col = Scratch.Col.Get((long)g.Depth * total);
+        float* col = Scratch.Col.Get((long)g.Depth * total + ImageOps.RowSlack);
         for (int j = 0; j < count; j++)
         {
             float* src = padded != null ? padded : Padded(Image(_x, n + j, g.C, gi, g.Cg, g.InPlane));
@@ -339,40 +341,59 @@ internal sealed unsafe class ConvRunner : IParallelWork
         }
     }
 
-    private void BackwardInputColumns(int n, int gi, int oh0, int oh1)
+    private void BackwardInputColumns(int n, int count, int gi, int oh0, int oh1)
     {
         ref readonly ConvGeometry g = ref _g;
-        int piece = (oh1 - oh0) * g.OW;
-        float* col = Scratch.Col.Get((long)g.Depth * piece);
+        int piece = (oh1 - oh0) * g.OW, total = count * piece;
+        float* dy = Image(_x, n, g.K, gi, g.Kg, g.OutPlane) + (nint)oh0 * g.OW;
+        nint ldb = g.OutPlane;
+        if (count > 1)
+        {
+            // Small images share one GEMM: their output gradients side by side, Kg × (count·piece).
+            float* cat = Scratch.Work.Get((long)g.Kg * total);
+            for (int j = 0; j < count; j++)
+            {
+                ImageOps.Widen(Image(_x, n + j, g.K, gi, g.Kg, g.OutPlane), g.Kg, g.OH, g.OW, g.OW, cat + (nint)j * piece, total);
+            }
+
+            dy = cat;
+            ldb = total;
+        }
+
+        float* col = Scratch.Col.Get((long)g.Depth * total);
         var problem = new GemmProblem
         {
             A = _w + (nint)gi * g.Kg * g.Depth,
             Lda = g.Depth,
             TransA = true,
-            B = Image(_x, n, g.K, gi, g.Kg, g.OutPlane) + (nint)oh0 * g.OW,
-            Ldb = g.OutPlane,
+            B = dy,
+            Ldb = ldb,
             C = col,
-            Ldc = piece,
+            Ldc = total,
             M = g.Depth,
-            N = piece,
+            N = total,
             K = g.Kg,
             Alpha = 1f,
         };
         Gemm.Run(_path, problem, _gemmThreads);
 
-        // Accumulate into a zero-padded gradient image (or the output itself when there is no padding), crop at the end.
-        float* dxg = Image(_y, n, g.C, gi, g.Cg, g.InPlane);
+        // Accumulate into a zero-padded gradient image (or the output itself when there is no padding), crop at the end;
+        // several images per GEMM only happen when each is one whole row block.
         bool padded = HasPadding(g);
-        float* acc = padded ? Scratch.Pad.Get((long)g.Cg * g.Hp * g.Wp) : dxg;
-        if (oh0 == 0)
+        for (int j = 0; j < count; j++)
         {
-            new Span<float>(acc, g.Cg * g.Hp * g.Wp).Clear();
-        }
+            float* dxg = Image(_y, n + j, g.C, gi, g.Cg, g.InPlane);
+            float* acc = padded ? Scratch.Pad.Get((long)g.Cg * g.Hp * g.Wp) : dxg;
+            if (oh0 == 0)
+            {
+                new Span<float>(acc, g.Cg * g.Hp * g.Wp).Clear();
+            }
 
-        ImageOps.Col2ImAdd(col, g, acc, oh0, oh1, piece);
-        if (padded && oh1 == g.OH)
-        {
-            ImageOps.Crop(acc, g.Cg, g.H, g.W, g.Pt, g.Pl, g.Pb, g.Pr, dxg);
+            ImageOps.Col2ImAdd(col + (nint)j * piece, g, acc, oh0, oh1, total);
+            if (padded && oh1 == g.OH)
+            {
+                ImageOps.Crop(acc, g.Cg, g.H, g.W, g.Pt, g.Pl, g.Pb, g.Pr, dxg);
+            }
         }
     }
 
@@ -443,7 +464,7 @@ internal sealed unsafe class ConvRunner : IParallelWork
     {
         ref readonly ConvGeometry g = ref _g;
         int piece = (oh1 - oh0) * g.OW, total = count * piece;
-        float* col = Scratch.Col.Get((long)g.Depth * total);
+        float* col = Scratch.Col.Get((long)g.Depth * total + ImageOps.RowSlack);
         for (int j = 0; j < count; j++)
         {
             float* src = padded != null ? padded : Padded(Image(_x, n + j, g.C, gi, g.Cg, g.InPlane));

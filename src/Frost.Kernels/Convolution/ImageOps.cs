@@ -67,10 +67,15 @@ internal static unsafe class ImageOps
         }
     }
 
+    /// <summary>Floats a buffer filled by <see cref="Im2Row"/> needs after its last row.</summary>
+    public const int RowSlack = 8;
+
     /// <summary>
     /// Writes patch rows of output rows [<paramref name="oh0"/>, <paramref name="oh1"/>) of one group of one image from its
     /// zero-padded copy: row <c>(oh − oh0)·OW + ow</c> (<paramref name="ld"/> floats apart) holds the Cg·R·S inputs under
-    /// output (oh, ow) in (c, r, s) order, the transpose of <see cref="Im2Col"/>.
+    /// output (oh, ow) in (c, r, s) order, the transpose of <see cref="Im2Col"/>. Rows are written in order and the
+    /// buffer needs <see cref="RowSlack"/> floats after the last row: a kernel row is stored as a whole vector, whose tail
+    /// the next one overwrites.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Im2Row(float* padded, in ConvGeometry g, float* rows, int oh0, int oh1, nint ld)
@@ -91,7 +96,8 @@ internal static unsafe class ImageOps
                         float* src = origin + (nint)c * plane + (nint)r * g.Dh * g.Wp;
                         if (masked)
                         {
-                            Avx.MaskStore(dst, mask, Avx.MaskLoad(src, mask));
+                            // NOTE: a masked store is microcoded on some cores (AMD Zen); a whole store is not.
+                            Avx.Store(dst, Avx.MaskLoad(src, mask));
                         }
                         else
                         {
