@@ -41,39 +41,13 @@ internal static unsafe class ImageOps
         new Span<float>(dst + (nint)channels * hp * wp, slack).Clear();
     }
 
-    /// <summary>
-    /// Writes the columns of output rows [<paramref name="oh0"/>, <paramref name="oh1"/>) of one group of one image from
-    /// its zero-padded copy (planes of Hp×Wp): <c>col[(c·R + r)·S + s][(oh − oh0)·OW + ow]</c> = the input under tap
-    /// (r, s) for output (oh, ow); column rows are <paramref name="stride"/> floats apart.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Im2Col(float* padded, in ConvGeometry g, float* col, int oh0, int oh1, nint stride)
-    {
-        int ow = g.OW, plane = g.Hp * g.Wp;
-        for (int c = 0; c < g.Cg; c++)
-        {
-            for (int r = 0; r < g.R; r++)
-            {
-                for (int s = 0; s < g.S; s++)
-                {
-                    float* src = padded + (nint)c * plane + (nint)r * g.Dh * g.Wp + s * g.Dw;
-                    float* dst = col + ((c * g.R + r) * g.S + s) * stride;
-                    for (int y = oh0; y < oh1; y++)
-                    {
-                        CopyRow(src + (nint)y * g.Sh * g.Wp, g.Sw, dst + (nint)(y - oh0) * ow, ow);
-                    }
-                }
-            }
-        }
-    }
-
     /// <summary>Floats a buffer filled by <see cref="Im2Row"/> needs after its last row.</summary>
     public const int RowSlack = 8;
 
     /// <summary>
     /// Writes patch rows of output rows [<paramref name="oh0"/>, <paramref name="oh1"/>) of one group of one image from its
     /// zero-padded copy: row <c>(oh − oh0)·OW + ow</c> (<paramref name="ld"/> floats apart) holds the Cg·R·S inputs under
-    /// output (oh, ow) in (c, r, s) order, the transpose of <see cref="Im2Col"/>. Rows are written in order and the
+    /// output (oh, ow) in (c, r, s) order. Rows are written in order and the
     /// buffer needs <see cref="RowSlack"/> floats after the last row: a kernel row is stored as a whole vector, whose tail
     /// the next one overwrites.
     /// </summary>
@@ -114,8 +88,11 @@ internal static unsafe class ImageOps
         }
     }
 
-    /// <summary>Adds columns of output rows [<paramref name="oh0"/>, <paramref name="oh1"/>) into a zero-padded gradient
-    /// image (planes of Hp×Wp): the adjoint of <see cref="Im2Col"/>.</summary>
+    /// <summary>
+    /// Adds columns of output rows [<paramref name="oh0"/>, <paramref name="oh1"/>) into a zero-padded gradient image
+    /// (planes of Hp×Wp): column row <c>(c·R + r)·S + s</c> (<paramref name="stride"/> floats apart) holds, at
+    /// <c>(oh − oh0)·OW + ow</c>, the gradient of the input under tap (r, s) of output (oh, ow).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Col2ImAdd(float* col, in ConvGeometry g, float* padded, int oh0, int oh1, nint stride)
     {
@@ -384,6 +361,7 @@ internal static unsafe class ImageOps
         v.Store(dst);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ScalarColumn(float* rowIn, int kg, int k, int x0, int x1, float* bias, bool relu, float* dstRow)
     {
         float b = bias != null ? bias[k] : 0f;
