@@ -54,20 +54,23 @@ internal static unsafe class ImageOps
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Im2Row(float* padded, in ConvGeometry g, float* rows, int oh0, int oh1, nint ld)
     {
-        int plane = g.Hp * g.Wp;
-        bool masked = Avx2.IsSupported && g.Dw == 1 && g.S <= 8;
-        Vector256<float> mask = masked ? Tail(g.S) : default;
+        // NOTE: the geometry is read into locals: stores through a float pointer could alias it, so reading its fields
+        // in the loop would reload them for every kernel row.
+        int cg = g.Cg, kr = g.R, ks = g.S, ow = g.OW, dw = g.Dw;
+        nint plane = (nint)g.Hp * g.Wp, rowStep = (nint)g.Dh * g.Wp, sh = (nint)g.Sh * g.Wp, sw = g.Sw;
+        bool masked = Avx2.IsSupported && dw == 1 && ks <= 8;
+        Vector256<float> mask = masked ? Tail(ks) : default;
         for (int y = oh0; y < oh1; y++)
         {
-            for (int x = 0; x < g.OW; x++)
+            for (int x = 0; x < ow; x++)
             {
-                float* dst = rows + ((nint)(y - oh0) * g.OW + x) * ld;
-                float* origin = padded + (nint)y * g.Sh * g.Wp + (nint)x * g.Sw;
-                for (int c = 0; c < g.Cg; c++)
+                float* dst = rows + ((nint)(y - oh0) * ow + x) * ld;
+                float* origin = padded + y * sh + x * sw;
+                for (int c = 0; c < cg; c++, origin += plane)
                 {
-                    for (int r = 0; r < g.R; r++)
+                    float* src = origin;
+                    for (int r = 0; r < kr; r++, src += rowStep, dst += ks)
                     {
-                        float* src = origin + (nint)c * plane + (nint)r * g.Dh * g.Wp;
                         if (masked)
                         {
                             // NOTE: a masked store is microcoded on some cores (AMD Zen); a whole store is not.
@@ -75,13 +78,11 @@ internal static unsafe class ImageOps
                         }
                         else
                         {
-                            for (int s = 0; s < g.S; s++)
+                            for (int s = 0; s < ks; s++)
                             {
-                                dst[s] = src[s * g.Dw];
+                                dst[s] = src[s * dw];
                             }
                         }
-
-                        dst += g.S;
                     }
                 }
             }
