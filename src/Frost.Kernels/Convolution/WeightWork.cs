@@ -1,4 +1,7 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Frost.Kernels.Blas;
 using Frost.Kernels.Threading;
 
@@ -140,8 +143,8 @@ internal sealed unsafe class WeightWork : RangeWork
     private void PackFlippedSlivers(int gi, int s0, int s1)
     {
         // The layout of Gemm.PrePackB: depth blocks, each holding the slivers of lanes columns, each depth step's lanes
-        // together. One depth step of one sliver reads a sliver's worth of input channels of one output channel, which
-        // lie rs floats apart in a block that later steps read again.
+        // together. The rs depth steps of output channel k read one block of the weights: a sliver's worth of input
+        // channels, rs taps each.
         ref readonly ConvGeometry g = ref _g;
         int rs = g.R * g.S, depth = g.Kg * rs, lanes = _lanes;
         nint nPad = (nint)_slivers * lanes;
@@ -149,25 +152,72 @@ internal sealed unsafe class WeightWork : RangeWork
         float* dg = _dst + gi * _packedPerGroup;
         for (int pc = 0; pc < depth; pc += _depthBlock)
         {
-            int kc = Math.Min(_depthBlock, depth - pc);
+            int kc = Math.Min(_depthBlock, depth - pc), end = pc + kc;
             for (int s = s0; s < s1; s++)
             {
                 int c0 = s * lanes, n = Math.Min(lanes, g.Cg - c0);
                 float* d = dg + pc * nPad + (nint)s * kc * lanes;
-                for (int p = pc; p < pc + kc; p++, d += lanes)
+                bool tiles = Avx.IsSupported && rs >= 8 && n == lanes && lanes % 8 == 0;
+                for (int p = pc; p < end;)
                 {
-                    int k = p / rs, tap = rs - 1 - (p - k * rs);
-                    float* src = wg + ((nint)k * g.Cg + c0) * rs + tap;
+                    int k = p / rs;
+                    float* block = wg + ((nint)k * g.Cg + c0) * rs;
+                    if (tiles && k * rs == p && p + rs <= end)
+                    {
+                        FlippedTiles(block, rs, lanes, d + (nint)(p - pc) * lanes);
+                        p += rs;
+                        continue;
+                    }
+
+                    float* src = block + (rs - 1 - (p - k * rs));
+                    float* row = d + (nint)(p - pc) * lanes;
                     int j = 0;
                     for (; j < n; j++)
                     {
-                        d[j] = src[j * rs];
+                        row[j] = src[j * rs];
                     }
 
                     for (; j < lanes; j++)
                     {
-                        d[j] = 0f;
+                        row[j] = 0f;
                     }
+
+                    p++;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The rs packed rows of one output channel from its block of lanes input channels × rs taps: row rs − 1 − t holds
+    /// tap t of every channel. Taps 0..7 move as 8×8 tiles, the rest one by one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FlippedTiles(float* block, int rs, int lanes, float* rows)
+    {
+        for (int j0 = 0; j0 < lanes; j0 += 8)
+        {
+            float* s = block + (nint)j0 * rs;
+            Vector256<float> v0 = Avx.LoadVector256(s), v1 = Avx.LoadVector256(s + rs);
+            Vector256<float> v2 = Avx.LoadVector256(s + (2 * rs)), v3 = Avx.LoadVector256(s + (3 * rs));
+            Vector256<float> v4 = Avx.LoadVector256(s + (4 * rs)), v5 = Avx.LoadVector256(s + (5 * rs));
+            Vector256<float> v6 = Avx.LoadVector256(s + (6 * rs)), v7 = Avx.LoadVector256(s + (7 * rs));
+            Packing.Transpose8x8(ref v0, ref v1, ref v2, ref v3, ref v4, ref v5, ref v6, ref v7);
+            float* top = rows + (nint)(rs - 1) * lanes + j0;
+            v0.Store(top);
+            v1.Store(top - lanes);
+            v2.Store(top - (2 * lanes));
+            v3.Store(top - (3 * lanes));
+            v4.Store(top - (4 * lanes));
+            v5.Store(top - (5 * lanes));
+            v6.Store(top - (6 * lanes));
+            v7.Store(top - (7 * lanes));
+            for (int t = 8; t < rs; t++)
+            {
+                float* row = rows + (nint)(rs - 1 - t) * lanes + j0;
+                for (int i = 0; i < 8; i++)
+                {
+                    row[i] = s[(i * rs) + t];
                 }
             }
         }
