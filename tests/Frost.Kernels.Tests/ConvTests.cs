@@ -38,6 +38,8 @@ public class ConvTests
         "2,8,16,16,8,3,3,1,1,1,1,1,1,1,1,1",     // 3x3 same at 16x16: the smallest map on the wide path
         "4,6,20,22,10,3,3,1,1,1,1,1,1,1,1,1",    // 3x3 same, wide path, stacked images
         "8,16,4,4,24,3,3,2,2,1,1,1,1,1,1,1",     // strided, tiny output: several images per input-gradient GEMM
+        "2,8,8,8,8,3,3,1,1,1,1,1,1,1,1,2",       // groups 2 at 8x8: output rows of whole micro-tiles read in place
+        "3,4,12,16,6,3,3,1,1,2,2,2,2,2,2,1",     // dilation 2, 16-wide output rows read in place, stacked images
     ];
 
     private static Conv2DShape Parse(string spec)

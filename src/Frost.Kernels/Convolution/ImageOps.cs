@@ -128,9 +128,6 @@ internal static unsafe class ImageOps
         }
     }
 
-    /// <summary>Writes the transpose of a rows×cols matrix: <c>dst[c·rows + r] = src[r·cols + c]</c>.</summary>
-    public static void Transpose(float* src, int rows, int cols, float* dst) => Transpose(src, rows, cols, dst, rows);
-
     /// <summary>Writes the transpose of a rows×cols matrix into rows <paramref name="ld"/> apart: <c>dst[c·ld + r] = src[r·cols + c]</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Transpose(float* src, int rows, int cols, float* dst, nint ld)
@@ -176,43 +173,6 @@ internal static unsafe class ImageOps
             {
                 dst[c * ld + r] = src[(nint)r * cols + c];
             }
-        }
-    }
-
-    /// <summary><c>dst[x] = src[x·step]</c> for x &lt; n, never touching memory past either row.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CopyRow(float* src, int step, float* dst, int n)
-    {
-        int x = 0;
-        if (step == 1 && Avx2.IsSupported)
-        {
-            for (; x + 8 <= n; x += 8)
-            {
-                Avx.LoadVector256(src + x).Store(dst + x);
-            }
-
-            if (x < n)
-            {
-                Vector256<float> mask = Tail(n - x);
-                Avx.MaskStore(dst + x, mask, Avx.MaskLoad(src + x, mask));
-            }
-
-            return;
-        }
-
-        if (step == 2 && Avx2.IsSupported)
-        {
-            // Even elements of 16 consecutive inputs; the last inputs are read only if they exist.
-            for (; x + 9 <= n; x += 8)
-            {
-                Vector256<float> v0 = Avx.LoadVector256(src + 2 * x), v1 = Avx.LoadVector256(src + 2 * x + 8);
-                Avx2.Permute4x64(Avx.Shuffle(v0, v1, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle().Store(dst + x);
-            }
-        }
-
-        for (; x < n; x++)
-        {
-            dst[x] = src[x * step];
         }
     }
 

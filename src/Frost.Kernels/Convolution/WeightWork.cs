@@ -67,6 +67,7 @@ internal sealed unsafe class WeightWork : RangeWork
     {
         _op = Op.PackFlipped;
         _g = g;
+        _path = path;
         _src = w;
         _dst = packed;
         _packedPerGroup = packedPerGroup;
@@ -140,6 +141,7 @@ internal sealed unsafe class WeightWork : RangeWork
         Gemm.PrePackB(_path, _src + (nint)gi * g.Kg * g.Depth, g.Depth, true, g.Depth, g.Kg, _dst + gi * _packedPerGroup, s0, s1);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PackFlippedSlivers(int gi, int s0, int s1)
     {
         // The layout of Gemm.PrePackB: depth blocks, each holding the slivers of lanes columns, each depth step's lanes
@@ -223,6 +225,7 @@ internal sealed unsafe class WeightWork : RangeWork
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void GatherBlocks(int gi, int b0, int b1)
     {
         ref readonly ConvGeometry g = ref _g;
@@ -239,6 +242,7 @@ internal sealed unsafe class WeightWork : RangeWork
         ImageOps.Transpose(sum, p1 - p0, g.Kg, _dst + (nint)gi * g.Kg * g.Depth + p0, g.Depth);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SumChunks(int c0, int c1)
     {
         long i0 = (long)c0 * SumChunk, i1 = Math.Min(_length, (long)c1 * SumChunk);
