@@ -340,6 +340,18 @@ internal static unsafe class ImageOps
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Widen(float* src, int kg, int oh, int ow, int pitch, float* dst, nint dstStride)
     {
+        if (pitch == ow)
+        {
+            // No extra columns: each plane moves as one run.
+            int plane = oh * ow;
+            for (int k = 0; k < kg; k++)
+            {
+                new ReadOnlySpan<float>(src + (nint)k * plane, plane).CopyTo(new Span<float>(dst + k * dstStride, plane));
+            }
+
+            return;
+        }
+
         for (int k = 0; k < kg; k++)
         {
             for (int y = 0; y < oh; y++)
