@@ -52,11 +52,20 @@ internal sealed unsafe class ConvRunner : IParallelWork
             return;
         }
 
+        ForwardPacked(g, x, PackWeights(g, g, w, flipped: false), bias, y, relu);
+    }
+
+    /// <summary>
+    /// Packs op(B) of every group of the product run on <paramref name="product"/>: <paramref name="g"/>'s own forward,
+    /// or with <paramref name="flipped"/> the stride-1 convolution that gives its input gradient.
+    /// </summary>
+    private float* PackWeights(in ConvGeometry g, in ConvGeometry product, float* w, bool flipped)
+    {
         _path = Gemm.ActivePath;
-        _packedPerGroup = Gemm.PackedBLength(_path, g.Depth, g.Kg);
+        _packedPerGroup = Gemm.PackedBLength(_path, product.Depth, product.Kg);
         float* packed = Scratch.Weights.Get(_packedPerGroup * g.G);
-        _weights.Pack(g, _path, w, packed, _packedPerGroup);
-        ForwardPacked(g, x, packed, bias, y, relu);
+        _weights.Pack(g, _path, w, packed, _packedPerGroup, flipped);
+        return packed;
     }
 
     /// <summary>The forward pass with op(B) of every group already packed, <see cref="_packedPerGroup"/> floats apart.</summary>
@@ -81,11 +90,7 @@ internal sealed unsafe class ConvRunner : IParallelWork
             // channel axes swapped, padded by (extent − 1 − pad) on each side (negative values crop).
             int eh = (g.R - 1) * g.Dh, ew = (g.S - 1) * g.Dw;
             var t = new ConvGeometry(g.N, g.K, g.OH, g.OW, g.C, g.R, g.S, 1, 1, eh - g.Pt, ew - g.Pl, eh - g.Pb, ew - g.Pr, g.Dh, g.Dw, g.G);
-            _path = Gemm.ActivePath;
-            _packedPerGroup = Gemm.PackedBLength(_path, t.Depth, t.Kg);
-            float* packed = Scratch.Weights.Get(_packedPerGroup * g.G);
-            _weights.PackFlipped(g, _path, w, packed, _packedPerGroup);
-            ForwardPacked(t, dy, packed, null, dx, relu: false);
+            ForwardPacked(t, dy, PackWeights(g, t, w, flipped: true), null, dx, relu: false);
             return;
         }
 
@@ -196,13 +201,9 @@ internal sealed unsafe class ConvRunner : IParallelWork
                 int count = Math.Min(_chunk, n1 - n);
                 for (int gi = 0; gi < g.G; gi++)
                 {
-                    if (_rowTables)
+                    if (_op == Op.Forward)
                     {
-                        ForwardRowTables(n, count, gi);
-                    }
-                    else if (_op == Op.Forward)
-                    {
-                        ForwardWide(n, count, gi);
+                        ForwardTables(n, count, gi);
                     }
                     else
                     {
@@ -262,78 +263,32 @@ internal sealed unsafe class ConvRunner : IParallelWork
     private static float* Image(float* tensor, int n, int channels, int group, int groupChannels, int plane) =>
         tensor + ((nint)n * channels + (nint)group * groupChannels) * plane;
 
-    private void ForwardWide(int n, int count, int gi)
+    /// <summary>
+    /// The forward pass over padded images read in place through pointer tables: one table per output row when rows are
+    /// whole micro-tiles (<see cref="_rowTables"/>), else one per image over wide rows of Wp positions, whose last
+    /// Wp − OW columns are dropped.
+    /// </summary>
+    private void ForwardTables(int n, int count, int gi)
     {
         ref readonly ConvGeometry g = ref _g;
 
-        // One row segment per image, rounded to whole tiles; images are always copied (with slack for the rounding)
-        // when stacked, so the extra rows read zeros or padding, never past the input.
+        // Wide rows: one row segment per image, rounded to whole tiles when stacked; the copies have slack for the
+        // rounding, so the extra rows read zeros or padding, never past the input.
         bool stacked = count > 1;
         int mr = Gemm.TileRows(_path);
-        int rows = stacked ? RoundUp(g.Q, mr) : g.Q;
+        int rows = _rowTables ? g.OutPlane : stacked ? RoundUp(g.Q, mr) : g.Q;
+        int tables = _rowTables ? g.OH : 1;
         int stride = RoundUp(g.PaddedLength + mr, 16);
         float* ct = Scratch.Work.Get((long)count * rows * g.Kg);
-        float** table = (float**)Scratch.Table.Get(2L * count * g.Depth);
+        float** table = (float**)Scratch.Table.Get(2L * count * tables * g.Depth);
         float* padded = stacked || g.NeedsPadCopy ? Scratch.Col.Get((long)count * stride) : null;
         for (int j = 0; j < count; j++)
         {
-            float* src = Image(_x, n + j, g.C, gi, g.Cg, g.InPlane);
-            if (padded != null)
+            float** first = table + (nint)j * tables * g.Depth;
+            g.FillTable(ImageOrCopy(padded, stride, n, j, gi), first);
+            for (int y = 1; y < tables; y++)
             {
-                float* dst = padded + (nint)j * stride;
-                ImageOps.PadCopy(src, g.Cg, g.H, g.W, g.Pt, g.Pl, g.Pb, g.Pr, dst, stride - g.Cg * g.Hp * g.Wp);
-                src = dst;
-            }
-
-            g.FillTable(src, table + (nint)j * g.Depth);
-        }
-
-        var problem = new GemmProblem
-        {
-            AKind = AKind.DepthTable,
-            ATable = table,
-            ASegment = stacked ? rows : 0,
-            PackedB = _w + gi * _packedPerGroup,
-            C = ct,
-            Ldc = g.Kg,
-            M = count * rows,
-            N = g.Kg,
-            K = g.Depth,
-            Alpha = 1f,
-        };
-        Gemm.Run(_path, problem, _gemmThreads);
-        float* bias = _bias == null ? null : _bias + (nint)gi * g.Kg;
-        for (int j = 0; j < count; j++)
-        {
-            float* y = Image(_y, n + j, g.K, gi, g.Kg, g.OutPlane);
-            ImageOps.TransposeOut(ct + (nint)j * rows * g.Kg, g.Kg, g.OH, g.OW, g.Wp, bias, _relu, y, g.OutPlane);
-        }
-    }
-
-    private void ForwardRowTables(int n, int count, int gi)
-    {
-        ref readonly ConvGeometry g = ref _g;
-
-        // One pointer table per output row: its OW positions read OW consecutive inputs of every depth row of the padded
-        // image, and OW is a whole number of micro-tiles, so the GEMM reads the image in place and wastes no column.
-        int stride = RoundUp(g.PaddedLength, 16);
-        float* ct = Scratch.Work.Get((long)count * g.OutPlane * g.Kg);
-        float** table = (float**)Scratch.Table.Get(2L * count * g.OH * g.Depth);
-        float* padded = g.NeedsPadCopy ? Scratch.Col.Get((long)count * stride) : null;
-        for (int j = 0; j < count; j++)
-        {
-            float* src = Image(_x, n + j, g.C, gi, g.Cg, g.InPlane);
-            if (padded != null)
-            {
-                float* dst = padded + (nint)j * stride;
-                ImageOps.PadCopy(src, g.Cg, g.H, g.W, g.Pt, g.Pl, g.Pb, g.Pr, dst, stride - g.Cg * g.Hp * g.Wp);
-                src = dst;
-            }
-
-            float** first = table + (nint)j * g.OH * g.Depth;
-            g.FillTable(src, first);
-            for (int y = 1; y < g.OH; y++)
-            {
+                // Output row y reads the same depth rows y input rows further down.
                 float** rowTable = first + (nint)y * g.Depth;
                 nint shift = (nint)y * g.Wp;
                 for (int p = 0; p < g.Depth; p++)
@@ -347,22 +302,86 @@ internal sealed unsafe class ConvRunner : IParallelWork
         {
             AKind = AKind.DepthTable,
             ATable = table,
-            ASegment = g.OW,
+            ASegment = _rowTables ? g.OW : stacked ? rows : 0,
             PackedB = _w + gi * _packedPerGroup,
             C = ct,
             Ldc = g.Kg,
-            M = count * g.OutPlane,
+            M = count * rows,
             N = g.Kg,
             K = g.Depth,
             Alpha = 1f,
         };
         Gemm.Run(_path, problem, _gemmThreads);
         float* bias = _bias == null ? null : _bias + (nint)gi * g.Kg;
+        int pitch = _rowTables ? g.OW : g.Wp;
         for (int j = 0; j < count; j++)
         {
             float* y = Image(_y, n + j, g.K, gi, g.Kg, g.OutPlane);
-            ImageOps.TransposeOut(ct + (nint)j * g.OutPlane * g.Kg, g.Kg, g.OH, g.OW, g.OW, bias, _relu, y, g.OutPlane);
+            ImageOps.TransposeOut(ct + (nint)j * rows * g.Kg, g.Kg, g.OH, g.OW, pitch, bias, _relu, y, g.OutPlane);
         }
+    }
+
+    /// <summary>
+    /// Image <paramref name="n"/> + <paramref name="j"/> of group <paramref name="gi"/>, or, when
+    /// <paramref name="padded"/> is set, its zero-padded copy made at slot j of it (slots <paramref name="stride"/> floats
+    /// apart, the gap zeroed).
+    /// </summary>
+    private float* ImageOrCopy(float* padded, int stride, int n, int j, int gi)
+    {
+        ref readonly ConvGeometry g = ref _g;
+        float* src = Image(_x, n + j, g.C, gi, g.Cg, g.InPlane);
+        if (padded == null)
+        {
+            return src;
+        }
+
+        float* dst = padded + (nint)j * stride;
+        ImageOps.PadCopy(src, g.Cg, g.H, g.W, g.Pt, g.Pl, g.Pb, g.Pr, dst, stride - g.Cg * g.Hp * g.Wp);
+        return dst;
+    }
+
+    /// <summary>
+    /// Patch rows of output rows [<paramref name="oh0"/>, <paramref name="oh1"/>) of images n..n + count − 1, one image
+    /// after another (<see cref="ImageOps.Im2Row"/>); <paramref name="padded"/> is the single image's padded copy, if
+    /// already made.
+    /// </summary>
+    private float* PatchRows(int n, int count, int gi, int oh0, int oh1, float* padded)
+    {
+        ref readonly ConvGeometry g = ref _g;
+        int piece = (oh1 - oh0) * g.OW;
+        float* col = Scratch.Col.Get((long)g.Depth * count * piece + ImageOps.RowSlack);
+        for (int j = 0; j < count; j++)
+        {
+            float* src = padded != null ? padded : Padded(Image(_x, n + j, g.C, gi, g.Cg, g.InPlane));
+            ImageOps.Im2Row(src, g, col + (nint)j * piece * g.Depth, oh0, oh1, g.Depth);
+        }
+
+        return col;
+    }
+
+    /// <summary>
+    /// Output gradients (in <paramref name="tensor"/>) of output rows [<paramref name="oh0"/>, oh0 + piece / OW) of
+    /// images n..n + count − 1 as one Kg × (count·piece) operand, rows <paramref name="ld"/> apart: the image's own
+    /// planes when there is one, else copied side by side.
+    /// </summary>
+    private float* GradientColumns(float* tensor, int n, int count, int gi, int oh0, int piece, out nint ld)
+    {
+        ref readonly ConvGeometry g = ref _g;
+        if (count == 1)
+        {
+            ld = g.OutPlane;
+            return Image(tensor, n, g.K, gi, g.Kg, g.OutPlane) + (nint)oh0 * g.OW;
+        }
+
+        int total = count * piece;
+        float* cat = Scratch.Work.Get((long)g.Kg * total);
+        for (int j = 0; j < count; j++)
+        {
+            ImageOps.Widen(Image(tensor, n + j, g.K, gi, g.Kg, g.OutPlane), g.Kg, g.OH, g.OW, g.OW, cat + (nint)j * piece, total);
+        }
+
+        ld = total;
+        return cat;
     }
 
     private void ForwardColumns(int n, int count, int gi, int oh0, int oh1, float* padded)
@@ -373,13 +392,7 @@ internal sealed unsafe class ConvRunner : IParallelWork
         // NOTE: patch rows make a row-major A: read in place with few output channels, else packed contiguously
         // (3136x64x576: 0.87x of the SGEMM-1024 rate in place, 0.70x from transposed columns). Against columns with a
         // transposed pack they took 12-18% off the forward of 4x4 and 2x2 maps at batch 64, and tie from 7x7 up.
-        float* col = Scratch.Col.Get((long)g.Depth * total + ImageOps.RowSlack);
-        for (int j = 0; j < count; j++)
-        {
-            float* src = padded != null ? padded : Padded(Image(_x, n + j, g.C, gi, g.Cg, g.InPlane));
-            ImageOps.Im2Row(src, g, col + (nint)j * piece * g.Depth, oh0, oh1, g.Depth);
-        }
-
+        float* col = PatchRows(n, count, gi, oh0, oh1, padded);
         float* ct = Scratch.Work.Get((long)total * g.Kg);
         var problem = new GemmProblem
         {
@@ -408,21 +421,8 @@ internal sealed unsafe class ConvRunner : IParallelWork
     {
         ref readonly ConvGeometry g = ref _g;
         int piece = (oh1 - oh0) * g.OW, total = count * piece;
-        float* dy = Image(_x, n, g.K, gi, g.Kg, g.OutPlane) + (nint)oh0 * g.OW;
-        nint ldb = g.OutPlane;
-        if (count > 1)
-        {
-            // Small images share one GEMM: their output gradients side by side, Kg × (count·piece).
-            float* cat = Scratch.Work.Get((long)g.Kg * total);
-            for (int j = 0; j < count; j++)
-            {
-                ImageOps.Widen(Image(_x, n + j, g.K, gi, g.Kg, g.OutPlane), g.Kg, g.OH, g.OW, g.OW, cat + (nint)j * piece, total);
-            }
-
-            dy = cat;
-            ldb = total;
-        }
-
+        // Small images share one GEMM.
+        float* dy = GradientColumns(_x, n, count, gi, oh0, piece, out nint ldb);
         float* col = Scratch.Col.Get((long)g.Depth * total);
         var problem = new GemmProblem
         {
@@ -487,15 +487,7 @@ internal sealed unsafe class ConvRunner : IParallelWork
         float* wide = direct ? null : Scratch.Work.Get((long)g.Kg * count * g.Q);
         for (int j = 0; j < count; j++)
         {
-            float* src = Image(_x, n + j, g.C, gi, g.Cg, g.InPlane);
-            if (padded != null)
-            {
-                float* dst = padded + (nint)j * stride;
-                ImageOps.PadCopy(src, g.Cg, g.H, g.W, g.Pt, g.Pl, g.Pb, g.Pr, dst, stride - g.Cg * g.Hp * g.Wp);
-                src = dst;
-            }
-
-            g.FillTable(src, table + (nint)j * g.Depth);
+            g.FillTable(ImageOrCopy(padded, stride, n, j, gi), table + (nint)j * g.Depth);
             if (!direct)
             {
                 ImageOps.Widen(Image(_y, n + j, g.K, gi, g.Kg, g.OutPlane), g.Kg, g.OH, g.OW, g.Wp, wide + (nint)j * g.Q, (nint)count * g.Q);
@@ -526,26 +518,8 @@ internal sealed unsafe class ConvRunner : IParallelWork
     {
         ref readonly ConvGeometry g = ref _g;
         int piece = (oh1 - oh0) * g.OW, total = count * piece;
-        float* col = Scratch.Col.Get((long)g.Depth * total + ImageOps.RowSlack);
-        for (int j = 0; j < count; j++)
-        {
-            float* src = padded != null ? padded : Padded(Image(_x, n + j, g.C, gi, g.Cg, g.InPlane));
-            ImageOps.Im2Row(src, g, col + (nint)j * piece * g.Depth, oh0, oh1, g.Depth);
-        }
-
-        float* dy = Image(_y, n, g.K, gi, g.Kg, g.OutPlane) + (nint)oh0 * g.OW;
-        nint lda = g.OutPlane;
-        if (count > 1)
-        {
-            float* cat = Scratch.Work.Get((long)g.Kg * total);
-            for (int j = 0; j < count; j++)
-            {
-                ImageOps.Widen(Image(_y, n + j, g.K, gi, g.Kg, g.OutPlane), g.Kg, g.OH, g.OW, g.OW, cat + (nint)j * piece, total);
-            }
-
-            dy = cat;
-            lda = total;
-        }
+        float* col = PatchRows(n, count, gi, oh0, oh1, padded);
+        float* dy = GradientColumns(_y, n, count, gi, oh0, piece, out nint lda);
 
         // dw_g (Kg × Depth) += dy (Kg × positions) · patch rows (positions × Depth); task 0 sums straight into dw, the
         // others into partials.

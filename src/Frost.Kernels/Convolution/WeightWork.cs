@@ -42,30 +42,14 @@ internal sealed unsafe class WeightWork : RangeWork
     private float* _dst;
 
     /// <summary>
-    /// Packs op(B) = W_gᵀ (Depth × Kg) of every group for <paramref name="path"/>, <paramref name="packedPerGroup"/>
-    /// floats apart, from weights stored [K][Cg][R][S].
+    /// Packs op(B) of every group for <paramref name="path"/>, <paramref name="packedPerGroup"/> floats apart, from
+    /// weights stored [K][Cg][R][S]: W_gᵀ (Depth × Kg) for the forward pass, or with <paramref name="flipped"/> the
+    /// kernel of the stride-1 convolution that gives <paramref name="g"/>'s input gradient, flipped with its channel axes
+    /// swapped: <c>op(B)[k·R·S + r·S + s][c] = w[gi·Kg + k][c][R−1−r][S−1−s]</c> (Kg·R·S × Cg).
     /// </summary>
-    public void Pack(in ConvGeometry g, GemmPath path, float* w, float* packed, long packedPerGroup)
+    public void Pack(in ConvGeometry g, GemmPath path, float* w, float* packed, long packedPerGroup, bool flipped)
     {
-        _op = Op.Pack;
-        _g = g;
-        _path = path;
-        _src = w;
-        _dst = packed;
-        _packedPerGroup = packedPerGroup;
-        _lanes = Gemm.TileCols(path);
-        _slivers = (g.Kg + _lanes - 1) / _lanes;
-        Dispatch(g.G * _slivers, (long)g.Depth * _lanes);
-    }
-
-    /// <summary>
-    /// Packs, for every group, op(B) of the stride-1 convolution that gives <paramref name="g"/>'s input gradient: the
-    /// kernel flipped and its channel axes swapped, <c>op(B)[k·R·S + r·S + s][c] = w[gi·Kg + k][c][R−1−r][S−1−s]</c>
-    /// (Kg·R·S × Cg), <paramref name="packedPerGroup"/> floats apart.
-    /// </summary>
-    public void PackFlipped(in ConvGeometry g, GemmPath path, float* w, float* packed, long packedPerGroup)
-    {
-        _op = Op.PackFlipped;
+        _op = flipped ? Op.PackFlipped : Op.Pack;
         _g = g;
         _path = path;
         _src = w;
@@ -73,8 +57,9 @@ internal sealed unsafe class WeightWork : RangeWork
         _packedPerGroup = packedPerGroup;
         _lanes = Gemm.TileCols(path);
         _depthBlock = Gemm.DepthBlock(path);
-        _slivers = (g.Cg + _lanes - 1) / _lanes;
-        Dispatch(g.G * _slivers, (long)g.Kg * g.R * g.S * _lanes);
+        int depth = flipped ? g.Kg * g.R * g.S : g.Depth, columns = flipped ? g.Cg : g.Kg;
+        _slivers = (columns + _lanes - 1) / _lanes;
+        Dispatch(g.G * _slivers, (long)depth * _lanes);
     }
 
     /// <summary>
