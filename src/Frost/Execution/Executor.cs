@@ -282,26 +282,10 @@ internal static class Executor
         {
             var nodes = tape?.Nodes;
             bool keepAll = nodes is null || nodes.Count == from;
-            for (int k = from; !keepAll && k < nodes!.Count; k++)
-            {
-                keepAll = nodes[k].Saved == Saved.All;
-            }
-
-            if (keepAll)
-            {
-                // Nothing says what the result was made from, or an op may read anything the step was given (a mask it
-                // captured without listing it, say): keep all of it until the tape goes.
-                foreach (var t in stepInputs)
-                {
-                    Protect(t.Storage);
-                }
-
-                Protect(result.Storage);
-            }
-
             for (int k = from; nodes is not null && k < nodes.Count; k++)
             {
                 var node = nodes[k];
+                keepAll |= node.Saved == Saved.All;
                 for (int i = 0; i < node.Inputs.Length; i++)
                 {
                     if (node.Saved.Input(i))
@@ -316,7 +300,18 @@ internal static class Executor
                 }
             }
 
-            if (result.Node is null || !ReferenceEquals(result.Node.Tape, tape))
+            if (keepAll)
+            {
+                // Nothing says what the result was made from, or an op may read anything the step was given (a mask it
+                // captured without listing it, say): keep all of it until the tape goes.
+                foreach (var t in stepInputs)
+                {
+                    Protect(t.Storage);
+                }
+
+                Protect(result.Storage);
+            }
+            else if (result.Node is null || !ReferenceEquals(result.Node.Tape, tape))
             {
                 Protect(result.Storage); // not made by an op recorded here: a variable, a watched or a passed-through tensor
             }
