@@ -15,26 +15,13 @@ public class ConvThreadCountTests
     [InlineData("8,128,9,9,128,3,3,2,2,1,1,1,1,1,1,2")]   // strided, groups 2: stacked input-gradient images
     public void Four_tasks_match_the_reference(string spec)
     {
-        int[] v = spec.Split(',').Select(int.Parse).ToArray();
-        var s = new Conv2DShape(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15]);
-        var rng = new Random(TestData.Seed(spec));
-        float[] x = TestData.Random(rng, s.InputLength), w = TestData.Random(rng, s.WeightLength), b = TestData.Random(rng, s.OutChannels);
-        float[] dy = TestData.Random(rng, s.OutputLength);
-        var (expected, mag) = ConvReference.Forward(s, x, w, b);
-        var (dx, dxm, dw, dwm, db, dbm) = ConvReference.Backward(s, x, w, dy);
         int saved = KernelOptions.MaxThreads;
         try
         {
             KernelOptions.MaxThreads = 4;
-            var y = new float[s.OutputLength];
-            Conv2DKernel.Forward(s, x, w, b, y);
-            ConvReference.AssertClose(expected, mag, y, $"forward {s}");
-            float[] gx = TestData.Random(rng, s.InputLength), gw = TestData.Random(rng, s.WeightLength), gb = TestData.Random(rng, s.OutChannels);
-            Conv2DKernel.BackwardInput(s, dy, w, gx);
-            ConvReference.AssertClose(dx, dxm, gx, $"backward input {s}");
-            Conv2DKernel.BackwardWeight(s, x, dy, gw, gb);
-            ConvReference.AssertClose(dw, dwm, gw, $"backward weight {s}");
-            ConvReference.AssertClose(db, dbm, gb, $"backward bias {s}");
+            var checks = new ConvTests();
+            checks.Forward_matches_reference(spec);
+            checks.Backward_matches_reference(spec);
         }
         finally
         {
