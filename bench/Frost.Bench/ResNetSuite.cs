@@ -70,7 +70,7 @@ internal static class ResNetSuite
         // Buffers a step needs: start from an empty pool and see what comes back to it.
         BufferPool.Shared.Clear();
         action();
-        long buffers = BufferPool.Shared.PooledBytes;
+        long buffers = BufferPool.Shared.TouchedBytes;
 
         // Steady state: with the pool warm, what a step still allocates on the managed heap.
         action();

@@ -108,7 +108,7 @@ internal static class TransformerSuite
     {
         BufferPool.Shared.Clear();
         action();
-        long buffers = BufferPool.Shared.PooledBytes;
+        long buffers = BufferPool.Shared.TouchedBytes;
         action();
         long before = GC.GetTotalAllocatedBytes(precise: true);
         action();

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Frost.Autodiff;
 
 /// <summary>
@@ -17,15 +19,29 @@ internal sealed class GradientStore(GradientTape tape, int firstIndex)
 
     public Tensor? Get(Tensor key) => _grads.GetValueOrDefault(key);
 
-    /// <summary>Adds <paramref name="gradient"/> to the entry of <paramref name="key"/> (out of place).</summary>
+    /// <summary>
+    /// Adds <paramref name="gradient"/> to the entry of <paramref name="key"/>: into the entry's buffer when this pass
+    /// made it and nothing else holds it, else into a new one. <paramref name="gradient"/>'s buffer goes back to the
+    /// pool when nothing else holds it.
+    /// </summary>
     public void Accumulate(Tensor key, Tensor gradient)
     {
         if (_grads.TryGetValue(key, out var existing))
         {
-            var sum = Ops.Add(existing, gradient);
-            Use(sum);
-            _grads[key] = sum;
-            Unuse(existing);
+            Use(gradient);
+            if (OwnsAlone(existing))
+            {
+                TensorPrimitives.Add(existing.AsReadOnlySpan(), gradient.AsReadOnlySpan(), existing.AsSpan());
+            }
+            else
+            {
+                var sum = Ops.Add(existing, gradient);
+                Use(sum);
+                _grads[key] = sum;
+                Unuse(existing);
+            }
+
+            Unuse(gradient);
         }
         else
         {

@@ -2,21 +2,28 @@ namespace Frost.Memory;
 
 /// <summary>
 /// A pool of float buffers, so the same shapes recur without new allocations from one training step to the
-/// next. Buffers are pieces of larger arrays (slabs): a rental takes the smallest free piece that is at least as
-/// long; a piece more than twice as long is split when the request is large, so the memory one layer freed serves
-/// the next layer's smaller shapes, and freed neighbours merge again. Buffers come back when the
-/// <see cref="TensorScope"/> that rented them ends, or earlier when nothing can use them any more.
+/// next. Buffers are pieces of larger arrays (slabs): a large request takes a piece of a free one and the rest stays
+/// free, and freed neighbours merge again, so the memory one layer freed serves the next layer's shapes. A request
+/// prefers pieces it can use without writing to memory no buffer has used yet, then the smallest that fits; a new
+/// slab is at least half as large as the slabs already held (up to <see cref="SlabCap"/>), and the part of it no
+/// buffer has used yet costs no physical memory. Buffers come back when the <see cref="TensorScope"/> that rented
+/// them ends, or earlier when nothing can use them any more.
 /// </summary>
 internal sealed class BufferPool
 {
     /// <summary>Requests at least this long (floats) may split a larger free piece; smaller ones never do.</summary>
     internal const int SplitFrom = 1 << 16;
 
+    /// <summary>Largest extra reserve of a new slab (floats): a slab is its request, or more when the pool is large.</summary>
+    internal const int SlabCap = 1 << 24;
+
     private readonly SortedSet<PoolBlock> _free = new(PoolBlock.BySize);
     private readonly Lock _lock = new();
     private long _pooledBytes;
     private long _maxPooledBytes = 4L << 30;
     private long _ids;
+    private long _slabFloats;
+    private long _touchedFloats;
 
     /// <summary>The search key of <see cref="Rent"/>, reused under the lock (sorts before every piece of its length).</summary>
     private readonly PoolBlock _probe = new(null!, 0, 0, long.MinValue);
@@ -47,6 +54,30 @@ internal sealed class BufferPool
             lock (_lock)
             {
                 return _pooledBytes;
+            }
+        }
+    }
+
+    /// <summary>Bytes of all slabs, free or rented.</summary>
+    public long SlabBytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return Bytes(_slabFloats);
+            }
+        }
+    }
+
+    /// <summary>Bytes of slabs that buffers have used so far; a slab's untouched tail is not counted.</summary>
+    public long TouchedBytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return Bytes(_touchedFloats);
             }
         }
     }
@@ -85,32 +116,85 @@ internal sealed class BufferPool
     {
         lock (_lock)
         {
-            _probe.Length = length;
-            if (_free.GetViewBetween(_probe, PoolBlock.Largest).Min is { } block)
+            if (Choose(length) is { } block)
             {
-                bool fits = block.Length <= 2L * length;
-                if (fits || length >= SplitFrom)
+                TakeFree(block);
+                if (length >= SplitFrom && block.Length > length)
                 {
-                    TakeFree(block);
-                    if (!fits)
-                    {
-                        // Keep the tail free for later requests.
-                        var rest = new PoolBlock(block.Slab, block.Start + length, block.Length - length, ++_ids) { Free = true };
-                        block.Length = length;
-                        InsertAfter(block, rest);
-                        AddFree(rest);
-                    }
-
-                    block.Free = false;
-                    Hits++;
-                    Lend(block.Length);
-                    return block;
+                    // Keep the tail free for later requests.
+                    Split(block, length);
                 }
+
+                block.Free = false;
+                Touch(block);
+                Hits++;
+                Lend(block.Length);
+                return block;
             }
 
             Misses++;
             Lend(length);
-            return new PoolBlock(GC.AllocateUninitializedArray<float>(length), 0, length, ++_ids);
+            int size = length < SplitFrom ? length : (int)Math.Max(length, Math.Min(SlabCap, _slabFloats / 2));
+            var fresh = new PoolBlock(new PoolSlab(GC.AllocateUninitializedArray<float>(size)), 0, size, ++_ids);
+            _slabFloats += size;
+            if (size > length)
+            {
+                Split(fresh, length);
+            }
+
+            Touch(fresh);
+            return fresh;
+        }
+    }
+
+    /// <summary>
+    /// The free piece a request of <paramref name="length"/> takes: the one that writes least beyond the memory its
+    /// slab has already used, then the smallest; small requests take only pieces at most twice as long.
+    /// </summary>
+    private PoolBlock? Choose(int length)
+    {
+        _probe.Length = length;
+        PoolBlock? best = null;
+        long bestFresh = long.MaxValue;
+        foreach (var block in _free.GetViewBetween(_probe, PoolBlock.Largest))
+        {
+            bool split = length >= SplitFrom;
+            if (!split && block.Length > 2L * length)
+            {
+                break; // sorted by length: no later piece may serve a small request
+            }
+
+            long fresh = Math.Max(0, (long)block.Start + (split ? length : block.Length) - block.Slab.Touched);
+            if (fresh < bestFresh)
+            {
+                best = block;
+                bestFresh = fresh;
+                if (fresh == 0)
+                {
+                    break; // the smallest piece within used memory
+                }
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Cuts <paramref name="block"/> to <paramref name="length"/>; the rest becomes a free piece after it.</summary>
+    private void Split(PoolBlock block, int length)
+    {
+        var rest = new PoolBlock(block.Slab, block.Start + length, block.Length - length, ++_ids) { Free = true };
+        block.Length = length;
+        InsertAfter(block, rest);
+        AddFree(rest);
+    }
+
+    private void Touch(PoolBlock block)
+    {
+        int end = block.Start + block.Length;
+        if (end > block.Slab.Touched)
+        {
+            _touchedFloats += end - block.Slab.Touched;
+            block.Slab.Touched = end;
         }
     }
 
@@ -135,7 +219,8 @@ internal sealed class BufferPool
 
             if (block.WholeSlab && _pooledBytes + Bytes(block.Length) > _maxPooledBytes)
             {
-                return; // left to the GC
+                Drop(block); // left to the GC
+                return;
             }
 
             AddFree(block);
@@ -178,7 +263,14 @@ internal sealed class BufferPool
         _pooledBytes -= Bytes(block.Length);
     }
 
-    private static long Bytes(int length) => (long)length * sizeof(float);
+    private static long Bytes(long length) => length * sizeof(float);
+
+    /// <summary>Forgets a whole free slab.</summary>
+    private void Drop(PoolBlock block)
+    {
+        _slabFloats -= block.Length;
+        _touchedFloats -= block.Slab.Touched;
+    }
 
     private void Lend(int length)
     {
@@ -201,12 +293,13 @@ internal sealed class BufferPool
             }
 
             TakeFree(block);
+            Drop(block);
         }
     }
 }
 
 /// <summary>A piece of a slab: rented by one <see cref="Storage"/>, or free in the pool; neighbours in the slab are linked.</summary>
-internal sealed class PoolBlock(float[] slab, int start, int length, long id)
+internal sealed class PoolBlock(PoolSlab slab, int start, int length, long id)
 {
     /// <summary>Orders free pieces by length, then by creation.</summary>
     public static IComparer<PoolBlock> BySize { get; } = Comparer<PoolBlock>.Create((a, b) =>
@@ -215,7 +308,10 @@ internal sealed class PoolBlock(float[] slab, int start, int length, long id)
     /// <summary>An upper bound for <see cref="BySize"/> searches.</summary>
     public static PoolBlock Largest { get; } = new(null!, 0, int.MaxValue, long.MaxValue);
 
-    public float[] Slab { get; } = slab;
+    public PoolSlab Slab { get; } = slab;
+
+    /// <summary>The slab's array, in which this piece begins at <see cref="Start"/>.</summary>
+    public float[] Array => Slab.Array;
 
     public int Start { get; } = start;
 
@@ -231,4 +327,13 @@ internal sealed class PoolBlock(float[] slab, int start, int length, long id)
 
     /// <summary>Whether this piece is its whole slab (no neighbours), so dropping it frees the slab.</summary>
     public bool WholeSlab => Prev is null && Next is null;
+}
+
+/// <summary>One array of the pool, cut into pieces.</summary>
+internal sealed class PoolSlab(float[] array)
+{
+    public float[] Array { get; } = array;
+
+    /// <summary>How far from its start buffers have used this slab; beyond it the memory was never written.</summary>
+    public int Touched { get; set; }
 }

@@ -79,10 +79,10 @@ internal sealed class Storage
         var block = BufferPool.Shared.Rent(length);
         if (clear)
         {
-            System.Array.Clear(block.Slab, block.Start, length);
+            System.Array.Clear(block.Array, block.Start, length);
         }
 
-        var storage = new Storage(block.Slab, block.Start, length, block);
+        var storage = new Storage(block.Array, block.Start, length, block);
         scope.Own(storage);
         return storage;
     }

@@ -37,6 +37,32 @@ public class TapeTests
     }
 
     [Fact]
+    public void Gradients_meeting_at_one_input_are_summed_and_only_the_requested_gradient_outlives_the_pass()
+    {
+        float[] v = [0.5f, -1f, 2f];
+        var x = new Variable("x", Tensor.FromArray(v));
+        using var tape = new GradientTape();
+        var loss = Ops.Sum(Ops.Add(Ops.Exp(x.Value), Ops.Tanh(x.Value)));
+        int live = tape.Scope.LiveBuffers;
+        var g = tape.Gradient(loss, x.Value)!;
+        Assert.Equal(live + 1, tape.Scope.LiveBuffers);
+        var expected = v.Select(a => MathF.Exp(a) + 1 - (MathF.Tanh(a) * MathF.Tanh(a))).ToArray();
+        Assert.Equal(expected, g.ToArray(), (a, b) => MathF.Abs(a - b) < 1e-5f);
+    }
+
+    [Fact]
+    public void One_gradient_tensor_sent_to_several_inputs_is_summed_without_being_changed()
+    {
+        // d/dx of sum(x + x) + sum(x * x) + sum(x): the Add backward sends one tensor to both of its inputs.
+        float[] v = [0.5f, -1f, 2f];
+        var x = new Variable("x", Tensor.FromArray(v));
+        using var tape = new GradientTape();
+        var loss = Ops.Add(Ops.Add(Ops.Sum(Ops.Add(x.Value, x.Value)), Ops.Sum(Ops.Mul(x.Value, x.Value))), Ops.Sum(x.Value));
+        var g = tape.Gradient(loss, x.Value)!;
+        Assert.Equal(v.Select(a => 3 + (2 * a)).ToArray(), g.ToArray());
+    }
+
+    [Fact]
     public void A_node_off_every_path_to_the_sources_never_runs_its_backward()
     {
         var a = new Variable("a", Tensor.FromArray(1f, 2f));

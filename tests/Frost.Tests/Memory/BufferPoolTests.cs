@@ -41,8 +41,36 @@ public class BufferPoolTests
         pool.Return(pool.Rent(4 * Large));
         var small = pool.Rent(100);
         Assert.Equal(2, pool.Misses);
-        Assert.NotEqual(4 * Large, small.Slab.Length);
+        Assert.NotEqual(4 * Large, small.Array.Length);
         Assert.Equal(4L * Large * sizeof(float), pool.PooledBytes);
+    }
+
+    [Fact]
+    public void Requests_prefer_memory_already_used_and_new_slabs_reserve_room_that_costs_nothing_until_used()
+    {
+        var pool = new BufferPool();
+        var first = pool.Rent(8 * Large);
+        var second = pool.Rent(Large);
+
+        // Half of what the pool holds: the piece lent, then a free tail that no buffer has written yet.
+        Assert.Equal(4 * Large, second.Array.Length);
+        Assert.Equal(12L * Large * sizeof(float), pool.SlabBytes);
+        Assert.Equal(9L * Large * sizeof(float), pool.TouchedBytes);
+        Assert.Equal(3L * Large * sizeof(float), pool.PooledBytes);
+
+        // The tail would fit more tightly, but the first slab has been used already.
+        pool.Return(first);
+        var third = pool.Rent(2 * Large);
+        Assert.Same(first.Slab, third.Slab);
+        Assert.Equal(9L * Large * sizeof(float), pool.TouchedBytes);
+
+        // Once used memory has no room left, the tail serves, and the used part grows only by what it takes.
+        var fourth = pool.Rent(6 * Large);
+        Assert.Same(first.Slab, fourth.Slab);
+        var fifth = pool.Rent(2 * Large);
+        Assert.Same(second.Slab, fifth.Slab);
+        Assert.Equal(11L * Large * sizeof(float), pool.TouchedBytes);
+        Assert.Equal(2, pool.Misses);
     }
 
     [Fact]
@@ -71,5 +99,7 @@ public class BufferPoolTests
         pool.Return(piece);
         pool.Clear();
         Assert.Equal(0, pool.PooledBytes);
+        Assert.Equal(0, pool.SlabBytes);
+        Assert.Equal(0, pool.TouchedBytes);
     }
 }

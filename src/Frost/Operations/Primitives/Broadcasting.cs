@@ -123,8 +123,8 @@ internal static class Broadcasting
     public static Tensor To(Tensor x, Shape shape)
     {
         var d = Tensor.Empty(shape);
-        var zero = Tensor.PooledFull(Shape.Scalar, 0f);
-        Run<AddOperator>(x.AsReadOnlySpan(), x.Shape, zero.AsReadOnlySpan(), zero.Shape, d.AsSpan(), shape);
+        ReadOnlySpan<float> zero = [0f];
+        Run<AddOperator>(x.AsReadOnlySpan(), x.Shape, zero, Shape.Scalar, d.AsSpan(), shape);
         return d;
     }
 
