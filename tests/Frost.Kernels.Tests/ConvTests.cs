@@ -40,6 +40,10 @@ public class ConvTests
         "8,16,4,4,24,3,3,2,2,1,1,1,1,1,1,1",     // strided, tiny output: several images per input-gradient GEMM
         "2,8,8,8,8,3,3,1,1,1,1,1,1,1,1,2",       // groups 2 at 8x8: output rows of whole micro-tiles read in place
         "3,4,12,16,6,3,3,1,1,2,2,2,2,2,2,1",     // dilation 2, 16-wide output rows read in place, stacked images
+        "2,33,7,7,40,3,3,1,1,1,1,1,1,1,1,1",     // Winograd tiles: odd output, a half tile on the right and bottom
+        "2,32,9,8,36,3,3,1,1,0,0,0,0,1,1,1",     // Winograd without padding: the input gradient pads by 2
+        "3,40,6,9,32,3,3,1,1,0,2,1,0,1,1,1",     // Winograd, asymmetric pads
+        "5,48,13,14,300,3,3,1,1,1,1,1,1,1,1,1",  // Winograd, one image per chunk; the input gradient's depth (300) spans two depth blocks
     ];
 
     private static Conv2DShape Parse(string spec)

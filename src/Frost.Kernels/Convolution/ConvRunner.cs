@@ -52,6 +52,12 @@ internal sealed unsafe class ConvRunner : IParallelWork
             return;
         }
 
+        if (Winograd.Applies(g))
+        {
+            Winograd.Current.Forward(g, x, w, bias, y, relu, flipped: false);
+            return;
+        }
+
         ForwardPacked(g, x, PackWeights(g, g, w, flipped: false), bias, y, relu);
     }
 
@@ -90,6 +96,12 @@ internal sealed unsafe class ConvRunner : IParallelWork
             // channel axes swapped, padded by (extent − 1 − pad) on each side (negative values crop).
             int eh = (g.R - 1) * g.Dh, ew = (g.S - 1) * g.Dw;
             var t = new ConvGeometry(g.N, g.K, g.OH, g.OW, g.C, g.R, g.S, 1, 1, eh - g.Pt, ew - g.Pl, eh - g.Pb, ew - g.Pr, g.Dh, g.Dw, g.G);
+            if (Winograd.Applies(t))
+            {
+                Winograd.Current.Forward(t, dy, w, null, dx, relu: false, flipped: true);
+                return;
+            }
+
             ForwardPacked(t, dy, PackWeights(g, t, w, flipped: true), null, dx, relu: false);
             return;
         }
