@@ -77,6 +77,17 @@ internal static class CompareRows
             }
         }
 
+        // The pretrained ResNet18 (the package's ONNX feature extractor with its preprocessing): Frost's inference against ONNX
+        // Runtime on the same network as Frost exports it, same images and threads, same process.
+        foreach (var (batch, size) in new[] { (16, 224), (64, 64) })
+        {
+            bool Config(JsonObject x, string mode) => Str(x, "config") == $"batch {batch}, {size}x{size}" && Str(x, "mode") == mode;
+            yield return new ComparedRow("resnet", $"pretrained ResNet18 b{batch}@{size} inference", "ONNX Runtime (Frost.Bench, same rounds)", false,
+                r => FrostRow(r.Frost("resnet", x => Config(x, "pretrained ResNet18 inference")), "ms", _ =>
+                    Num(r.Frost("resnet", x => Config(x, "pretrained ResNet18 inference")), "gflops")),
+                r => FrostRow(r.Frost("resnet", x => Config(x, "pretrained ResNet18, ONNX Runtime")), "ms", _ => double.NaN));
+        }
+
         // MiniLM-L6 shape, BertForSequenceClassification layout (pooler + 2-class head on [CLS]), batch 32 × 128, dropout 0,
         // AdamW (lr 5e-5, weight decay 0.01). "Head only" trains the pooler and the classifier in both programs.
         foreach (var (frostMode, torchMode, name) in new[]

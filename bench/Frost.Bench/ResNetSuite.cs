@@ -9,7 +9,8 @@ namespace Frost.Bench;
 /// <summary>
 /// A ResNet18-shaped network (torchvision layout: 7×7 stem, stages of [2, 2, 2, 2] basic blocks, 1000-class head):
 /// inference and one training step, all trainable and with the stem and stages 1–3 frozen, with images/s,
-/// effective GFLOP/s, managed allocation per step and the step's pooled buffer bytes.
+/// effective GFLOP/s, managed allocation per step and the step's pooled buffer bytes; then the pretrained ResNet18 (the
+/// package's ONNX feature extractor, whose stage 4 has 3 blocks) in inference, in Frost and in ONNX Runtime.
 /// </summary>
 internal static class ResNetSuite
 {
@@ -47,9 +48,57 @@ internal static class ResNetSuite
             FreezeStemToStage3(model, sgd);
             double flops = (2.0 * frozenPart + (6.0 * (total - frozenPart))) * batch;
             Measure(timer, table, report, config, "train step, stem..stage3 frozen", batch, flops, Train);
+            Pretrained(timer, table, report, config, batch, size);
         }
 
         table.Print();
+    }
+
+    /// <summary>
+    /// The pretrained ResNet18 feature extractor (the package's ONNX, imported, preprocessing included): Frost's inference,
+    /// and ONNX Runtime on the same network as Frost exports it (free batch axis), same images and threads.
+    /// </summary>
+    private static void Pretrained(Timer timer, Table table, Report report, string config, int batch, int size)
+    {
+        Sequential model;
+        try
+        {
+            model = Frost.Onnx.OnnxImporter.LoadResNet18(size);
+        }
+        catch (FileNotFoundException e)
+        {
+            Console.WriteLine($"pretrained ResNet18 rows skipped: {e.Message}");
+            return;
+        }
+
+        model.Training = false;
+        double flops = 2.0 * MultiplyAdds(model, size).Total * batch;
+        var rng = new Rng(2);
+        var x = Tensor.Uniform(new Shape(batch, 3, size, size), 0, 255, rng);
+        void Infer()
+        {
+            using var noRecord = GradientTape.NoRecording();
+            using var scope = new TensorScope();
+            model.Call(x);
+        }
+
+        Measure(timer, table, report, config, "pretrained ResNet18 inference", batch, flops, Infer);
+
+        int threads = Frost.Kernels.KernelOptions.MaxThreads;
+        byte[] onnx = Frost.Onnx.OnnxExporter.Export(model, x.Shape).ToBytes();
+        using var options = new Microsoft.ML.OnnxRuntime.SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1 };
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(onnx, options);
+        float[] images = x.ToArray();
+        using var input = Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(images, [batch, 3, size, size]);
+        using var run = new Microsoft.ML.OnnxRuntime.RunOptions();
+        string inputName = session.InputMetadata.Keys.First();
+        string[] outputs = [.. session.OutputMetadata.Keys];
+        void Ort()
+        {
+            using var results = session.Run(run, [inputName], [input], outputs);
+        }
+
+        Measure(timer, table, report, config, "pretrained ResNet18, ONNX Runtime", batch, flops, Ort);
     }
 
     /// <summary>The benchmarked network (seed 1), a batch of random images and their labels.</summary>
