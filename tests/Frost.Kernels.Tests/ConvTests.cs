@@ -25,8 +25,8 @@ public class ConvTests
         "2,3,5,4,2,3,3,1,1,2,2,2,2,1,1,1",       // pad larger than needed
         "4,17,6,7,33,3,3,1,1,1,1,1,1,1,1,1",     // channel counts not multiples of tiles, batch 4
         "1,20,5,5,70,3,3,1,1,1,1,1,1,1,1,1",     // more output channels than a direct-A panel
-        "4,32,12,12,32,3,3,1,1,1,1,1,1,1,1,1",   // big enough to split images over threads, stacked images
-        "3,32,12,13,40,3,3,1,1,1,1,1,1,1,1,1",   // batch that does not split evenly: threaded GEMMs
+        "4,32,12,12,32,3,3,1,1,1,1,1,1,1,1,1",   // Winograd forward and input gradient (ConvThreadCountTests runs it on the direct paths too)
+        "3,32,12,13,40,3,3,1,1,1,1,1,1,1,1,1",   // Winograd, odd output width (ConvThreadCountTests: direct paths)
         "4,32,31,31,32,3,3,2,2,1,1,1,1,1,1,1",   // strided, threaded
         "10,8,5,5,136,3,3,1,1,1,1,1,1,1,1,1",    // many small images: depth blocks span images
         "4,8,7,7,8,3,3,1,1,1,1,1,1,1,1,1",       // small images through explicit columns, several per GEMM
@@ -44,6 +44,7 @@ public class ConvTests
         "2,32,9,8,36,3,3,1,1,0,0,0,0,1,1,1",     // Winograd without padding: the input gradient pads by 2
         "3,40,6,9,32,3,3,1,1,0,2,1,0,1,1,1",     // Winograd, asymmetric pads
         "5,48,13,14,300,3,3,1,1,1,1,1,1,1,1,1",  // Winograd, one image per chunk; the input gradient's depth (300) spans two depth blocks
+        "6,256,5,7,260,3,3,1,1,1,1,1,1,1,1,1",   // Winograd weight gradient, half tiles
     ];
 
     private static Conv2DShape Parse(string spec)

@@ -1,31 +1,56 @@
+using Frost.Kernels.Convolution;
+
 namespace Frost.Kernels.Tests;
 
 /// <summary>
 /// Convolutions split over more tasks than this machine may have cores: weight gradients then sum three or more
-/// per-task partials (columns path) or gather and transpose four (wide path). Runs alone, since it changes
-/// <see cref="KernelOptions.MaxThreads"/> for the process.
+/// per-task partials (columns path) or gather and transpose four (wide path), and Winograd's chunks and products go
+/// to four threads. Runs alone, since it changes <see cref="KernelOptions.MaxThreads"/> for the process.
 /// </summary>
 [Collection(nameof(ExclusivePool))]
 public class ConvThreadCountTests
 {
     [Theory]
     // Each has at least 4 × 2^21 multiply-adds, so the kernels use all 4 threads, one task per two images.
-    [InlineData("8,64,8,8,64,3,3,1,1,1,1,1,1,1,1,1")]     // columns path for the weight gradient, row tables forward
-    [InlineData("8,32,20,20,32,3,3,1,1,1,1,1,1,1,1,1")]   // wide path
-    [InlineData("8,128,9,9,128,3,3,2,2,1,1,1,1,1,1,2")]   // strided, groups 2: stacked input-gradient images
-    public void Four_tasks_match_the_reference(string spec)
+    [InlineData("8,64,8,8,64,3,3,1,1,1,1,1,1,1,1,1", false)]     // columns path for the weight gradient, row tables forward
+    [InlineData("8,32,20,20,32,3,3,1,1,1,1,1,1,1,1,1", false)]   // wide path
+    [InlineData("8,128,9,9,128,3,3,2,2,1,1,1,1,1,1,2", false)]   // strided, groups 2: stacked input-gradient images
+    [InlineData("8,64,8,8,64,3,3,1,1,1,1,1,1,1,1,1", true)]      // Winograd, one chunk: threaded products
+    [InlineData("16,256,4,4,256,3,3,1,1,1,1,1,1,1,1,1", true)]   // Winograd weight gradient: 16 products over 4 threads
+    public void Four_tasks_match_the_reference(string spec, bool winograd) => WithPaths(4, winograd, null, spec);
+
+    [Theory]
+    [InlineData("4,32,12,12,32,3,3,1,1,1,1,1,1,1,1,1")]   // the paths Winograd replaces: images split over threads
+    [InlineData("3,32,12,13,40,3,3,1,1,1,1,1,1,1,1,1")]   // batch that does not split evenly: threaded GEMMs
+    [InlineData("6,256,5,7,260,3,3,1,1,1,1,1,1,1,1,1")]   // a weight gradient on the columns path
+    public void Direct_paths_match_the_reference_where_Winograd_would_run(string spec) =>
+        WithPaths(KernelOptions.MaxThreads, winograd: false, null, spec);
+
+    [Theory]
+    [InlineData("4,32,12,12,32,3,3,1,1,1,1,1,1,1,1,1")]   // one image per chunk, chunks over threads
+    [InlineData("3,40,6,9,32,3,3,1,1,0,2,1,0,1,1,1")]     // asymmetric pads
+    [InlineData("6,256,5,7,260,3,3,1,1,1,1,1,1,1,1,1")]   // weight gradient summed over six chunks
+    public void Winograd_in_many_small_chunks_matches_the_reference(string spec) =>
+        WithPaths(KernelOptions.MaxThreads, winograd: true, 4096, spec);
+
+    private static void WithPaths(int threads, bool winograd, long? chunkFloats, string spec)
     {
-        int saved = KernelOptions.MaxThreads;
+        int savedThreads = KernelOptions.MaxThreads, savedPlane = Winograd.MaxPlane;
+        long savedChunk = Winograd.ChunkFloats;
         try
         {
-            KernelOptions.MaxThreads = 4;
+            KernelOptions.MaxThreads = threads;
+            Winograd.MaxPlane = winograd ? savedPlane : 0;
+            Winograd.ChunkFloats = chunkFloats ?? savedChunk;
             var checks = new ConvTests();
             checks.Forward_matches_reference(spec);
             checks.Backward_matches_reference(spec);
         }
         finally
         {
-            KernelOptions.MaxThreads = saved;
+            KernelOptions.MaxThreads = savedThreads;
+            Winograd.MaxPlane = savedPlane;
+            Winograd.ChunkFloats = savedChunk;
         }
     }
 }

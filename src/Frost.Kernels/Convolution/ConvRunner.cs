@@ -118,6 +118,12 @@ internal sealed unsafe class ConvRunner : IParallelWork
     /// <summary>dw = ∂L/∂w and, if <paramref name="dbias"/> is not null, dbias (both overwritten).</summary>
     public void BackwardWeight(in ConvGeometry g, float* x, float* dy, float* dw, float* dbias)
     {
+        if (Winograd.AppliesToWeightGradient(g))
+        {
+            Winograd.Current.BackwardWeight(g, x, dy, dw, dbias);
+            return;
+        }
+
         _op = Op.BackwardWeight;
         _g = g;
         _path = Gemm.ActivePath;

@@ -17,6 +17,12 @@ internal sealed unsafe class Winograd : RangeWork
     /// <summary>Fewest input and output channels: below it the transforms cost more than the products save.</summary>
     internal static int MinChannels = 32;
 
+    /// <summary>
+    /// Fewest input and output channels for the weight gradient: its 16 products are output channels × input channels
+    /// summed over tiles, which run well only when both are wide (at 64 and 128 channels the direct path is faster).
+    /// </summary>
+    internal static int MinWeightGradientChannels = 256;
+
     /// <summary>Largest output plane (positions) taken: larger maps run well as one GEMM per image already.</summary>
     internal static int MaxPlane = 32 * 32;
 
@@ -31,7 +37,16 @@ internal sealed unsafe class Winograd : RangeWork
 
     [ThreadStatic] private static Winograd? t_current;
 
-    private bool _weightsPhase;
+    private enum Phase
+    {
+        Weights,
+        Images,
+        GradientTiles,
+        GradientProducts,
+        WeightGradient,
+    }
+
+    private Phase _phase;
     private ConvGeometry _g;
     private GemmPath _path;
     private bool _flipped;
@@ -46,6 +61,14 @@ internal sealed unsafe class Winograd : RangeWork
     private float* _bias;
     private float* _y;
     private float* _u;
+    private float* _dy;
+    private float* _dw;
+    private float* _v;
+    private float* _e;
+    private long _vStride;
+    private long _eStride;
+    private int _first;
+    private int _images;
 
     public static Winograd Current => t_current ??= new Winograd();
 
@@ -53,6 +76,9 @@ internal sealed unsafe class Winograd : RangeWork
     public static bool Applies(in ConvGeometry g) =>
         g.R == 3 && g.S == 3 && g.Stride1 && g.Dh == 1 && g.Dw == 1 && g.G == 1 && g.C >= MinChannels && g.K >= MinChannels
         && g.OutPlane <= MaxPlane && g.Pt >= 0 && g.Pl >= 0 && g.Pb >= 0 && g.Pr >= 0;
+
+    /// <summary>Whether the weight gradient of <paramref name="g"/> runs here.</summary>
+    public static bool AppliesToWeightGradient(in ConvGeometry g) => Applies(g) && Math.Min(g.C, g.K) >= MinWeightGradientChannels;
 
     /// <summary>
     /// y = conv(x, w) + bias (bias may be null), optionally max(·, 0). With <paramref name="flipped"/>, <paramref name="w"/>
@@ -74,13 +100,13 @@ internal sealed unsafe class Winograd : RangeWork
 
         _uStride = ((Gemm.PackedBLength(_path, g.C, g.K) + 15) & ~15L) + Skew;
         _u = Scratch.Weights.Get(16 * _uStride);
-        _weightsPhase = true;
+        _phase = Phase.Weights;
         Dispatch(g.C, 16L * g.K);
 
         int width = Math.Max(g.C, g.K);
         _chunk = (int)Math.Clamp(ChunkFloats / (16L * _tiles * width), 1, g.N);
         int chunks = (g.N + _chunk - 1) / _chunk;
-        _weightsPhase = false;
+        _phase = Phase.Images;
         if (chunks >= 2 && KernelOptions.MaxThreads >= 2)
         {
             _gemmThreads = 1;
@@ -93,13 +119,85 @@ internal sealed unsafe class Winograd : RangeWork
         }
     }
 
+    /// <summary>
+    /// dw = ∂L/∂w and, if <paramref name="dbias"/> is not null, dbias (both overwritten), by the transposed algorithm:
+    /// dw = Gᵀ·[Σ over tiles (Bᵀ·d·B) ⊙ (A·e·Aᵀ)]·G, with d the 4×4 input tile and e the 2×2 output-gradient tile. The
+    /// sums over tiles are 16 products (output channels × tiles times tiles × input channels), one thread each, added
+    /// chunk after chunk: the result does not depend on the thread count.
+    /// </summary>
+    public void BackwardWeight(in ConvGeometry g, float* x, float* dy, float* dw, float* dbias)
+    {
+        _g = g;
+        _path = Gemm.ActivePath;
+        _x = x;
+        _dy = dy;
+        int th = (g.OH + 1) / 2;
+        _tw = (g.OW + 1) / 2;
+        _tiles = th * _tw;
+
+        _uStride = ((long)g.K * g.C) + Skew;
+        _u = Scratch.Weights.Get(16 * _uStride);
+        int width = Math.Max(g.C, g.K);
+        int chunk = (int)Math.Clamp((4 * ChunkFloats) / (16L * _tiles * width), 1, g.N);
+        _vStride = (chunk * (long)_tiles * g.C) + Skew;
+        _eStride = (chunk * (long)_tiles * g.K) + Skew;
+        _v = Scratch.Col.Get(16 * (_vStride + _eStride));
+        _e = _v + (16 * _vStride);
+        for (_first = 0; _first < g.N; _first += chunk)
+        {
+            _images = Math.Min(chunk, g.N - _first);
+            _phase = Phase.GradientTiles;
+            Dispatch(_images, 16L * _tiles * (g.C + g.K));
+            _phase = Phase.GradientProducts;
+            Dispatch(16, (long)g.K * g.C * _images * _tiles / 64);
+        }
+
+        _phase = Phase.WeightGradient;
+        _dw = dw;
+        Dispatch(g.K, 16L * g.C);
+        if (dbias != null)
+        {
+            for (int k = 0; k < g.K; k++)
+            {
+                double sum = 0;
+                for (int n = 0; n < g.N; n++)
+                {
+                    sum += System.Numerics.Tensors.TensorPrimitives.Sum(new ReadOnlySpan<float>(dy + ((((long)n * g.K) + k) * g.OutPlane), g.OutPlane));
+                }
+
+                dbias[k] = (float)sum;
+            }
+        }
+    }
+
     /// <inheritdoc/>
     protected override void Run(int begin, int end)
     {
-        if (_weightsPhase)
+        switch (_phase)
         {
-            TransformWeights(begin, end);
-            return;
+            case Phase.Weights:
+                TransformWeights(begin, end);
+                return;
+            case Phase.GradientTiles:
+                for (int i = begin; i < end; i++)
+                {
+                    TransformImage(_first + i, _v + ((long)i * _tiles * _g.C), _vStride);
+                    TransformGradient(_first + i, _e + ((long)i * _tiles * _g.K), _eStride);
+                }
+
+                return;
+            case Phase.GradientProducts:
+                for (int xi = begin; xi < end; xi++)
+                {
+                    GradientProduct(xi);
+                }
+
+                return;
+            case Phase.WeightGradient:
+                InverseTransformWeights(begin, end);
+                return;
+            default:
+                break; // Phase.Images: chunks [begin, end)
         }
 
         ref readonly var g = ref _g;
@@ -241,6 +339,97 @@ internal sealed unsafe class Winograd : RangeWork
             o[stride] = b + c;
             o[2 * stride] = c - b;
             o[3 * stride] = b - d;
+        }
+    }
+
+    /// <summary>E = A·e·Aᵀ for every 2×2 tile of image <paramref name="n"/>'s output gradient (zero beyond the map): position ξ of tile t, channel k at o[ξ·stride + t·K + k].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void TransformGradient(int n, float* o, long es)
+    {
+        ref readonly var g = ref _g;
+        int plane = g.OutPlane;
+        float* image = _dy + ((long)n * g.K * plane);
+        for (int t = 0; t < _tiles; t++)
+        {
+            int ty = t / _tw, tx = t % _tw;
+            int oy = 2 * ty, ox = 2 * tx;
+            bool bottom = oy + 1 < g.OH, right = ox + 1 < g.OW;
+            float* ot = o + ((long)t * g.K);
+            float* src = image + (oy * g.OW) + ox;
+            for (int k = 0; k < g.K; k++, src += plane)
+            {
+                float e00 = src[0], e01 = right ? src[1] : 0f;
+                float e10 = bottom ? src[g.OW] : 0f, e11 = bottom && right ? src[g.OW + 1] : 0f;
+
+                // A·e: rows e0, e0 + e1, e0 − e1, −e1; then the same on columns.
+                float* ok = ot + k;
+                Row(ok, es, e00, e01);
+                Row(ok + (4 * es), es, e00 + e10, e01 + e11);
+                Row(ok + (8 * es), es, e00 - e10, e01 - e11);
+                Row(ok + (12 * es), es, -e10, -e11);
+            }
+        }
+
+        static void Row(float* o, long stride, float a, float b)
+        {
+            o[0] = a;
+            o[stride] = a + b;
+            o[2 * stride] = a - b;
+            o[3 * stride] = -b;
+        }
+    }
+
+    /// <summary>Z[ξ] (K × C) += E[ξ]ᵀ (K × tiles) · V[ξ] (tiles × C) over this chunk's tiles, on one thread.</summary>
+    private void GradientProduct(int xi)
+    {
+        ref readonly var g = ref _g;
+        var problem = new GemmProblem
+        {
+            A = _e + (xi * _eStride),
+            Lda = g.K,
+            TransA = true,
+            B = _v + (xi * _vStride),
+            Ldb = g.C,
+            C = _u + (xi * _uStride),
+            Ldc = g.C,
+            M = g.K,
+            N = g.C,
+            K = _images * _tiles,
+            Alpha = 1f,
+            Beta = _first == 0 ? 0f : 1f,
+        };
+        Gemm.Run(_path, problem, 1);
+    }
+
+    /// <summary>dw = Gᵀ·Z·G for output channels [begin, end).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void InverseTransformWeights(int begin, int end)
+    {
+        ref readonly var g = ref _g;
+        long zs = _uStride;
+        for (int k = begin; k < end; k++)
+        {
+            for (int c = 0; c < g.C; c++)
+            {
+                float* z = _u + ((long)k * g.C) + c;
+                float* o = _dw + ((((long)k * g.C) + c) * 9);
+
+                // Gᵀ·Z: rows z0 + ½(z1 + z2), ½(z1 − z2), ½(z1 + z2) + z3; then the same on columns.
+                float z00 = z[0], z01 = z[zs], z02 = z[2 * zs], z03 = z[3 * zs];
+                float z10 = z[4 * zs], z11 = z[5 * zs], z12 = z[6 * zs], z13 = z[7 * zs];
+                float z20 = z[8 * zs], z21 = z[9 * zs], z22 = z[10 * zs], z23 = z[11 * zs];
+                float z30 = z[12 * zs], z31 = z[13 * zs], z32 = z[14 * zs], z33 = z[15 * zs];
+                Row(o, z00 + (0.5f * (z10 + z20)), z01 + (0.5f * (z11 + z21)), z02 + (0.5f * (z12 + z22)), z03 + (0.5f * (z13 + z23)));
+                Row(o + 3, 0.5f * (z10 - z20), 0.5f * (z11 - z21), 0.5f * (z12 - z22), 0.5f * (z13 - z23));
+                Row(o + 6, (0.5f * (z10 + z20)) + z30, (0.5f * (z11 + z21)) + z31, (0.5f * (z12 + z22)) + z32, (0.5f * (z13 + z23)) + z33);
+            }
+        }
+
+        static void Row(float* o, float a, float b, float c, float d)
+        {
+            o[0] = a + (0.5f * (b + c));
+            o[1] = 0.5f * (b - c);
+            o[2] = (0.5f * (b + c)) + d;
         }
     }
 
