@@ -1,12 +1,17 @@
+using System.Runtime.InteropServices;
+
 namespace Frost.Kernels.Internal;
 
-/// <summary>A growable scratch buffer of floats on the pinned heap, 64-byte aligned, reused across calls.</summary>
+/// <summary>
+/// A growable scratch buffer of floats, 64-byte aligned, reused across calls. It lives outside the managed heap so that
+/// growing it gives the smaller block back at once, instead of leaving it resident until a collection.
+/// </summary>
 internal sealed unsafe class AlignedBuffer
 {
-    private const int AlignFloats = 16;
-    private float[]? _array;
     private float* _ptr;
-    private int _capacity;
+    private long _capacity;
+
+    ~AlignedBuffer() => NativeMemory.AlignedFree(_ptr);
 
     /// <summary>Returns a pointer to at least <paramref name="floats"/> writable floats; contents are undefined.</summary>
     public float* Get(long floats)
@@ -22,23 +27,17 @@ internal sealed unsafe class AlignedBuffer
     private void Grow(long floats)
     {
         // NOTE: a little slack past the end lets packing routines use whole-vector stores on the last row.
-        long want = Math.Max(floats + 64, (long)_capacity * 3 / 2);
-        if (want + AlignFloats > Array.MaxLength)
+        long want = Math.Max(floats + 64, _capacity * 3 / 2);
+        if (want > Array.MaxLength)
         {
             throw new InvalidOperationException($"Scratch buffer of {floats} floats is too large.");
         }
 
-        _array = null;
-        var array = GC.AllocateUninitializedArray<float>((int)want + AlignFloats, pinned: true);
-        fixed (float* p = array)
-        {
-            nint addr = (nint)p;
-            nint aligned = (addr + 63) & ~(nint)63;
-            _ptr = (float*)aligned;
-        }
-
-        _array = array;
-        _capacity = (int)want;
+        NativeMemory.AlignedFree(_ptr);
+        _ptr = null;
+        _capacity = 0;
+        _ptr = (float*)NativeMemory.AlignedAlloc((nuint)(want * sizeof(float)), 64);
+        _capacity = want;
     }
 }
 
