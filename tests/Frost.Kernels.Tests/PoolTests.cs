@@ -18,6 +18,9 @@ public class PoolTests
         "1,2,6,40,2,2,2,2,0,0,0,0,0,1",    // stride 2, window 2, last load past the row end
         "1,2,5,33,3,4,1,1,0,2,0,3,0,0",    // stride 1, window 4, asymmetric horizontal pads
         "4,16,64,60,3,3,2,2,1,1,1,1,0,0",  // large enough to split planes over threads
+        "2,2,8,35,3,3,2,2,0,0,0,0,0,0",    // 3 wide at stride 2 without padding: inference takes rows, then columns
+        "1,2,9,41,3,3,2,2,1,1,1,1,0,1",    // the same with padding and ceil mode (the last window overhangs)
+        "1,1,7,34,2,3,3,2,0,1,0,1,0,0",    // window 2x3, stride (3, 2): rows of the window do not overlap
     ];
 
     private static Pool2DShape Parse(string spec)
@@ -160,6 +163,20 @@ public class PoolTests
         }
 
         Assert.Equal(61, arg[10]);
+
+        // Without argmax, wide rows are pooled along rows first: the NaN lands in the same windows.
+        var y2 = new float[wide.OutputLength];
+        Pool2DKernel.MaxForward(wide, x, y2, []);
+        Assert.Equal(yw, y2);
+        var tall = new Pool2DShape(1, 1, 5, 40, 3, 3, 2, 2, 1, 1, 1, 1);
+        var xt = Enumerable.Range(0, 200).Select(i => (float)(i % 7)).ToArray();
+        xt[(3 * 40) + 6] = float.NaN; // row 3: windows of output rows 1 and 2, columns 3
+        var yt = new float[tall.OutputLength];
+        Pool2DKernel.MaxForward(tall, xt, yt, []);
+        for (int o = 0; o < yt.Length; o++)
+        {
+            Assert.Equal(o is 20 + 3 or 40 + 3, float.IsNaN(yt[o]));
+        }
     }
 
     [Fact]

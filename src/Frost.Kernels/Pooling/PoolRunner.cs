@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using Frost.Kernels.Internal;
 using Frost.Kernels.Threading;
 
 namespace Frost.Kernels.Pooling;
@@ -81,6 +82,11 @@ internal sealed unsafe class PoolRunner : RangeWork
     {
         ref readonly Pool2DShape s = ref _s;
         int h = s.InHeight, w = s.InWidth, sw = s.StrideW, kw = s.KernelWidth;
+        if (argmax == null && Avx2.IsSupported && sw == 2 && kw == 3 && s.OutWidth >= 16)
+        {
+            MaxForwardSeparable(x, y);
+            return;
+        }
 
         // Output columns whose whole window lies inside the row: vector blocks of 8, the last one overlapping.
         int lo = (s.PadLeft + sw - 1) / sw;
@@ -113,6 +119,97 @@ internal sealed unsafe class PoolRunner : RangeWork
             MaxScalar(x, hs, he, hi, s.OutWidth, yrow, arow);
         }
     }
+
+    /// <summary>
+    /// Max pooling without argmax, 3 wide at stride 2: the maximum is taken along each input row once (each row serves
+    /// up to two output rows), then down the columns. NaN wins as in the other paths, so the values are the same.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void MaxForwardSeparable(float* x, float* y)
+    {
+        ref readonly Pool2DShape s = ref _s;
+        int h = s.InHeight, w = s.InWidth, ow = s.OutWidth;
+        int lo = (s.PadLeft + 1) / 2;
+        int hi = Math.Min(ow, ((w - 3 + s.PadLeft) / 2) + 1);
+        float* rows = Scratch.Work.Get((long)h * ow);
+        for (int ih = 0; ih < h; ih++)
+        {
+            float* row = x + (nint)ih * w, hrow = rows + (nint)ih * ow;
+            MaxScalar(x, ih, ih + 1, 0, lo, hrow, null);
+            int o = lo;
+            for (; o + 8 <= hi; o += 8)
+            {
+                RowMax3Stride2(row, w, (2 * o) - s.PadLeft, hrow + o);
+            }
+
+            if (o < hi)
+            {
+                RowMax3Stride2(row, w, (2 * (hi - 8)) - s.PadLeft, hrow + hi - 8);
+            }
+
+            MaxScalar(x, ih, ih + 1, hi, ow, hrow, null);
+        }
+
+        for (int oh = 0; oh < s.OutHeight; oh++)
+        {
+            int hs = oh * s.StrideH - s.PadTop, he = Math.Min(hs + s.KernelHeight, h);
+            hs = Math.Max(hs, 0);
+            float* yrow = y + (nint)oh * ow;
+            if (hs >= he)
+            {
+                new Span<float>(yrow, ow).Fill(float.NegativeInfinity);
+                continue;
+            }
+
+            new ReadOnlySpan<float>(rows + (nint)hs * ow, ow).CopyTo(new Span<float>(yrow, ow));
+            for (int ih = hs + 1; ih < he; ih++)
+            {
+                float* hrow = rows + (nint)ih * ow;
+                int i = 0;
+                for (; i + 8 <= ow; i += 8)
+                {
+                    Avx.Store(yrow + i, Larger(Avx.LoadVector256(hrow + i), Avx.LoadVector256(yrow + i)));
+                }
+
+                for (; i < ow; i++)
+                {
+                    float v = hrow[i];
+                    yrow[i] = v > yrow[i] || (float.IsNaN(v) && !float.IsNaN(yrow[i])) ? v : yrow[i];
+                }
+            }
+        }
+    }
+
+    /// <summary>out[i] = max(row[first + 2i], row[first + 2i + 1], row[first + 2i + 2]) for eight i, all inside the row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RowMax3Stride2(float* row, int w, int first, float* output)
+    {
+        // Evens and odds of the 16 elements from first, and the evens of the 16 from first + 2 (the 18th may lie past
+        // the row and the tensor: load only what exists).
+        Vector256<float> a0 = Avx.LoadVector256(row + first), a1 = Avx.LoadVector256(row + first + 8);
+        Vector256<float> b0 = Avx.LoadVector256(row + first + 2);
+        int rest = w - first - 10;
+        Vector256<float> b1 = rest >= 8
+            ? Avx.LoadVector256(row + first + 10)
+            : Avx.MaskLoad(row + first + 10, Vector256.GreaterThan(Vector256.Create(rest), Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7)).AsSingle());
+        Vector256<float> even = Evens(a0, a1), odd = Odds(a0, a1), next = Evens(b0, b1);
+        Avx.Store(output, Larger(next, Larger(odd, even)));
+    }
+
+    /// <summary>Elements 0, 2, …, 14 of the 16 in (lo, hi), in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Evens(Vector256<float> lo, Vector256<float> hi) =>
+        Avx2.Permute4x64(Avx.Shuffle(lo, hi, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle();
+
+    /// <summary>Elements 1, 3, …, 15 of the 16 in (lo, hi), in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Odds(Vector256<float> lo, Vector256<float> hi) =>
+        Avx2.Permute4x64(Avx.Shuffle(lo, hi, 0b11_01_11_01).AsDouble(), 0b11_01_10_00).AsSingle();
+
+    /// <summary>v where it is larger than best or NaN while best is not, else best: the scalar rule, lane by lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Larger(Vector256<float> v, Vector256<float> best) =>
+        Vector256.ConditionalSelect(Vector256.GreaterThan(v, best) | (~Vector256.Equals(v, v) & Vector256.Equals(best, best)), v, best);
 
     /// <summary>Eight outputs of one row whose windows are inside the input row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
