@@ -11,6 +11,7 @@ internal sealed class GradientStore(GradientTape tape, int firstIndex)
 {
     private readonly Dictionary<Tensor, Tensor> _grads = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<Storage, int> _uses = new(ReferenceEqualityComparer.Instance);
+    private readonly List<Tensor> _spent = [];
 
     /// <summary>Buffers returned to the pool before the end of the tape.</summary>
     public long ReleasedBytes { get; private set; }
@@ -21,8 +22,9 @@ internal sealed class GradientStore(GradientTape tape, int firstIndex)
 
     /// <summary>
     /// Adds <paramref name="gradient"/> to the entry of <paramref name="key"/>: into the entry's buffer when this pass
-    /// made it and nothing else holds it, else into a new one. <paramref name="gradient"/>'s buffer goes back to the
-    /// pool when nothing else holds it.
+    /// made it and nothing else holds it, else into a new one. <paramref name="gradient"/> itself is left as it is: the
+    /// backward function that delivered it may still read it or send it to another input, so its buffer goes back to
+    /// the pool only in <see cref="ReleaseSpent"/>, after that function returns.
     /// </summary>
     public void Accumulate(Tensor key, Tensor gradient)
     {
@@ -41,7 +43,8 @@ internal sealed class GradientStore(GradientTape tape, int firstIndex)
                 Unuse(existing);
             }
 
-            Unuse(gradient);
+            Drop(gradient);
+            _spent.Add(gradient);
         }
         else
         {
@@ -50,13 +53,28 @@ internal sealed class GradientStore(GradientTape tape, int firstIndex)
         }
     }
 
-    /// <summary>Whether <paramref name="gradient"/>'s buffer was made by this pass and holds nothing but this one gradient.</summary>
-    public bool OwnsAlone(Tensor gradient)
+    /// <summary>
+    /// Returns to the pool the buffers of gradients summed into others since the last call, unless an entry still holds
+    /// them. Called when the backward function that delivered them has returned.
+    /// </summary>
+    public void ReleaseSpent()
     {
-        var s = gradient.Storage;
-        return _uses.TryGetValue(s, out int n) && n == 1 && s.Pooled && !s.Kept && !s.Released
-            && ReferenceEquals(s.Owner, tape.Scope) && s.OwnerIndex >= firstIndex;
+        foreach (var t in _spent)
+        {
+            var s = t.Storage;
+            if (!_uses.ContainsKey(s) && IsOwnBuffer(s))
+            {
+                ReleasedBytes += (long)s.Length * sizeof(float);
+                s.Release();
+            }
+        }
+
+        _spent.Clear();
     }
+
+    /// <summary>Whether <paramref name="gradient"/>'s buffer was made by this pass and holds nothing but this one gradient.</summary>
+    public bool OwnsAlone(Tensor gradient) =>
+        _uses.TryGetValue(gradient.Storage, out int n) && n == 1 && IsOwnBuffer(gradient.Storage);
 
     /// <summary>Drops the entry of <paramref name="key"/>, freeing its buffer if nothing else uses it.</summary>
     public void Remove(Tensor key)
@@ -71,21 +89,29 @@ internal sealed class GradientStore(GradientTape tape, int firstIndex)
 
     private void Unuse(Tensor t)
     {
+        if (Drop(t) && IsOwnBuffer(t.Storage))
+        {
+            ReleasedBytes += (long)t.Storage.Length * sizeof(float);
+            t.Storage.Release();
+        }
+    }
+
+    /// <summary>Takes one use of <paramref name="t"/>'s buffer away; true when none is left.</summary>
+    private bool Drop(Tensor t)
+    {
         var s = t.Storage;
         int n = _uses[s] - 1;
         if (n > 0)
         {
             _uses[s] = n;
-            return;
+            return false;
         }
 
         _uses.Remove(s);
-
-        // Only buffers this pass allocated: never a forward activation, a variable or a caller's tensor.
-        if (s.Pooled && !s.Kept && ReferenceEquals(s.Owner, tape.Scope) && s.OwnerIndex >= firstIndex && !s.Released)
-        {
-            ReleasedBytes += (long)s.Length * sizeof(float);
-            s.Release();
-        }
+        return true;
     }
+
+    /// <summary>Whether this pass allocated <paramref name="s"/> and it is still live: never a forward activation, a variable or a caller's tensor.</summary>
+    private bool IsOwnBuffer(Storage s) =>
+        s.Pooled && !s.Kept && ReferenceEquals(s.Owner, tape.Scope) && s.OwnerIndex >= firstIndex && !s.Released;
 }

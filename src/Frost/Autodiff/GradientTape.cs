@@ -256,6 +256,7 @@ public sealed class GradientTape : IDisposable
                 {
                     sink.Reset(node, needs[n], outputGradientFree: !sourceSet.Contains(node.Output));
                     node.Backward(g, sink);
+                    grads.ReleaseSpent();
                     BackwardCalls++;
                     if (!sourceSet.Contains(node.Output))
                     {

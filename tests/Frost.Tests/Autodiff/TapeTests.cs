@@ -63,6 +63,36 @@ public class TapeTests
     }
 
     [Fact]
+    public void A_gradient_summed_into_another_stays_readable_until_its_backward_returns()
+    {
+        // Div sends g/b to a (same shape) and then reads it again for b's gradient; a's other consumer runs first.
+        float[] av = [0.5f, -1f, 2f], bv = [2f, 4f, 8f];
+        var a = new Variable("a", Tensor.FromArray(av));
+        var b = new Variable("b", Tensor.FromArray(bv));
+        using var tape = new GradientTape();
+        var q = Ops.Div(a.Value, b.Value);
+        var e = Ops.Exp(a.Value);
+        var g = tape.Gradient(Ops.Sum(Ops.Add(q, e)), [a.Value, b.Value]);
+        Assert.Equal(av.Zip(bv, (x, y) => (1 / y) + MathF.Exp(x)).ToArray(), g[0]!.ToArray(), (x, y) => MathF.Abs(x - y) < 1e-5f);
+        Assert.Equal(av.Zip(bv, (x, y) => -x / (y * y)).ToArray(), g[1]!.ToArray(), (x, y) => MathF.Abs(x - y) < 1e-6f);
+
+        // A custom backward that sends one new tensor to two inputs, one of which already has a gradient.
+        var c = new Variable("c", Tensor.FromArray(1f, 2f));
+        var d = new Variable("d", Tensor.FromArray(3f, 4f));
+        using var tape2 = new GradientTape();
+        var both = Ops.Custom("Both", Ops.Add(c.Value, d.Value), [c.Value, d.Value], (gy, sink) =>
+        {
+            var twice = Ops.Mul(gy, Tensor.FromArray(2f, 2f));
+            sink.Add(0, twice);
+            sink.Add(1, twice);
+        });
+        var loss = Ops.Add(Ops.Sum(both), Ops.Sum(Ops.Mul(c.Value, c.Value)));
+        var gc = tape2.Gradient(loss, [c.Value, d.Value]);
+        Assert.Equal([4f, 6f], gc[0]!.ToArray());
+        Assert.Equal([2f, 2f], gc[1]!.ToArray());
+    }
+
+    [Fact]
     public void A_node_off_every_path_to_the_sources_never_runs_its_backward()
     {
         var a = new Variable("a", Tensor.FromArray(1f, 2f));
