@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Frost.Kernels.Blas;
 using Frost.Kernels.Internal;
 using Frost.Kernels.Threading;
@@ -19,12 +21,12 @@ internal sealed unsafe class Winograd : RangeWork
 
     /// <summary>
     /// Fewest input and output channels for the weight gradient: its 16 products are output channels × input channels
-    /// summed over tiles, which run well only when both are wide (at 64 and 128 channels the direct path is faster).
+    /// summed over tiles, which run well only when both are wide (at 64 channels the direct path is faster).
     /// </summary>
-    internal static int MinWeightGradientChannels = 256;
+    internal static int MinWeightGradientChannels = 128;
 
     /// <summary>Largest output plane (positions) taken: larger maps run well as one GEMM per image already.</summary>
-    internal static int MaxPlane = 32 * 32;
+    internal static int MaxPlane = 56 * 56;
 
     /// <summary>Most floats of transformed tiles (and as many of products) per chunk of images.</summary>
     internal static long ChunkFloats = 1L << 18;
@@ -252,7 +254,21 @@ internal sealed unsafe class Winograd : RangeWork
         {
             int pc = r - (r % kcMax), kc = Math.Min(kcMax, g.C - pc);
             float* row = _u + ((long)pc * nPad) + ((r - pc) * nr);
-            for (int k = 0; k < nPad; k++)
+            int k = 0;
+            if (Avx2.IsSupported && nr % 8 == 0)
+            {
+                // Eight kernels at a time (eight columns of one sliver), their taps gathered.
+                int step = _flipped ? 9 : 9 * g.C;
+                Vector256<int> index = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * step;
+                for (; k + 8 <= g.K; k += 8)
+                {
+                    float* o = row + ((long)(k / nr) * kc * nr) + (k % nr);
+                    float* f = _flipped ? _w + ((((long)r * g.K) + k) * 9) : _w + ((((long)k * g.C) + r) * 9);
+                    TransformEight(f, index, _flipped, o, stride);
+                }
+            }
+
+            for (; k < nPad; k++)
             {
                 float* o = row + ((long)(k / nr) * kc * nr) + (k % nr);
                 if (k >= g.K)
@@ -294,42 +310,79 @@ internal sealed unsafe class Winograd : RangeWork
         }
     }
 
+    /// <summary>The scalar transform of eight kernels at once: tap j of kernel i at f[index[i] + j] (reversed when flipped).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TransformEight(float* f, Vector256<int> index, bool flipped, float* o, long stride)
+    {
+        Vector256<float> Tap(int j) => Avx2.GatherVector256(f + (flipped ? 8 - j : j), index, 4);
+        Vector256<float> g0 = Tap(0), g1 = Tap(1), g2 = Tap(2), g3 = Tap(3), g4 = Tap(4), g5 = Tap(5), g6 = Tap(6), g7 = Tap(7), g8 = Tap(8);
+        var half = Vector256.Create(0.5f);
+        Row(o, stride, g0, g1, g2, half);
+        Row(o + (4 * stride), stride, half * (g0 + g3 + g6), half * (g1 + g4 + g7), half * (g2 + g5 + g8), half);
+        Row(o + (8 * stride), stride, half * (g0 - g3 + g6), half * (g1 - g4 + g7), half * (g2 - g5 + g8), half);
+        Row(o + (12 * stride), stride, g6, g7, g8, half);
+
+        static void Row(float* o, long stride, Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> half)
+        {
+            Avx.Store(o, a);
+            Avx.Store(o + stride, half * (a + b + c));
+            Avx.Store(o + (2 * stride), half * (a - b + c));
+            Avx.Store(o + (3 * stride), c);
+        }
+    }
+
     /// <summary>V = Bᵀ·d·B for every 4×4 tile of image <paramref name="n"/>: position ξ of its tile t, channel c at o[ξ·stride + t·C + c].</summary>
+    /// <remarks>The image is first copied channels-last with its padding, so eight channels of a tile are one vector.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void TransformImage(int n, float* o, long vs)
     {
         ref readonly var g = ref _g;
+        int ch = g.C;
         int th = _tiles / _tw;
         int hp = (2 * th) + 2, wp = (2 * _tw) + 2;
-        long plane = (long)hp * wp;
-        float* pad = Scratch.Pad.Get(plane * g.C);
-        float* image = _x + ((long)n * g.C * g.InPlane);
+        long rs = (long)wp * ch;
+        float* pad = Scratch.Pad.Get(hp * rs);
+        new Span<float>(pad, checked((int)(hp * rs))).Clear();
+        float* image = _x + ((long)n * ch * g.InPlane);
         int rows = Math.Min(g.H, hp - g.Pt), cols = Math.Min(g.W, wp - g.Pl);
-        for (int c = 0; c < g.C; c++)
+        // NOTE: channels innermost, so the writes are contiguous; the reads stay within one cache line per channel.
+        long inPlane = g.InPlane;
+        for (int r = 0; r < rows; r++)
         {
-            float* dst = pad + (c * plane);
-            new Span<float>(dst, (int)plane).Clear();
-            float* src = image + ((long)c * g.InPlane);
-            for (int r = 0; r < rows; r++)
+            float* d = pad + ((r + g.Pt) * rs) + ((long)g.Pl * ch);
+            for (int x = 0; x < cols; x++, d += ch)
             {
-                new ReadOnlySpan<float>(src + (r * g.W), cols).CopyTo(new Span<float>(dst + ((long)(r + g.Pt) * wp) + g.Pl, cols));
+                float* s = image + ((long)r * g.W) + x;
+                for (int c = 0; c < ch; c++)
+                {
+                    d[c] = s[c * inPlane];
+                }
             }
         }
 
         for (int t = 0; t < _tiles; t++)
         {
             int ty = t / _tw, tx = t % _tw;
-            float* ot = o + ((long)t * g.C);
-            float* d = pad + ((2L * ty) * wp) + (2 * tx);
-            for (int c = 0; c < g.C; c++, d += plane)
+            float* ot = o + ((long)t * ch);
+            float* d = pad + (2L * ty * rs) + (2L * tx * ch);
+            int c = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (; c + 8 <= ch; c += 8)
+                {
+                    TileEight(d + c, rs, ch, ot + c, vs);
+                }
+            }
+
+            for (; c < ch; c++)
             {
                 // Bᵀ·d: rows d0 − d2, d1 + d2, d2 − d1, d1 − d3; then the same on columns.
-                float* r0 = d, r1 = d + wp, r2 = d + (2 * wp), r3 = d + (3 * wp);
+                float* r0 = d + c, r1 = r0 + rs, r2 = r1 + rs, r3 = r2 + rs;
                 float* oc = ot + c;
-                Row(oc, vs, r0[0] - r2[0], r0[1] - r2[1], r0[2] - r2[2], r0[3] - r2[3]);
-                Row(oc + (4 * vs), vs, r1[0] + r2[0], r1[1] + r2[1], r1[2] + r2[2], r1[3] + r2[3]);
-                Row(oc + (8 * vs), vs, r2[0] - r1[0], r2[1] - r1[1], r2[2] - r1[2], r2[3] - r1[3]);
-                Row(oc + (12 * vs), vs, r1[0] - r3[0], r1[1] - r3[1], r1[2] - r3[2], r1[3] - r3[3]);
+                Row(oc, vs, r0[0] - r2[0], r0[ch] - r2[ch], r0[2 * ch] - r2[2 * ch], r0[3 * ch] - r2[3 * ch]);
+                Row(oc + (4 * vs), vs, r1[0] + r2[0], r1[ch] + r2[ch], r1[2 * ch] + r2[2 * ch], r1[3 * ch] + r2[3 * ch]);
+                Row(oc + (8 * vs), vs, r2[0] - r1[0], r2[ch] - r1[ch], r2[2 * ch] - r1[2 * ch], r2[3 * ch] - r1[3 * ch]);
+                Row(oc + (12 * vs), vs, r1[0] - r3[0], r1[ch] - r3[ch], r1[2 * ch] - r3[2 * ch], r1[3 * ch] - r3[3 * ch]);
             }
         }
 
@@ -339,6 +392,30 @@ internal sealed unsafe class Winograd : RangeWork
             o[stride] = b + c;
             o[2 * stride] = c - b;
             o[3 * stride] = b - d;
+        }
+    }
+
+    /// <summary>The scalar tile transform for eight channels at once: tap (i, j) of channel c at d[i·rs + j·ch + c].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TileEight(float* d, long rs, int ch, float* o, long vs)
+    {
+        float* r0 = d, r1 = d + rs, r2 = r1 + rs, r3 = r2 + rs;
+        Vector256<float> Tap(float* row, int j) => Vector256.Load(row + ((long)j * ch));
+        var a0 = Tap(r0, 0); var a1 = Tap(r0, 1); var a2 = Tap(r0, 2); var a3 = Tap(r0, 3);
+        var b0 = Tap(r1, 0); var b1 = Tap(r1, 1); var b2 = Tap(r1, 2); var b3 = Tap(r1, 3);
+        var c0 = Tap(r2, 0); var c1 = Tap(r2, 1); var c2 = Tap(r2, 2); var c3 = Tap(r2, 3);
+        var e0 = Tap(r3, 0); var e1 = Tap(r3, 1); var e2 = Tap(r3, 2); var e3 = Tap(r3, 3);
+        Row(o, vs, a0 - c0, a1 - c1, a2 - c2, a3 - c3);
+        Row(o + (4 * vs), vs, b0 + c0, b1 + c1, b2 + c2, b3 + c3);
+        Row(o + (8 * vs), vs, c0 - b0, c1 - b1, c2 - b2, c3 - b3);
+        Row(o + (12 * vs), vs, b0 - e0, b1 - e1, b2 - e2, b3 - e3);
+
+        static void Row(float* o, long stride, Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d)
+        {
+            (a - c).Store(o);
+            (b + c).Store(o + stride);
+            (c - b).Store(o + (2 * stride));
+            (b - d).Store(o + (3 * stride));
         }
     }
 
@@ -447,7 +524,16 @@ internal sealed unsafe class Winograd : RangeWork
             bool bottom = oy + 1 < g.OH, right = ox + 1 < g.OW;
             float* mt = m + ((long)t * g.K);
             float* o = image + (oy * g.OW) + ox;
-            for (int k = 0; k < g.K; k++, o += plane)
+            int k = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (; k + 8 <= g.K; k += 8, o += 8L * plane)
+                {
+                    OutputEight(mt + k, ms, _bias == null ? null : _bias + k, _relu, o, plane, g.OW, bottom, right);
+                }
+            }
+
+            for (; k < g.K; k++, o += plane)
             {
                 float* mk = mt + k;
 
@@ -482,6 +568,43 @@ internal sealed unsafe class Winograd : RangeWork
                     {
                         o[g.OW + 1] = y11;
                     }
+                }
+            }
+        }
+    }
+
+    /// <summary>The scalar output transform for eight channels at once, written to their eight planes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OutputEight(float* mk, long ms, float* bias, bool relu, float* o, int plane, int ow, bool bottom, bool right)
+    {
+        Vector256<float> M(int xi) => Vector256.Load(mk + (xi * ms));
+        Vector256<float> s0 = M(0) + M(4) + M(8), s1 = M(1) + M(5) + M(9), s2 = M(2) + M(6) + M(10), s3 = M(3) + M(7) + M(11);
+        Vector256<float> t0 = M(4) - M(8) - M(12), t1 = M(5) - M(9) - M(13), t2 = M(6) - M(10) - M(14), t3 = M(7) - M(11) - M(15);
+        Vector256<float> b = bias == null ? Vector256<float>.Zero : Vector256.Load(bias);
+        Vector256<float> y00 = s0 + s1 + s2 + b, y01 = s1 - s2 - s3 + b, y10 = t0 + t1 + t2 + b, y11 = t1 - t2 - t3 + b;
+        if (relu)
+        {
+            // NOTE: select on v < 0 so a NaN stays NaN, as in the scalar path.
+            y00 = Vector256.ConditionalSelect(Vector256.LessThan(y00, Vector256<float>.Zero), Vector256<float>.Zero, y00);
+            y01 = Vector256.ConditionalSelect(Vector256.LessThan(y01, Vector256<float>.Zero), Vector256<float>.Zero, y01);
+            y10 = Vector256.ConditionalSelect(Vector256.LessThan(y10, Vector256<float>.Zero), Vector256<float>.Zero, y10);
+            y11 = Vector256.ConditionalSelect(Vector256.LessThan(y11, Vector256<float>.Zero), Vector256<float>.Zero, y11);
+        }
+
+        for (int i = 0; i < 8; i++, o += plane)
+        {
+            o[0] = y00.GetElement(i);
+            if (right)
+            {
+                o[1] = y01.GetElement(i);
+            }
+
+            if (bottom)
+            {
+                o[ow] = y10.GetElement(i);
+                if (right)
+                {
+                    o[ow + 1] = y11.GetElement(i);
                 }
             }
         }
