@@ -105,8 +105,10 @@ internal sealed unsafe class Winograd : RangeWork
         _phase = Phase.Weights;
         Dispatch(g.C, 16L * g.K);
 
+        // Chunks small enough for the cache, and at least one per thread while there are images enough.
         int width = Math.Max(g.C, g.K);
-        _chunk = (int)Math.Clamp(ChunkFloats / (16L * _tiles * width), 1, g.N);
+        int perThread = (g.N + KernelOptions.MaxThreads - 1) / Math.Max(1, KernelOptions.MaxThreads);
+        _chunk = (int)Math.Clamp(ChunkFloats / (16L * _tiles * width), 1, perThread);
         int chunks = (g.N + _chunk - 1) / _chunk;
         _phase = Phase.Images;
         if (chunks >= 2 && KernelOptions.MaxThreads >= 2)
