@@ -88,17 +88,12 @@ internal sealed unsafe class Winograd : RangeWork
     /// </summary>
     public void Forward(in ConvGeometry g, float* x, float* w, float* bias, float* y, bool relu, bool flipped)
     {
-        _g = g;
-        _path = Gemm.ActivePath;
+        Setup(g, x);
         _flipped = flipped;
         _relu = relu;
-        _x = x;
         _w = w;
         _bias = bias;
         _y = y;
-        int th = (g.OH + 1) / 2;
-        _tw = (g.OW + 1) / 2;
-        _tiles = th * _tw;
 
         _uStride = ((Gemm.PackedBLength(_path, g.C, g.K) + 15) & ~15L) + Skew;
         _u = Scratch.Weights.Get(16 * _uStride);
@@ -131,13 +126,8 @@ internal sealed unsafe class Winograd : RangeWork
     /// </summary>
     public void BackwardWeight(in ConvGeometry g, float* x, float* dy, float* dw, float* dbias)
     {
-        _g = g;
-        _path = Gemm.ActivePath;
-        _x = x;
+        Setup(g, x);
         _dy = dy;
-        int th = (g.OH + 1) / 2;
-        _tw = (g.OW + 1) / 2;
-        _tiles = th * _tw;
 
         _uStride = ((long)g.K * g.C) + Skew;
         _u = Scratch.Weights.Get(16 * _uStride);
@@ -172,6 +162,25 @@ internal sealed unsafe class Winograd : RangeWork
                 dbias[k] = (float)sum;
             }
         }
+    }
+
+    /// <summary>The geometry, the input and the tiling shared by both directions: 2×2 output tiles, the last ones cropped.</summary>
+    private void Setup(in ConvGeometry g, float* x)
+    {
+        _g = g;
+        _path = Gemm.ActivePath;
+        _x = x;
+        _tw = (g.OW + 1) / 2;
+        _tiles = ((g.OH + 1) / 2) * _tw;
+    }
+
+    /// <summary>Where output tile <paramref name="t"/> starts in an output plane, and whether its second row and column exist.</summary>
+    private int TileCorner(int t, out bool bottom, out bool right)
+    {
+        int oy = 2 * (t / _tw), ox = 2 * (t % _tw);
+        bottom = oy + 1 < _g.OH;
+        right = ox + 1 < _g.OW;
+        return (oy * _g.OW) + ox;
     }
 
     /// <inheritdoc/>
@@ -344,14 +353,21 @@ internal sealed unsafe class Winograd : RangeWork
         int hp = (2 * th) + 2, wp = (2 * _tw) + 2;
         long rs = (long)wp * ch;
         float* pad = Scratch.Pad.Get(hp * rs);
-        new Span<float>(pad, checked((int)(hp * rs))).Clear();
         float* image = _x + ((long)n * ch * g.InPlane);
         int rows = Math.Min(g.H, hp - g.Pt), cols = Math.Min(g.W, wp - g.Pl);
-        // NOTE: channels innermost, so the writes are contiguous; the reads stay within one cache line per channel.
+
+        // Only the padding is cleared; the image is copied over the rest, channels innermost so that the writes are
+        // contiguous (the reads stay within one cache line per channel).
+        long left = (long)g.Pl * ch, right = (long)(g.Pl + cols) * ch;
+        new Span<float>(pad, checked((int)(g.Pt * rs))).Clear();
+        new Span<float>(pad + ((g.Pt + rows) * rs), checked((int)((hp - g.Pt - rows) * rs))).Clear();
         long inPlane = g.InPlane;
         for (int r = 0; r < rows; r++)
         {
-            float* d = pad + ((r + g.Pt) * rs) + ((long)g.Pl * ch);
+            float* line = pad + ((r + g.Pt) * rs);
+            new Span<float>(line, (int)left).Clear();
+            new Span<float>(line + right, (int)(rs - right)).Clear();
+            float* d = line + left;
             for (int x = 0; x < cols; x++, d += ch)
             {
                 float* s = image + ((long)r * g.W) + x;
@@ -430,11 +446,8 @@ internal sealed unsafe class Winograd : RangeWork
         float* image = _dy + ((long)n * g.K * plane);
         for (int t = 0; t < _tiles; t++)
         {
-            int ty = t / _tw, tx = t % _tw;
-            int oy = 2 * ty, ox = 2 * tx;
-            bool bottom = oy + 1 < g.OH, right = ox + 1 < g.OW;
+            float* src = image + TileCorner(t, out bool bottom, out bool right);
             float* ot = o + ((long)t * g.K);
-            float* src = image + (oy * g.OW) + ox;
             for (int k = 0; k < g.K; k++, src += plane)
             {
                 float e00 = src[0], e01 = right ? src[1] : 0f;
@@ -521,11 +534,8 @@ internal sealed unsafe class Winograd : RangeWork
         float* image = _y + ((long)n * g.K * plane);
         for (int t = 0; t < _tiles; t++)
         {
-            int ty = t / _tw, tx = t % _tw;
-            int oy = 2 * ty, ox = 2 * tx;
-            bool bottom = oy + 1 < g.OH, right = ox + 1 < g.OW;
+            float* o = image + TileCorner(t, out bool bottom, out bool right);
             float* mt = m + ((long)t * g.K);
-            float* o = image + (oy * g.OW) + ox;
             int k = 0;
             if (Vector256.IsHardwareAccelerated)
             {

@@ -81,21 +81,19 @@ internal sealed unsafe class PoolRunner : RangeWork
     private void MaxForwardPlane(float* x, float* y, int* argmax)
     {
         ref readonly Pool2DShape s = ref _s;
-        int h = s.InHeight, w = s.InWidth, sw = s.StrideW, kw = s.KernelWidth;
-        if (argmax == null && Avx2.IsSupported && sw == 2 && kw == 3 && s.OutWidth >= 16)
+        int sw = s.StrideW;
+        if (argmax == null && Avx2.IsSupported && sw == 2 && s.KernelWidth == 3 && s.OutWidth >= 16)
         {
             MaxForwardSeparable(x, y);
             return;
         }
 
         // Output columns whose whole window lies inside the row: vector blocks of 8, the last one overlapping.
-        int lo = (s.PadLeft + sw - 1) / sw;
-        int hi = Math.Min(s.OutWidth, ((w - kw + s.PadLeft) / sw) + 1);
+        var (lo, hi) = InsideColumns();
         bool vector = Avx2.IsSupported && (sw == 1 || sw == 2) && hi - lo >= 8;
         for (int oh = 0; oh < s.OutHeight; oh++)
         {
-            int hs = oh * s.StrideH - s.PadTop, he = Math.Min(hs + s.KernelHeight, h);
-            hs = Math.Max(hs, 0);
+            var (hs, he) = WindowRows(oh);
             float* yrow = y + (nint)oh * s.OutWidth;
             int* arow = argmax == null ? null : argmax + (nint)oh * s.OutWidth;
             if (!vector)
@@ -120,6 +118,22 @@ internal sealed unsafe class PoolRunner : RangeWork
         }
     }
 
+    /// <summary>The input rows [hs, he) of output row <paramref name="oh"/>'s windows, clipped to the input.</summary>
+    private (int Hs, int He) WindowRows(int oh)
+    {
+        ref readonly Pool2DShape s = ref _s;
+        int hs = oh * s.StrideH - s.PadTop;
+        return (Math.Max(hs, 0), Math.Min(hs + s.KernelHeight, s.InHeight));
+    }
+
+    /// <summary>The output columns [lo, hi) whose whole window lies inside an input row.</summary>
+    private (int Lo, int Hi) InsideColumns()
+    {
+        ref readonly Pool2DShape s = ref _s;
+        int sw = s.StrideW;
+        return ((s.PadLeft + sw - 1) / sw, Math.Min(s.OutWidth, ((s.InWidth - s.KernelWidth + s.PadLeft) / sw) + 1));
+    }
+
     /// <summary>
     /// Max pooling without argmax, 3 wide at stride 2: the maximum is taken along each input row once (each row serves
     /// up to two output rows), then down the columns. NaN wins as in the other paths, so the values are the same.
@@ -129,8 +143,7 @@ internal sealed unsafe class PoolRunner : RangeWork
     {
         ref readonly Pool2DShape s = ref _s;
         int h = s.InHeight, w = s.InWidth, ow = s.OutWidth;
-        int lo = (s.PadLeft + 1) / 2;
-        int hi = Math.Min(ow, ((w - 3 + s.PadLeft) / 2) + 1);
+        var (lo, hi) = InsideColumns();
         float* rows = Scratch.Work.Get((long)h * ow);
         for (int ih = 0; ih < h; ih++)
         {
@@ -152,8 +165,7 @@ internal sealed unsafe class PoolRunner : RangeWork
 
         for (int oh = 0; oh < s.OutHeight; oh++)
         {
-            int hs = oh * s.StrideH - s.PadTop, he = Math.Min(hs + s.KernelHeight, h);
-            hs = Math.Max(hs, 0);
+            var (hs, he) = WindowRows(oh);
             float* yrow = y + (nint)oh * ow;
             if (hs >= he)
             {
@@ -187,11 +199,7 @@ internal sealed unsafe class PoolRunner : RangeWork
         // Evens and odds of the 16 elements from first, and the evens of the 16 from first + 2 (the 18th may lie past
         // the row and the tensor: load only what exists).
         Vector256<float> a0 = Avx.LoadVector256(row + first), a1 = Avx.LoadVector256(row + first + 8);
-        Vector256<float> b0 = Avx.LoadVector256(row + first + 2);
-        int rest = w - first - 10;
-        Vector256<float> b1 = rest >= 8
-            ? Avx.LoadVector256(row + first + 10)
-            : Avx.MaskLoad(row + first + 10, Vector256.GreaterThan(Vector256.Create(rest), Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7)).AsSingle());
+        Vector256<float> b0 = Avx.LoadVector256(row + first + 2), b1 = LoadUpTo(row + first + 10, w - first - 10);
         Vector256<float> even = Evens(a0, a1), odd = Odds(a0, a1), next = Evens(b0, b1);
         Avx.Store(output, Larger(next, Larger(odd, even)));
     }
@@ -208,8 +216,21 @@ internal sealed unsafe class PoolRunner : RangeWork
 
     /// <summary>v where it is larger than best or NaN while best is not, else best: the scalar rule, lane by lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Larger(Vector256<float> v, Vector256<float> best) =>
-        Vector256.ConditionalSelect(Vector256.GreaterThan(v, best) | (~Vector256.Equals(v, v) & Vector256.Equals(best, best)), v, best);
+    private static Vector256<float> Larger(Vector256<float> v, Vector256<float> best) => Vector256.ConditionalSelect(Takes(v, best), v, best);
+
+    /// <summary>
+    /// The lanes where v replaces the best so far: where it is larger, or NaN while the best is not. NaN wins and stays,
+    /// as in the scalar path; equal values keep the earlier element.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Takes(Vector256<float> v, Vector256<float> best) =>
+        Vector256.GreaterThan(v, best) | (~Vector256.Equals(v, v) & Vector256.Equals(best, best));
+
+    /// <summary>Eight floats from p, of which only the first <paramref name="available"/> are read when fewer than eight exist.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> LoadUpTo(float* p, int available) => available >= 8
+        ? Avx.LoadVector256(p)
+        : Avx.MaskLoad(p, Vector256.GreaterThan(Vector256.Create(available), Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7)).AsSingle());
 
     /// <summary>Eight outputs of one row whose windows are inside the input row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -233,18 +254,10 @@ internal sealed unsafe class PoolRunner : RangeWork
                 else
                 {
                     // The 16th element may lie past the row (and the tensor): load only what exists.
-                    Vector256<float> v0 = Avx.LoadVector256(row + first);
-                    int rest = w - first - 8;
-                    Vector256<float> v1 = rest >= 8
-                        ? Avx.LoadVector256(row + first + 8)
-                        : Avx.MaskLoad(row + first + 8, Vector256.GreaterThan(Vector256.Create(rest), Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7)).AsSingle());
-                    v = Avx2.Permute4x64(Avx.Shuffle(v0, v1, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle();
+                    v = Evens(Avx.LoadVector256(row + first), LoadUpTo(row + first + 8, w - first - 8));
                 }
 
-                // NOTE: take v where it is larger, or NaN while the best so far is not: NaN wins and stays, as in the
-                // scalar path; equal values keep the earlier element.
-                Vector256<float> take = Vector256.GreaterThan(v, best)
-                    | (~Vector256.Equals(v, v) & Vector256.Equals(best, best));
+                Vector256<float> take = Takes(v, best);
                 best = Vector256.ConditionalSelect(take, v, best);
                 at = Vector256.ConditionalSelect(take.AsInt32(), Vector256.Create((ih * w) + first) + lanes, at);
             }

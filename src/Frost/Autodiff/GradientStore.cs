@@ -62,10 +62,9 @@ internal sealed class GradientStore(GradientTape tape, int firstIndex)
         foreach (var t in _spent)
         {
             var s = t.Storage;
-            if (!_uses.ContainsKey(s) && IsOwnBuffer(s))
+            if (!_uses.ContainsKey(s))
             {
-                ReleasedBytes += (long)s.Length * sizeof(float);
-                s.Release();
+                Release(s);
             }
         }
 
@@ -89,10 +88,19 @@ internal sealed class GradientStore(GradientTape tape, int firstIndex)
 
     private void Unuse(Tensor t)
     {
-        if (Drop(t) && IsOwnBuffer(t.Storage))
+        if (Drop(t))
         {
-            ReleasedBytes += (long)t.Storage.Length * sizeof(float);
-            t.Storage.Release();
+            Release(t.Storage);
+        }
+    }
+
+    /// <summary>Returns <paramref name="s"/> to the pool if this pass allocated it and it is still live.</summary>
+    private void Release(Storage s)
+    {
+        if (IsOwnBuffer(s))
+        {
+            ReleasedBytes += (long)s.Length * sizeof(float);
+            s.Release();
         }
     }
 
