@@ -30,6 +30,7 @@ internal sealed class GradientStore(GradientTape tape, int firstIndex)
     {
         if (_grads.TryGetValue(key, out var existing))
         {
+            // NOTE: counted while it is added, so a buffer it shares with the entry is neither added into nor freed.
             Use(gradient);
             if (OwnsAlone(existing))
             {

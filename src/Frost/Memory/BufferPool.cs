@@ -22,7 +22,6 @@ internal sealed class BufferPool
     private long _pooledBytes;
     private long _maxPooledBytes = 4L << 30;
     private long _ids;
-    private long _slabFloats;
     private long _touchedFloats;
 
     /// <summary>The search key of <see cref="Rent"/>, reused under the lock (sorts before every piece of its length).</summary>
@@ -65,7 +64,7 @@ internal sealed class BufferPool
         {
             lock (_lock)
             {
-                return Bytes(_slabFloats);
+                return _pooledBytes + OutstandingBytes;
             }
         }
     }
@@ -133,10 +132,10 @@ internal sealed class BufferPool
             }
 
             Misses++;
+            long held = (_pooledBytes + OutstandingBytes) / sizeof(float);
+            int size = length < SplitFrom ? length : (int)Math.Max(length, Math.Min(SlabCap, held / 2));
             Lend(length);
-            int size = length < SplitFrom ? length : (int)Math.Max(length, Math.Min(SlabCap, _slabFloats / 2));
             var fresh = new PoolBlock(new PoolSlab(GC.AllocateUninitializedArray<float>(size)), 0, size, ++_ids);
-            _slabFloats += size;
             if (size > length)
             {
                 Split(fresh, length);
@@ -266,11 +265,7 @@ internal sealed class BufferPool
     private static long Bytes(long length) => length * sizeof(float);
 
     /// <summary>Forgets a whole free slab.</summary>
-    private void Drop(PoolBlock block)
-    {
-        _slabFloats -= block.Length;
-        _touchedFloats -= block.Slab.Touched;
-    }
+    private void Drop(PoolBlock block) => _touchedFloats -= block.Slab.Touched;
 
     private void Lend(int length)
     {
