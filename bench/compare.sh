@@ -16,6 +16,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root="$PWD"
+source "$root/bench/yardstick.sh"
 
 die() { echo "compare.sh: $*" >&2; exit 2; }
 sections="gemm,conv,resnet,transformer"
@@ -65,28 +66,15 @@ out="${out:-bench/results/compare-$(date -u +%Y%m%dT%H%M%SZ)}"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 
-frost="$root/bench/Frost.Bench/bin/Release/net10.0/Frost.Bench.dll"
-if ((build)); then
-  echo "== build Frost.Bench"
-  dotnet build bench/Frost.Bench -c Release -nologo -v q >"$out/build-frost.log" 2>&1 || { tail -20 "$out/build-frost.log" >&2; die "Frost.Bench did not build (see $out/build-frost.log)"; }
-fi
-[[ -f "$frost" ]] || die "no $frost: build it (dotnet build bench/Frost.Bench -c Release) or drop --no-build"
+frost="$(build_frost_bench "$build" "$out")"
 
 if [[ -z "$yard" ]]; then
-  shared="$root/../shared/yardsticks/torch-peer"
-  [[ -d "$shared" ]] || die "no yardstick: $shared does not exist; pass --yardstick DIR (a copy of torch-peer)"
   tmp="$(mktemp -d)"
   ((keep)) || trap 'rm -rf "$tmp"' EXIT
-  cp -r "$shared" "$tmp/" && chmod -R u+w "$tmp/torch-peer"
-  yard="$tmp/torch-peer"
+  yard="$(copy_yardstick "$tmp")"
 fi
-[[ -f "$yard/bench/TorchPeer.csproj" ]] || die "--yardstick $yard: no bench/TorchPeer.csproj there (expected a copy of torch-peer)"
 yard="$(cd "$yard" && pwd)"
-torch="$yard/bench/bin/Release/net10.0/linux-x64/TorchPeer.dll"
-if [[ ! -f "$torch" ]]; then
-  echo "== build torch-peer in $yard (first time: downloads libtorch, minutes)"
-  (cd "$yard" && dotnet build -c Release bench -nologo -v q) >"$out/build-torch.log" 2>&1 || { tail -20 "$out/build-torch.log" >&2; die "torch-peer did not build (see $out/build-torch.log and $yard/README.md)"; }
-fi
+torch="$(build_yardstick "$yard" "$out")"
 ((keep)) && echo "torch-peer copy kept: reuse it with --yardstick $yard"
 
 {

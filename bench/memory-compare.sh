@@ -11,6 +11,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root="$PWD"
+source "$root/bench/yardstick.sh"
 
 die() { echo "memory-compare.sh: $*" >&2; exit 2; }
 yard="${FROST_YARDSTICK:-}"
@@ -40,29 +41,16 @@ command -v patch >/dev/null || die "the patch tool is required (apt-get install 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 if [[ -z "$yard" ]]; then
-  shared="$root/../shared/yardsticks/torch-peer"
-  [[ -d "$shared" ]] || die "no yardstick: $shared does not exist; pass --yardstick DIR (a copy of torch-peer)"
-  cp -r "$shared" "$tmp/" && chmod -R u+w "$tmp/torch-peer"
-  yard="$tmp/torch-peer"
+  yard="$(copy_yardstick "$tmp")"
 fi
 [[ -f "$yard/bench/Program.cs" ]] || die "--yardstick $yard: no bench/Program.cs there (expected a copy of torch-peer)"
 yard="$(cd "$yard" && pwd)"
-torch="$yard/bench/bin/Release/net10.0/linux-x64/TorchPeer.dll"
 if ! grep -q MemProbe "$yard/bench/Program.cs"; then
   patch -s -d "$yard" -p1 <"$root/bench/torch-peer-memprobe.patch" || die "the probe does not apply to $yard/bench/Program.cs"
-  rm -f "$torch"
+  rm -f "$yard/bench/bin/Release/net10.0/linux-x64/TorchPeer.dll"
 fi
-if [[ ! -f "$torch" ]]; then
-  echo "== build torch-peer in $yard (first time: downloads libtorch, minutes)"
-  (cd "$yard" && dotnet build -c Release bench -nologo -v q) >"$tmp/build-torch.log" 2>&1 || { tail -20 "$tmp/build-torch.log" >&2; die "torch-peer did not build"; }
-fi
-
-frost="$root/bench/Frost.Bench/bin/Release/net10.0/Frost.Bench.dll"
-if ((build)); then
-  echo "== build Frost.Bench"
-  dotnet build bench/Frost.Bench -c Release -nologo -v q >"$tmp/build-frost.log" 2>&1 || { tail -20 "$tmp/build-frost.log" >&2; die "Frost.Bench did not build"; }
-fi
-[[ -f "$frost" ]] || die "no $frost: build it (dotnet build bench/Frost.Bench -c Release) or drop --no-build"
+torch="$(build_yardstick "$yard" "$tmp")"
+frost="$(build_frost_bench "$build" "$tmp")"
 
 mib() { awk -v b="$1" 'BEGIN { printf "%.0f", b / 1048576 }'; }
 torch_mib() { # MODE [ENV...]: libtorch's peak above the model, MiB
