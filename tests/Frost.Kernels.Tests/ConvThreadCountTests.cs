@@ -11,11 +11,12 @@ namespace Frost.Kernels.Tests;
 public class ConvThreadCountTests
 {
     [Theory]
-    // Each has at least 4 × 2^21 multiply-adds, so the kernels use all 4 threads, one task per two images.
+    // Each has at least 4 × 2^21 multiply-adds, so the kernels use all 4 threads.
     [InlineData("8,64,8,8,64,3,3,1,1,1,1,1,1,1,1,1", false)]     // columns path for the weight gradient, row tables forward
     [InlineData("8,32,20,20,32,3,3,1,1,1,1,1,1,1,1,1", false)]   // wide path
     [InlineData("8,128,9,9,128,3,3,2,2,1,1,1,1,1,1,2", false)]   // strided, groups 2: stacked input-gradient images
-    [InlineData("8,64,8,8,64,3,3,1,1,1,1,1,1,1,1,1", true)]      // Winograd, one chunk: threaded products
+    [InlineData("8,64,8,8,64,3,3,1,1,1,1,1,1,1,1,1", true)]      // Winograd, two images per chunk, a chunk per thread
+    [InlineData("1,64,24,24,64,3,3,1,1,1,1,1,1,1,1,1", true)]    // Winograd, one image: one chunk, threaded products
     [InlineData("16,256,4,4,256,3,3,1,1,1,1,1,1,1,1,1", true)]   // Winograd weight gradient: 16 products over 4 threads
     public void Four_tasks_match_the_reference(string spec, bool winograd) => WithPaths(4, winograd, null, spec);
 

@@ -100,11 +100,21 @@ internal sealed unsafe class Winograd : RangeWork
         _phase = Phase.Weights;
         Dispatch(g.C, 16L * g.K);
 
-        // Chunks small enough for the cache, and at least one per thread while there are images enough.
+        // Chunks small enough for the cache, yet with at least as many tile values as the transformed kernels, which
+        // every chunk reads again; and at least one chunk per thread while there are images enough.
         int width = Math.Max(g.C, g.K);
         int perThread = (g.N + KernelOptions.MaxThreads - 1) / Math.Max(1, KernelOptions.MaxThreads);
-        _chunk = (int)Math.Clamp(ChunkFloats / (16L * _tiles * width), 1, perThread);
+        _chunk = (int)Math.Clamp(Math.Max(ChunkFloats, 16L * g.C * g.K) / (16L * _tiles * width), 1, perThread);
         int chunks = (g.N + _chunk - 1) / _chunk;
+        if (chunks > 1 && KernelOptions.MaxThreads > 1)
+        {
+            // As many chunks on every thread, all of about one size.
+            int threads = KernelOptions.MaxThreads;
+            chunks = (chunks + threads - 1) / threads * threads;
+            _chunk = (g.N + chunks - 1) / chunks;
+            chunks = (g.N + _chunk - 1) / _chunk;
+        }
+
         _phase = Phase.Images;
         if (chunks >= 2 && KernelOptions.MaxThreads >= 2)
         {
