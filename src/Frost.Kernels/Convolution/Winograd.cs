@@ -52,6 +52,7 @@ internal sealed unsafe class Winograd : RangeWork
     private ConvGeometry _g;
     private GemmPath _path;
     private bool _flipped;
+    private bool _kernelBlocks;
     private bool _relu;
     private int _tw;
     private int _tiles;
@@ -98,7 +99,16 @@ internal sealed unsafe class Winograd : RangeWork
         _uStride = ((Gemm.PackedBLength(_path, g.C, g.K) + 15) & ~15L) + Skew;
         _u = Scratch.Weights.Get(16 * _uStride);
         _phase = Phase.Weights;
-        Dispatch(g.C, 16L * g.K);
+        int nr = Gemm.TileCols(_path);
+        _kernelBlocks = !flipped && Avx2.IsSupported && nr % 8 == 0;
+        if (_kernelBlocks)
+        {
+            Dispatch((g.K + nr - 1) / nr * nr / 8, 16L * 8 * g.C); // blocks of eight sliver columns
+        }
+        else
+        {
+            Dispatch(g.C, 16L * g.K); // depth rows
+        }
 
         // Chunks small enough for the cache, yet with at least as many tile values as the transformed kernels, which
         // every chunk reads again; and at least one chunk per thread while there are images enough.
@@ -198,6 +208,9 @@ internal sealed unsafe class Winograd : RangeWork
     {
         switch (_phase)
         {
+            case Phase.Weights when _kernelBlocks:
+                TransformKernelBlocks(begin, end);
+                return;
             case Phase.Weights:
                 TransformWeights(begin, end);
                 return;
@@ -262,7 +275,8 @@ internal sealed unsafe class Winograd : RangeWork
 
     /// <summary>
     /// U = G·g·Gᵀ for depth rows [begin, end) of the 16 products' B (C × K), written in the GEMM's packed layout.
-    /// Forward, entry (c, k) is kernel k·C + c; flipped, it is kernel c·K + k turned by 180°.
+    /// Forward, entry (c, k) is kernel k·C + c; flipped, it is kernel c·K + k turned by 180°, and the kernels of a
+    /// row lie one after the other.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void TransformWeights(int begin, int end)
@@ -270,7 +284,7 @@ internal sealed unsafe class Winograd : RangeWork
         ref readonly var g = ref _g;
         int nr = Gemm.TileCols(_path), kcMax = Gemm.DepthBlock(_path);
         int nPad = (g.K + nr - 1) / nr * nr;
-        long stride = _uStride;
+        Vector256<int> index = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * (_flipped ? 9 : 9 * g.C);
         for (int r = begin; r < end; r++)
         {
             int pc = r - (r % kcMax), kc = Math.Min(kcMax, g.C - pc);
@@ -278,49 +292,88 @@ internal sealed unsafe class Winograd : RangeWork
             int k = 0;
             if (Avx2.IsSupported && nr % 8 == 0)
             {
-                // Eight kernels at a time (eight columns of one sliver), their taps gathered.
-                int step = _flipped ? 9 : 9 * g.C;
-                Vector256<int> index = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * step;
                 for (; k + 8 <= g.K; k += 8)
                 {
-                    float* o = row + ((long)(k / nr) * kc * nr) + (k % nr);
-                    float* f = _flipped ? _w + ((((long)r * g.K) + k) * 9) : _w + ((((long)k * g.C) + r) * 9);
-                    TransformEight(f, index, _flipped, o, stride);
+                    TransformEight(Kernel(r, k), index, _flipped, row + ((long)(k / nr) * kc * nr) + (k % nr), _uStride);
                 }
             }
 
             for (; k < nPad; k++)
             {
-                float* o = row + ((long)(k / nr) * kc * nr) + (k % nr);
-                if (k >= g.K)
-                {
-                    for (int xi = 0; xi < 16; xi++)
-                    {
-                        o[xi * stride] = 0f;
-                    }
+                TransformOneOrZero(r, k, row + ((long)(k / nr) * kc * nr) + (k % nr));
+            }
+        }
+    }
 
+    /// <summary>
+    /// The same for sliver columns [8·begin, 8·end) over every depth row, eight kernels at a time through gathers: for
+    /// the forward pass, whose kernels of a row lie 9·C floats apart. Walking the depth rows innermost, the gathers of
+    /// one row find the cache lines the previous row loaded, and each of the 16 matrices is written in order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void TransformKernelBlocks(int begin, int end)
+    {
+        ref readonly var g = ref _g;
+        int nr = Gemm.TileCols(_path), kcMax = Gemm.DepthBlock(_path);
+        int nPad = (g.K + nr - 1) / nr * nr;
+        Vector256<int> index = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * (_flipped ? 9 : 9 * g.C);
+        for (int block = begin; block < end; block++)
+        {
+            int k = 8 * block;
+            for (int r = 0; r < g.C; r++)
+            {
+                int pc = r - (r % kcMax), kc = Math.Min(kcMax, g.C - pc);
+                float* o = _u + ((long)pc * nPad) + ((r - pc) * nr) + ((long)(k / nr) * kc * nr) + (k % nr);
+                if (k + 8 <= g.K)
+                {
+                    TransformEight(Kernel(r, k), index, _flipped, o, _uStride);
                     continue;
                 }
 
-                float g0, g1, g2, g3, g4, g5, g6, g7, g8;
-                if (_flipped)
+                for (int j = 0; j < 8; j++)
                 {
-                    float* f = _w + (((long)r * g.K) + k) * 9;
-                    (g0, g1, g2, g3, g4, g5, g6, g7, g8) = (f[8], f[7], f[6], f[5], f[4], f[3], f[2], f[1], f[0]);
+                    TransformOneOrZero(r, k + j, o + j);
                 }
-                else
-                {
-                    float* f = _w + (((long)k * g.C) + r) * 9;
-                    (g0, g1, g2, g3, g4, g5, g6, g7, g8) = (f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8]);
-                }
-
-                // t = G·g: rows g0..2, ½(sum), ½(alternating sum), g6..8; then the same on columns.
-                Row(o, stride, g0, g1, g2);
-                Row(o + (4 * stride), stride, 0.5f * (g0 + g3 + g6), 0.5f * (g1 + g4 + g7), 0.5f * (g2 + g5 + g8));
-                Row(o + (8 * stride), stride, 0.5f * (g0 - g3 + g6), 0.5f * (g1 - g4 + g7), 0.5f * (g2 - g5 + g8));
-                Row(o + (12 * stride), stride, g6, g7, g8);
             }
         }
+    }
+
+    /// <summary>The nine taps of entry (<paramref name="r"/>, <paramref name="k"/>) of B (reversed when flipped).</summary>
+    private float* Kernel(int r, int k) => _flipped ? _w + ((((long)r * _g.K) + k) * 9) : _w + ((((long)k * _g.C) + r) * 9);
+
+    /// <summary>U of entry (<paramref name="r"/>, <paramref name="k"/>), or zeros for a sliver column past the last kernel.</summary>
+    private void TransformOneOrZero(int r, int k, float* o)
+    {
+        long stride = _uStride;
+        if (k >= _g.K)
+        {
+            for (int xi = 0; xi < 16; xi++)
+            {
+                o[xi * stride] = 0f;
+            }
+
+            return;
+        }
+
+        float* f = Kernel(r, k);
+        if (_flipped)
+        {
+            TransformOne(f[8], f[7], f[6], f[5], f[4], f[3], f[2], f[1], f[0], o, stride);
+        }
+        else
+        {
+            TransformOne(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], o, stride);
+        }
+    }
+
+    /// <summary>U = G·g·Gᵀ of one kernel with taps g0..g8 (row-major), its 16 values <paramref name="stride"/> apart.</summary>
+    private static void TransformOne(float g0, float g1, float g2, float g3, float g4, float g5, float g6, float g7, float g8, float* o, long stride)
+    {
+        // t = G·g: rows g0..2, ½(sum), ½(alternating sum), g6..8; then the same on columns.
+        Row(o, stride, g0, g1, g2);
+        Row(o + (4 * stride), stride, 0.5f * (g0 + g3 + g6), 0.5f * (g1 + g4 + g7), 0.5f * (g2 + g5 + g8));
+        Row(o + (8 * stride), stride, 0.5f * (g0 - g3 + g6), 0.5f * (g1 - g4 + g7), 0.5f * (g2 - g5 + g8));
+        Row(o + (12 * stride), stride, g6, g7, g8);
 
         static void Row(float* o, long stride, float a, float b, float c)
         {
