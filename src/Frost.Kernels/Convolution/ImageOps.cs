@@ -129,8 +129,11 @@ internal static unsafe class ImageOps
     }
 
     /// <summary>Writes the transpose of a rows×cols matrix into rows <paramref name="ld"/> apart: <c>dst[c·ld + r] = src[r·cols + c]</c>.</summary>
+    public static void Transpose(float* src, int rows, int cols, float* dst, nint ld) => Transpose(src, cols, rows, cols, dst, ld);
+
+    /// <summary>The same with the source rows <paramref name="ss"/> apart: <c>dst[c·ld + r] = src[r·ss + c]</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Transpose(float* src, int rows, int cols, float* dst, nint ld)
+    public static void Transpose(float* src, nint ss, int rows, int cols, float* dst, nint ld)
     {
         int r0 = 0;
         if (Avx.IsSupported)
@@ -140,11 +143,11 @@ internal static unsafe class ImageOps
                 int c0 = 0;
                 for (; c0 + 8 <= cols; c0 += 8)
                 {
-                    float* s = src + (nint)r0 * cols + c0;
-                    Vector256<float> v0 = Avx.LoadVector256(s), v1 = Avx.LoadVector256(s + cols);
-                    Vector256<float> v2 = Avx.LoadVector256(s + 2 * cols), v3 = Avx.LoadVector256(s + 3 * cols);
-                    Vector256<float> v4 = Avx.LoadVector256(s + 4 * cols), v5 = Avx.LoadVector256(s + 5 * cols);
-                    Vector256<float> v6 = Avx.LoadVector256(s + 6 * cols), v7 = Avx.LoadVector256(s + 7 * cols);
+                    float* s = src + (r0 * ss) + c0;
+                    Vector256<float> v0 = Avx.LoadVector256(s), v1 = Avx.LoadVector256(s + ss);
+                    Vector256<float> v2 = Avx.LoadVector256(s + (2 * ss)), v3 = Avx.LoadVector256(s + (3 * ss));
+                    Vector256<float> v4 = Avx.LoadVector256(s + (4 * ss)), v5 = Avx.LoadVector256(s + (5 * ss));
+                    Vector256<float> v6 = Avx.LoadVector256(s + (6 * ss)), v7 = Avx.LoadVector256(s + (7 * ss));
                     Packing.Transpose8x8(ref v0, ref v1, ref v2, ref v3, ref v4, ref v5, ref v6, ref v7);
                     float* d = dst + c0 * ld + r0;
                     v0.Store(d);
@@ -161,7 +164,7 @@ internal static unsafe class ImageOps
                 {
                     for (int r = r0; r < r0 + 8; r++)
                     {
-                        dst[c * ld + r] = src[(nint)r * cols + c];
+                        dst[c * ld + r] = src[(r * ss) + c];
                     }
                 }
             }
@@ -171,7 +174,7 @@ internal static unsafe class ImageOps
         {
             for (int c = 0; c < cols; c++)
             {
-                dst[c * ld + r] = src[(nint)r * cols + c];
+                dst[c * ld + r] = src[(r * ss) + c];
             }
         }
     }

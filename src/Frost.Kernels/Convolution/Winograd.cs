@@ -419,26 +419,17 @@ internal sealed unsafe class Winograd : RangeWork
         float* image = _x + ((long)n * ch * g.InPlane);
         int rows = Math.Min(g.H, hp - g.Pt), cols = Math.Min(g.W, wp - g.Pl);
 
-        // Only the padding is cleared; the image is copied over the rest, channels innermost so that the writes are
-        // contiguous (the reads stay within one cache line per channel).
+        // Only the padding is cleared; each image row is transposed over the rest (channels × columns to columns ×
+        // channels).
         long left = (long)g.Pl * ch, right = (long)(g.Pl + cols) * ch;
         new Span<float>(pad, checked((int)(g.Pt * rs))).Clear();
         new Span<float>(pad + ((g.Pt + rows) * rs), checked((int)((hp - g.Pt - rows) * rs))).Clear();
-        long inPlane = g.InPlane;
         for (int r = 0; r < rows; r++)
         {
             float* line = pad + ((r + g.Pt) * rs);
             new Span<float>(line, (int)left).Clear();
             new Span<float>(line + right, (int)(rs - right)).Clear();
-            float* d = line + left;
-            for (int x = 0; x < cols; x++, d += ch)
-            {
-                float* s = image + ((long)r * g.W) + x;
-                for (int c = 0; c < ch; c++)
-                {
-                    d[c] = s[c * inPlane];
-                }
-            }
+            ImageOps.Transpose(image + ((long)r * g.W), g.InPlane, ch, cols, line + left, ch);
         }
 
         for (int t = 0; t < _tiles; t++)
@@ -595,62 +586,100 @@ internal sealed unsafe class Winograd : RangeWork
         ref readonly var g = ref _g;
         int plane = g.OutPlane;
         float* image = _y + ((long)n * g.K * plane);
+        if (Avx.IsSupported)
+        {
+            // A row of tiles is written channels-last (two output rows of 2·tw positions × K), then each output row is
+            // transposed into the K planes.
+            long row = 2L * _tw * g.K;
+            float* stage = Scratch.Pad.Get(2 * row);
+            for (int ty = 0; ty < _tiles / _tw; ty++)
+            {
+                for (int tx = 0; tx < _tw; tx++)
+                {
+                    float* mt = m + ((long)((ty * _tw) + tx) * g.K);
+                    float* st = stage + (2L * tx * g.K);
+                    int k = 0;
+                    for (; k + 8 <= g.K; k += 8)
+                    {
+                        OutputEight(mt + k, ms, _bias == null ? null : _bias + k, _relu, st + k, g.K, row);
+                    }
+
+                    for (; k < g.K; k++)
+                    {
+                        OutputOne(mt + k, ms, _bias == null ? 0f : _bias[k], _relu, st + k, g.K, row);
+                    }
+                }
+
+                int oy = 2 * ty;
+                ImageOps.Transpose(stage, g.K, g.OW, g.K, image + ((long)oy * g.OW), plane);
+                if (oy + 1 < g.OH)
+                {
+                    ImageOps.Transpose(stage + row, g.K, g.OW, g.K, image + ((long)(oy + 1) * g.OW), plane);
+                }
+            }
+
+            return;
+        }
+
+        float* y = stackalloc float[4];
         for (int t = 0; t < _tiles; t++)
         {
             float* o = image + TileCorner(t, out bool bottom, out bool right);
             float* mt = m + ((long)t * g.K);
-            int k = 0;
-            if (Vector256.IsHardwareAccelerated)
+            for (int k = 0; k < g.K; k++, o += plane)
             {
-                for (; k + 8 <= g.K; k += 8, o += 8L * plane)
-                {
-                    OutputEight(mt + k, ms, _bias == null ? null : _bias + k, _relu, o, plane, g.OW, bottom, right);
-                }
-            }
-
-            for (; k < g.K; k++, o += plane)
-            {
-                float* mk = mt + k;
-
-                // Aᵀ·m: rows m0 + m1 + m2 and m1 − m2 − m3, then the same on columns.
-                float m00 = mk[0], m01 = mk[ms], m02 = mk[2 * ms], m03 = mk[3 * ms];
-                float m10 = mk[4 * ms], m11 = mk[5 * ms], m12 = mk[6 * ms], m13 = mk[7 * ms];
-                float m20 = mk[8 * ms], m21 = mk[9 * ms], m22 = mk[10 * ms], m23 = mk[11 * ms];
-                float m30 = mk[12 * ms], m31 = mk[13 * ms], m32 = mk[14 * ms], m33 = mk[15 * ms];
-                float s0 = m00 + m10 + m20, s1 = m01 + m11 + m21, s2 = m02 + m12 + m22, s3 = m03 + m13 + m23;
-                float t0 = m10 - m20 - m30, t1 = m11 - m21 - m31, t2 = m12 - m22 - m32, t3 = m13 - m23 - m33;
-                float b = _bias == null ? 0f : _bias[k];
-                float y00 = s0 + s1 + s2 + b, y01 = s1 - s2 - s3 + b;
-                float y10 = t0 + t1 + t2 + b, y11 = t1 - t2 - t3 + b;
-                if (_relu)
-                {
-                    y00 = y00 < 0f ? 0f : y00;
-                    y01 = y01 < 0f ? 0f : y01;
-                    y10 = y10 < 0f ? 0f : y10;
-                    y11 = y11 < 0f ? 0f : y11;
-                }
-
-                o[0] = y00;
+                OutputOne(mt + k, ms, _bias == null ? 0f : _bias[k], _relu, y, 1, 2);
+                o[0] = y[0];
                 if (right)
                 {
-                    o[1] = y01;
+                    o[1] = y[1];
                 }
 
                 if (bottom)
                 {
-                    o[g.OW] = y10;
+                    o[g.OW] = y[2];
                     if (right)
                     {
-                        o[g.OW + 1] = y11;
+                        o[g.OW + 1] = y[3];
                     }
                 }
             }
         }
     }
 
-    /// <summary>The scalar output transform for eight channels at once, written to their eight planes.</summary>
+    /// <summary>
+    /// The 2×2 outputs of one channel of a tile: (0, 0) at o[0], (0, 1) at o[<paramref name="col"/>], (1, 0) at
+    /// o[<paramref name="row"/>] and (1, 1) at o[row + col].
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void OutputEight(float* mk, long ms, float* bias, bool relu, float* o, int plane, int ow, bool bottom, bool right)
+    private static void OutputOne(float* mk, long ms, float b, bool relu, float* o, long col, long row)
+    {
+        // Aᵀ·m: rows m0 + m1 + m2 and m1 − m2 − m3, then the same on columns.
+        float m00 = mk[0], m01 = mk[ms], m02 = mk[2 * ms], m03 = mk[3 * ms];
+        float m10 = mk[4 * ms], m11 = mk[5 * ms], m12 = mk[6 * ms], m13 = mk[7 * ms];
+        float m20 = mk[8 * ms], m21 = mk[9 * ms], m22 = mk[10 * ms], m23 = mk[11 * ms];
+        float m30 = mk[12 * ms], m31 = mk[13 * ms], m32 = mk[14 * ms], m33 = mk[15 * ms];
+        float s0 = m00 + m10 + m20, s1 = m01 + m11 + m21, s2 = m02 + m12 + m22, s3 = m03 + m13 + m23;
+        float t0 = m10 - m20 - m30, t1 = m11 - m21 - m31, t2 = m12 - m22 - m32, t3 = m13 - m23 - m33;
+        float y00 = s0 + s1 + s2 + b, y01 = s1 - s2 - s3 + b;
+        float y10 = t0 + t1 + t2 + b, y11 = t1 - t2 - t3 + b;
+        if (relu)
+        {
+            y00 = y00 < 0f ? 0f : y00;
+            y01 = y01 < 0f ? 0f : y01;
+            y10 = y10 < 0f ? 0f : y10;
+            y11 = y11 < 0f ? 0f : y11;
+        }
+
+        o[0] = y00;
+        o[col] = y01;
+        o[row] = y10;
+        o[row + col] = y11;
+    }
+
+    /// <summary>The same for eight channels at once, each of the four outputs eight consecutive floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OutputEight(float* mk, long ms, float* bias, bool relu, float* o, long col, long row)
     {
         Vector256<float> M(int xi) => Vector256.Load(mk + (xi * ms));
         Vector256<float> s0 = M(0) + M(4) + M(8), s1 = M(1) + M(5) + M(9), s2 = M(2) + M(6) + M(10), s3 = M(3) + M(7) + M(11);
@@ -666,22 +695,9 @@ internal sealed unsafe class Winograd : RangeWork
             y11 = Vector256.ConditionalSelect(Vector256.LessThan(y11, Vector256<float>.Zero), Vector256<float>.Zero, y11);
         }
 
-        for (int i = 0; i < 8; i++, o += plane)
-        {
-            o[0] = y00.GetElement(i);
-            if (right)
-            {
-                o[1] = y01.GetElement(i);
-            }
-
-            if (bottom)
-            {
-                o[ow] = y10.GetElement(i);
-                if (right)
-                {
-                    o[ow + 1] = y11.GetElement(i);
-                }
-            }
-        }
+        y00.Store(o);
+        y01.Store(o + col);
+        y10.Store(o + row);
+        y11.Store(o + row + col);
     }
 }
