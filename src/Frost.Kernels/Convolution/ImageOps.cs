@@ -132,24 +132,40 @@ internal static unsafe class ImageOps
     public static void Transpose(float* src, int rows, int cols, float* dst, nint ld) => Transpose(src, cols, rows, cols, dst, ld);
 
     /// <summary>The same with the source rows <paramref name="ss"/> apart: <c>dst[c·ld + r] = src[r·ss + c]</c>.</summary>
+    /// <remarks>Blocks of 8×8 go through registers; edge blocks load and store only the rows and columns that exist.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Transpose(float* src, nint ss, int rows, int cols, float* dst, nint ld)
     {
-        int r0 = 0;
-        if (Avx.IsSupported)
+        if (!Avx.IsSupported)
         {
-            for (; r0 + 8 <= rows; r0 += 8)
+            for (int r = 0; r < rows; r++)
             {
-                int c0 = 0;
-                for (; c0 + 8 <= cols; c0 += 8)
+                for (int c = 0; c < cols; c++)
                 {
-                    float* s = src + (r0 * ss) + c0;
+                    dst[c * ld + r] = src[(r * ss) + c];
+                }
+            }
+
+            return;
+        }
+
+        Vector256<int> lanes = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+        for (int r0 = 0; r0 < rows; r0 += 8)
+        {
+            int rr = Math.Min(8, rows - r0);
+            Vector256<float> rowMask = Vector256.GreaterThan(Vector256.Create(rr), lanes).AsSingle();
+            for (int c0 = 0; c0 < cols; c0 += 8)
+            {
+                int cc = Math.Min(8, cols - c0);
+                float* s = src + (r0 * ss) + c0;
+                float* d = dst + c0 * ld + r0;
+                if (rr == 8 && cc == 8)
+                {
                     Vector256<float> v0 = Avx.LoadVector256(s), v1 = Avx.LoadVector256(s + ss);
                     Vector256<float> v2 = Avx.LoadVector256(s + (2 * ss)), v3 = Avx.LoadVector256(s + (3 * ss));
                     Vector256<float> v4 = Avx.LoadVector256(s + (4 * ss)), v5 = Avx.LoadVector256(s + (5 * ss));
                     Vector256<float> v6 = Avx.LoadVector256(s + (6 * ss)), v7 = Avx.LoadVector256(s + (7 * ss));
                     Packing.Transpose8x8(ref v0, ref v1, ref v2, ref v3, ref v4, ref v5, ref v6, ref v7);
-                    float* d = dst + c0 * ld + r0;
                     v0.Store(d);
                     v1.Store(d + ld);
                     v2.Store(d + 2 * ld);
@@ -158,23 +174,29 @@ internal static unsafe class ImageOps
                     v5.Store(d + 5 * ld);
                     v6.Store(d + 6 * ld);
                     v7.Store(d + 7 * ld);
+                    continue;
                 }
 
-                for (int c = c0; c < cols; c++)
+                Vector256<float> colMask = Vector256.GreaterThan(Vector256.Create(cc), lanes).AsSingle();
+                Vector256<float> Row(int i) => i < rr ? Avx.MaskLoad(s + (i * ss), colMask) : Vector256<float>.Zero;
+                Vector256<float> w0 = Row(0), w1 = Row(1), w2 = Row(2), w3 = Row(3), w4 = Row(4), w5 = Row(5), w6 = Row(6), w7 = Row(7);
+                Packing.Transpose8x8(ref w0, ref w1, ref w2, ref w3, ref w4, ref w5, ref w6, ref w7);
+                Store(0, w0);
+                Store(1, w1);
+                Store(2, w2);
+                Store(3, w3);
+                Store(4, w4);
+                Store(5, w5);
+                Store(6, w6);
+                Store(7, w7);
+
+                void Store(int j, Vector256<float> v)
                 {
-                    for (int r = r0; r < r0 + 8; r++)
+                    if (j < cc)
                     {
-                        dst[c * ld + r] = src[(r * ss) + c];
+                        Avx.MaskStore(d + (j * ld), rowMask, v);
                     }
                 }
-            }
-        }
-
-        for (int r = r0; r < rows; r++)
-        {
-            for (int c = 0; c < cols; c++)
-            {
-                dst[c * ld + r] = src[(r * ss) + c];
             }
         }
     }
