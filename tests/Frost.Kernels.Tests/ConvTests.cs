@@ -45,9 +45,16 @@ public class ConvTests
         "3,40,6,9,32,3,3,1,1,0,2,1,0,1,1,1",     // Winograd, asymmetric pads
         "5,48,13,14,300,3,3,1,1,1,1,1,1,1,1,1",  // Winograd, one image per chunk; the input gradient's depth (300) spans two depth blocks
         "6,256,5,7,260,3,3,1,1,1,1,1,1,1,1,1",   // Winograd weight gradient, half tiles
+        "1,33,1,1,37,3,3,1,1,1,1,1,1,1,1,1",     // Winograd, a single half tile
+        "1,40,3,60,36,3,3,1,1,0,0,0,0,1,1,1",    // Winograd, one output row 58 wide
+        "2,36,50,2,44,3,3,1,1,0,1,0,0,1,1,1",    // Winograd, one output column, asymmetric pads
+        "3,64,9,9,70,3,3,1,1,1,1,1,1,1,1,1",     // Winograd weight gradient from 64 channels on a small plane, K not a multiple of 8
+        "2,65,15,16,67,3,3,1,1,1,1,1,1,1,1,1",   // the same with odd C and K
+        "2,64,16,16,64,3,3,1,1,1,1,1,1,1,1,1",   // a plane of exactly 256: the fewest channels for the Winograd weight gradient
+        "2,32,3,4,56,3,3,1,1,2,0,0,2,1,1,1",     // large asymmetric pads; K = 56 leaves a partial block of kernels
     ];
 
-    private static Conv2DShape Parse(string spec)
+    internal static Conv2DShape Parse(string spec)
     {
         int[] v = spec.Split(',').Select(int.Parse).ToArray();
         return new Conv2DShape(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15]);

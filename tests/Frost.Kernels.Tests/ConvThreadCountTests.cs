@@ -18,6 +18,8 @@ public class ConvThreadCountTests
     [InlineData("8,64,8,8,64,3,3,1,1,1,1,1,1,1,1,1", true)]      // Winograd, two images per chunk, a chunk per thread
     [InlineData("1,64,24,24,64,3,3,1,1,1,1,1,1,1,1,1", true)]    // Winograd, one image: one chunk, threaded products
     [InlineData("16,256,4,4,256,3,3,1,1,1,1,1,1,1,1,1", true)]   // Winograd weight gradient: 16 products over 4 threads
+    [InlineData("3,64,9,9,70,3,3,1,1,1,1,1,1,1,1,1", true)]      // a 64-channel Winograd weight gradient, K not a multiple of 8
+    [InlineData("11,72,5,6,64,3,3,1,1,1,1,1,1,1,1,1", true)]     // a batch that does not split evenly over 4 threads
     public void Four_tasks_match_the_reference(string spec, bool winograd) => WithPaths(4, winograd, null, spec);
 
     [Theory]
@@ -33,6 +35,41 @@ public class ConvThreadCountTests
     [InlineData("6,256,5,7,260,3,3,1,1,1,1,1,1,1,1,1")]   // weight gradient summed over six chunks
     public void Winograd_in_many_small_chunks_matches_the_reference(string spec) =>
         WithPaths(KernelOptions.MaxThreads, winograd: true, 4096, spec);
+
+    [Theory]
+    [InlineData("9,64,7,7,72,3,3,1,1,1,1,1,1,1,1,1")]     // forward chunks that do not split evenly; weight gradient from 64 channels
+    [InlineData("12,64,16,16,64,3,3,1,1,1,1,1,1,1,1,1")]
+    [InlineData("4,128,6,6,128,3,3,1,1,1,1,1,1,1,1,1")]
+    public void Winograd_gives_the_same_bits_on_one_and_four_threads(string spec)
+    {
+        Conv2DShape s = ConvTests.Parse(spec);
+        var rng = new Random(TestData.Seed(spec));
+        float[] x = TestData.Random(rng, s.InputLength), w = TestData.Random(rng, s.WeightLength), dy = TestData.Random(rng, s.OutputLength);
+        float[][] Run(int threads)
+        {
+            int saved = KernelOptions.MaxThreads;
+            try
+            {
+                KernelOptions.MaxThreads = threads;
+                float[] y = new float[s.OutputLength], dx = new float[s.InputLength], dw = new float[s.WeightLength], db = new float[s.OutChannels];
+                Conv2DKernel.Forward(s, x, w, [], y);
+                Conv2DKernel.BackwardInput(s, dy, w, dx);
+                Conv2DKernel.BackwardWeight(s, x, dy, dw, db);
+                return [y, dx, dw, db];
+            }
+            finally
+            {
+                KernelOptions.MaxThreads = saved;
+            }
+        }
+
+        float[][] one = Run(1), four = Run(4);
+        string[] names = ["forward", "input gradient", "weight gradient", "bias gradient"];
+        for (int i = 0; i < one.Length; i++)
+        {
+            Assert.True(one[i].AsSpan().SequenceEqual(four[i]), $"{names[i]} of {s}: the bits differ between 1 and 4 threads");
+        }
+    }
 
     private static void WithPaths(int threads, bool winograd, long? chunkFloats, string spec)
     {

@@ -33,7 +33,10 @@ internal sealed unsafe class Winograd : RangeWork
     /// <summary>Largest output plane (positions) taken: larger maps run well as one GEMM per image already.</summary>
     internal static int MaxPlane = 56 * 56;
 
-    /// <summary>Most floats of transformed tiles (and as many of products) per chunk of images.</summary>
+    /// <summary>
+    /// Floats of transformed tiles (and as many of products) per chunk of images that stay in cache; forward chunks grow
+    /// towards the size of the transformed kernels, up to four times this.
+    /// </summary>
     internal static long ChunkFloats = 1L << 18;
 
     /// <summary>
@@ -116,11 +119,13 @@ internal sealed unsafe class Winograd : RangeWork
             Dispatch(g.C, 16L * g.K); // depth rows
         }
 
-        // Chunks small enough for the cache, yet with at least as many tile values as the transformed kernels, which
-        // every chunk reads again; and at least one chunk per thread while there are images enough.
+        // Chunks small enough for the cache, yet with as many tile values as the transformed kernels, which every
+        // chunk reads again (up to four times the cache-sized chunk, which bounds each thread's scratch); and at least
+        // one chunk per thread while there are images enough.
         int width = Math.Max(g.C, g.K);
         int perThread = (g.N + KernelOptions.MaxThreads - 1) / Math.Max(1, KernelOptions.MaxThreads);
-        _chunk = (int)Math.Clamp(Math.Max(ChunkFloats, 16L * g.C * g.K) / (16L * _tiles * width), 1, perThread);
+        long chunkFloats = Math.Clamp(16L * g.C * g.K, ChunkFloats, 4 * ChunkFloats);
+        _chunk = (int)Math.Clamp(chunkFloats / (16L * _tiles * width), 1, perThread);
         int chunks = (g.N + _chunk - 1) / _chunk;
         if (chunks > 1 && KernelOptions.MaxThreads > 1)
         {
@@ -671,9 +676,12 @@ internal sealed unsafe class Winograd : RangeWork
                     float* mt = m + ((long)((ty * _tw) + tx) * g.K);
                     float* st = stage + (2L * tx * g.K);
                     int k = 0;
-                    for (; k + 8 <= g.K; k += 8)
+                    if (Vector256.IsHardwareAccelerated)
                     {
-                        OutputEight(mt + k, ms, _bias == null ? null : _bias + k, _relu, st + k, g.K, row);
+                        for (; k + 8 <= g.K; k += 8)
+                        {
+                            OutputEight(mt + k, ms, _bias == null ? null : _bias + k, _relu, st + k, g.K, row);
+                        }
                     }
 
                     for (; k < g.K; k++)
