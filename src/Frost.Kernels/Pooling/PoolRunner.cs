@@ -214,9 +214,13 @@ internal sealed unsafe class PoolRunner : RangeWork
     private static Vector256<float> Odds(Vector256<float> lo, Vector256<float> hi) =>
         Avx2.Permute4x64(Avx.Shuffle(lo, hi, 0b11_01_11_01).AsDouble(), 0b11_01_10_00).AsSingle();
 
-    /// <summary>v where it is larger than best or NaN while best is not, else best: the scalar rule, lane by lane.</summary>
+    /// <summary>
+    /// v where it is larger than best or NaN, else best: the scalar rule's value, lane by lane (where both are NaN, the
+    /// result is v's NaN instead of best's).
+    /// </summary>
+    /// <remarks>maxps returns its second operand on ties and wherever either is NaN.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Larger(Vector256<float> v, Vector256<float> best) => Vector256.ConditionalSelect(Takes(v, best), v, best);
+    private static Vector256<float> Larger(Vector256<float> v, Vector256<float> best) => Avx.BlendVariable(Avx.Max(v, best), v, Avx.CompareUnordered(v, v));
 
     /// <summary>
     /// The lanes where v replaces the best so far: where it is larger, or NaN while the best is not. NaN wins and stays,
