@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Text;
 using Frost.Distributed.Native;
 
 namespace Frost.Distributed.Tests;
@@ -55,6 +57,30 @@ public class MpiLoaderTests
         }
     }
 
+    [Fact]
+    public void Loading_turns_off_Open_MPIs_memory_patcher_in_the_native_environment_unless_the_user_set_it()
+    {
+        string? before = Environment.GetEnvironmentVariable("OMPI_MCA_memory");
+        Assert.Throws<DistributedException>(() => MpiLoader.Load("libfrost-no-such-mpi.so", null));
+        if (OperatingSystem.IsLinux())
+        {
+            // MPI reads the process's C environment, which Environment.GetEnvironmentVariable does not see change.
+            Assert.Equal(before ?? "^patcher", NativeGetenv("OMPI_MCA_memory"));
+        }
+    }
+
+    private static unsafe string? NativeGetenv(string name)
+    {
+        nint libc = NativeLibrary.Load("libc.so.6");
+        var getenv = (delegate* unmanaged<byte*, byte*>)NativeLibrary.GetExport(libc, "getenv");
+        byte[] n = Encoding.UTF8.GetBytes(name + "\0");
+        fixed (byte* p = n)
+        {
+            byte* value = getenv(p);
+            return value == null ? null : Marshal.PtrToStringUTF8((nint)value);
+        }
+    }
+
     [MpiLibraryFact]
     public void The_binary_interface_is_told_from_the_exports_of_whichever_library_loads()
     {
@@ -72,7 +98,7 @@ public class MpiLoaderTests
             }
 
             loaded++;
-            bool openMpi = System.Runtime.InteropServices.NativeLibrary.TryGetExport(System.Runtime.InteropServices.NativeLibrary.Load(file), "ompi_mpi_comm_world", out _);
+            bool openMpi = NativeLibrary.TryGetExport(NativeLibrary.Load(file), "ompi_mpi_comm_world", out _);
             Assert.IsType(openMpi ? typeof(OpenMpiApi) : typeof(MpichApi), api);
             Assert.Equal(openMpi ? "Open MPI" : "MPICH", api.Family);
             Assert.Matches(openMpi ? "Open MPI" : "MPICH", api.LibraryVersion());
