@@ -58,16 +58,32 @@ public class MpiLoaderTests
     }
 
     [Fact]
-    public void Loading_turns_off_Open_MPIs_memory_patcher_in_the_native_environment_unless_the_user_set_it()
+    public void Loading_turns_off_UCX_memory_hooks_in_the_native_environment_unless_the_user_set_them()
     {
-        string? before = Environment.GetEnvironmentVariable("OMPI_MCA_memory");
+        string? before = Environment.GetEnvironmentVariable("UCX_MEM_EVENTS");
         Assert.Throws<DistributedException>(() => MpiLoader.Load("libfrost-no-such-mpi.so", null));
         if (OperatingSystem.IsLinux())
         {
             // MPI reads the process's C environment, which Environment.GetEnvironmentVariable does not see change.
-            Assert.Equal(before ?? "^patcher", NativeGetenv("OMPI_MCA_memory"));
+            Assert.Equal(before ?? "no", NativeGetenv("UCX_MEM_EVENTS"));
         }
     }
+
+    [MpichFact]
+    public void Loading_MPICH_leaves_the_code_of_libc_munmap_and_madvise_as_it_was()
+    {
+        // UCX, which MPICH loads, would otherwise overwrite their first instructions while other threads run them.
+        nint libc = NativeLibrary.Load("libc.so.6");
+        string[] functions = ["munmap", "madvise", "mmap"];
+        string[] before = [.. functions.Select(f => Code(libc, f))];
+        MpiLoader.Load("libmpich.so.12", null);
+        string[] after = [.. functions.Select(f => Code(libc, f))];
+        Assert.Equal(before, after);
+        Assert.All(after, code => Assert.DoesNotMatch("^48B8[0-9A-F]{16}FFE0", code)); // UCX's patch: movabs rax, hook; jmp rax
+    }
+
+    private static unsafe string Code(nint library, string function) =>
+        Convert.ToHexString(new ReadOnlySpan<byte>((byte*)NativeLibrary.GetExport(library, function), 16));
 
     private static unsafe string? NativeGetenv(string name)
     {

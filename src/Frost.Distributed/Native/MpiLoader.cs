@@ -52,11 +52,11 @@ internal static class MpiLoader
         // installs a SIGSEGV handler that turns .NET's NullReferenceException into a fatal "Caught signal 11".
         NativeEnvironment.SetDefault("UCX_ERROR_SIGNALS", "");
 
-        // Open MPI's memory/patcher component rewrites the first instructions of libc's munmap, madvise and the like
-        // while MPI starts. The runtime's other threads (the garbage collector, thread-pool work) call them at any
-        // time, and one caught mid-rewrite crashes the process (SIGSEGV at address 0, seen about once in ten test
-        // runs under load). The hooks only serve registration caches of RDMA transports that Frost does not ask for.
-        NativeEnvironment.SetDefault("OMPI_MCA_memory", "^patcher");
+        // UCX's memory hooks (UCM) rewrite the first instructions of libc's mmap, munmap and madvise as soon as its
+        // library loads (MPICH loads it, and Open MPI on InfiniBand). The runtime's other threads (the garbage
+        // collector, thread-pool work) call those at any time, and one caught mid-rewrite crashes the process. Without
+        // memory events UCX does without the registration cache they keep valid.
+        NativeEnvironment.SetDefault("UCX_MEM_EVENTS", "no");
 
         // Open MPI's non-blocking all-reduce (coll/libnbc) picks a binomial reduce + broadcast for fewer than 4
         // ranks: measured on 2 local ranks of Open MPI 4.1.4, 2x slower than the blocking MPI_Allreduce at 1-4 MB
