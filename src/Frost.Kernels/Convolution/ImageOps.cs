@@ -129,20 +129,25 @@ internal static unsafe class ImageOps
     }
 
     /// <summary>Writes the transpose of a rows×cols matrix into rows <paramref name="ld"/> apart: <c>dst[c·ld + r] = src[r·cols + c]</c>.</summary>
-    public static void Transpose(float* src, int rows, int cols, float* dst, nint ld) => Transpose(src, cols, rows, cols, dst, ld);
+    public static void Transpose(float* src, int rows, int cols, float* dst, nint ld) => Transpose(src, cols, rows, cols, dst, ld, null, false);
 
-    /// <summary>The same with the source rows <paramref name="ss"/> apart: <c>dst[c·ld + r] = src[r·ss + c]</c>.</summary>
+    /// <summary>
+    /// The same with the source rows <paramref name="ss"/> apart: <c>dst[c·ld + r] = src[r·ss + c]</c>, plus
+    /// <c>bias[c]</c> when <paramref name="bias"/> is not null, then max(·, 0) if <paramref name="relu"/> (NaN stays NaN).
+    /// </summary>
     /// <remarks>Blocks of 8×8 go through registers; edge blocks load and store only the rows and columns that exist.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Transpose(float* src, nint ss, int rows, int cols, float* dst, nint ld)
+    public static void Transpose(float* src, nint ss, int rows, int cols, float* dst, nint ld, float* bias = null, bool relu = false)
     {
         if (!Avx.IsSupported)
         {
-            for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++)
             {
-                for (int c = 0; c < cols; c++)
+                float b = bias == null ? 0f : bias[c];
+                for (int r = 0; r < rows; r++)
                 {
-                    dst[c * ld + r] = src[(r * ss) + c];
+                    float v = src[(r * ss) + c] + b;
+                    dst[c * ld + r] = relu && v < 0f ? 0f : v;
                 }
             }
 
@@ -166,14 +171,14 @@ internal static unsafe class ImageOps
                     Vector256<float> v4 = Avx.LoadVector256(s + (4 * ss)), v5 = Avx.LoadVector256(s + (5 * ss));
                     Vector256<float> v6 = Avx.LoadVector256(s + (6 * ss)), v7 = Avx.LoadVector256(s + (7 * ss));
                     Packing.Transpose8x8(ref v0, ref v1, ref v2, ref v3, ref v4, ref v5, ref v6, ref v7);
-                    v0.Store(d);
-                    v1.Store(d + ld);
-                    v2.Store(d + 2 * ld);
-                    v3.Store(d + 3 * ld);
-                    v4.Store(d + 4 * ld);
-                    v5.Store(d + 5 * ld);
-                    v6.Store(d + 6 * ld);
-                    v7.Store(d + 7 * ld);
+                    Finish(v0, bias, c0, relu).Store(d);
+                    Finish(v1, bias, c0 + 1, relu).Store(d + ld);
+                    Finish(v2, bias, c0 + 2, relu).Store(d + (2 * ld));
+                    Finish(v3, bias, c0 + 3, relu).Store(d + (3 * ld));
+                    Finish(v4, bias, c0 + 4, relu).Store(d + (4 * ld));
+                    Finish(v5, bias, c0 + 5, relu).Store(d + (5 * ld));
+                    Finish(v6, bias, c0 + 6, relu).Store(d + (6 * ld));
+                    Finish(v7, bias, c0 + 7, relu).Store(d + (7 * ld));
                     continue;
                 }
 
@@ -194,12 +199,29 @@ internal static unsafe class ImageOps
                 {
                     if (j < cc)
                     {
-                        Avx.MaskStore(d + (j * ld), rowMask, v);
+                        Avx.MaskStore(d + (j * ld), rowMask, Finish(v, bias, c0 + j, relu));
                     }
                 }
             }
         }
     }
+
+    /// <summary>v + bias[c] when there is a bias, then max(·, 0) if <paramref name="relu"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Finish(Vector256<float> v, float* bias, int c, bool relu)
+    {
+        if (bias != null)
+        {
+            v += Vector256.Create(bias[c]);
+        }
+
+        return relu ? Relu(v) : v;
+    }
+
+    /// <summary>max(v, 0) lane by lane; a select on v &lt; 0 rather than Max, so NaN stays NaN as in the scalar loops.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Relu(Vector256<float> v) =>
+        Vector256.ConditionalSelect(Vector256.LessThan(v, Vector256<float>.Zero), Vector256<float>.Zero, v);
 
     /// <summary><c>dst[x·step] += src[x]</c> for x &lt; n.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -263,43 +285,7 @@ internal static unsafe class ImageOps
 
         for (int y = 0; y < oh; y++)
         {
-            float* rowIn = ct + (nint)y * pitch * kg;
-            int x0 = 0;
-            if (Avx.IsSupported)
-            {
-                for (; x0 + 8 <= ow; x0 += 8)
-                {
-                    int k0 = 0;
-                    for (; k0 + 8 <= kg; k0 += 8)
-                    {
-                        float* src = rowIn + (nint)x0 * kg + k0;
-                        Vector256<float> v0 = Avx.LoadVector256(src), v1 = Avx.LoadVector256(src + kg);
-                        Vector256<float> v2 = Avx.LoadVector256(src + 2 * kg), v3 = Avx.LoadVector256(src + 3 * kg);
-                        Vector256<float> v4 = Avx.LoadVector256(src + 4 * kg), v5 = Avx.LoadVector256(src + 5 * kg);
-                        Vector256<float> v6 = Avx.LoadVector256(src + 6 * kg), v7 = Avx.LoadVector256(src + 7 * kg);
-                        Packing.Transpose8x8(ref v0, ref v1, ref v2, ref v3, ref v4, ref v5, ref v6, ref v7);
-                        float* dst = output + (nint)k0 * plane + (nint)y * ow + x0;
-                        Store(dst, v0, bias, k0, relu);
-                        Store(dst + plane, v1, bias, k0 + 1, relu);
-                        Store(dst + 2 * plane, v2, bias, k0 + 2, relu);
-                        Store(dst + 3 * plane, v3, bias, k0 + 3, relu);
-                        Store(dst + 4 * plane, v4, bias, k0 + 4, relu);
-                        Store(dst + 5 * plane, v5, bias, k0 + 5, relu);
-                        Store(dst + 6 * plane, v6, bias, k0 + 6, relu);
-                        Store(dst + 7 * plane, v7, bias, k0 + 7, relu);
-                    }
-
-                    for (; k0 < kg; k0++)
-                    {
-                        ScalarColumn(rowIn, kg, k0, x0, x0 + 8, bias, relu, output + (nint)k0 * plane + (nint)y * ow);
-                    }
-                }
-            }
-
-            for (int k = 0; k < kg && x0 < ow; k++)
-            {
-                ScalarColumn(rowIn, kg, k, x0, ow, bias, relu, output + (nint)k * plane + (nint)y * ow);
-            }
+            Transpose(ct + (nint)y * pitch * kg, kg, ow, kg, output + (nint)y * ow, plane, bias, relu);
         }
     }
 
@@ -316,7 +302,7 @@ internal static unsafe class ImageOps
                 Vector256<float> v = Vector256.Load(row + x) + vb;
                 if (relu)
                 {
-                    v = Vector256.ConditionalSelect(Vector256.LessThan(v, Vector256<float>.Zero), Vector256<float>.Zero, v);
+                    v = Relu(v);
                 }
 
                 v.Store(row + x);
@@ -327,34 +313,6 @@ internal static unsafe class ImageOps
         {
             float v = row[x] + bias;
             row[x] = relu && v < 0f ? 0f : v;
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(float* dst, Vector256<float> v, float* bias, int k, bool relu)
-    {
-        if (bias != null)
-        {
-            v += Vector256.Create(bias[k]);
-        }
-
-        if (relu)
-        {
-            // NOTE: select on v < 0 rather than Max so NaN stays NaN, as in the scalar columns.
-            v = Vector256.ConditionalSelect(Vector256.LessThan(v, Vector256<float>.Zero), Vector256<float>.Zero, v);
-        }
-
-        v.Store(dst);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ScalarColumn(float* rowIn, int kg, int k, int x0, int x1, float* bias, bool relu, float* dstRow)
-    {
-        float b = bias != null ? bias[k] : 0f;
-        for (int x = x0; x < x1; x++)
-        {
-            float v = rowIn[(nint)x * kg + k] + b;
-            dstRow[x] = relu && v < 0f ? 0f : v;
         }
     }
 

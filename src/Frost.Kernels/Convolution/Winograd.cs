@@ -205,15 +205,6 @@ internal sealed unsafe class Winograd : RangeWork
         _tiles = ((g.OH + 1) / 2) * _tw;
     }
 
-    /// <summary>Where output tile <paramref name="t"/> starts in an output plane, and whether its second row and column exist.</summary>
-    private int TileCorner(int t, out bool bottom, out bool right)
-    {
-        int oy = 2 * (t / _tw), ox = 2 * (t % _tw);
-        bottom = oy + 1 < _g.OH;
-        right = ox + 1 < _g.OW;
-        return (oy * _g.OW) + ox;
-    }
-
     /// <inheritdoc/>
     protected override void Run(int begin, int end)
     {
@@ -503,62 +494,46 @@ internal sealed unsafe class Winograd : RangeWork
     }
 
     /// <summary>E = A·e·Aᵀ for every 2×2 tile of image <paramref name="n"/>'s output gradient (zero beyond the map): position ξ of tile t, channel k at o[ξ·stride + t·K + k].</summary>
+    /// <remarks>Each pair of gradient rows is first transposed channels-last (2·tw positions × K, zeros past the map), so eight channels of a tile are one vector.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void TransformGradient(int n, float* o, long es)
     {
         ref readonly var g = ref _g;
         int plane = g.OutPlane;
         float* image = _dy + ((long)n * g.K * plane);
-        if (Avx.IsSupported)
+        long row = 2L * _tw * g.K;
+        float* stage = Scratch.Pad.Get(2 * row);
+        new Span<float>(stage, checked((int)(2 * row))).Clear();
+        for (int ty = 0; ty < _tiles / _tw; ty++)
         {
-            // Two rows of the gradient go channels-last (2·tw positions × K, zeros past the map), eight channels of a
-            // tile then being one vector.
-            long row = 2L * _tw * g.K;
-            float* stage = Scratch.Pad.Get(2 * row);
-            new Span<float>(stage, checked((int)(2 * row))).Clear();
-            for (int ty = 0; ty < _tiles / _tw; ty++)
+            int oy = 2 * ty;
+            ImageOps.Transpose(image + ((long)oy * g.OW), plane, g.K, g.OW, stage, g.K);
+            if (oy + 1 < g.OH)
             {
-                int oy = 2 * ty;
-                ImageOps.Transpose(image + ((long)oy * g.OW), plane, g.K, g.OW, stage, g.K);
-                if (oy + 1 < g.OH)
-                {
-                    ImageOps.Transpose(image + ((long)(oy + 1) * g.OW), plane, g.K, g.OW, stage + row, g.K);
-                }
-                else
-                {
-                    new Span<float>(stage + row, checked((int)row)).Clear();
-                }
-
-                for (int tx = 0; tx < _tw; tx++)
-                {
-                    float* st = stage + (2L * tx * g.K);
-                    float* ot = o + ((long)((ty * _tw) + tx) * g.K);
-                    int k = 0;
-                    if (Vector256.IsHardwareAccelerated)
-                    {
-                        for (; k + 8 <= g.K; k += 8)
-                        {
-                            GradientEight(st + k, g.K, row, ot + k, es);
-                        }
-                    }
-
-                    for (; k < g.K; k++)
-                    {
-                        GradientOne(st[k], st[g.K + k], st[row + k], st[row + g.K + k], ot + k, es);
-                    }
-                }
+                ImageOps.Transpose(image + ((long)(oy + 1) * g.OW), plane, g.K, g.OW, stage + row, g.K);
+            }
+            else
+            {
+                new Span<float>(stage + row, checked((int)row)).Clear();
             }
 
-            return;
-        }
-
-        for (int t = 0; t < _tiles; t++)
-        {
-            float* src = image + TileCorner(t, out bool bottom, out bool right);
-            float* ot = o + ((long)t * g.K);
-            for (int k = 0; k < g.K; k++, src += plane)
+            for (int tx = 0; tx < _tw; tx++)
             {
-                GradientOne(src[0], right ? src[1] : 0f, bottom ? src[g.OW] : 0f, bottom && right ? src[g.OW + 1] : 0f, ot + k, es);
+                float* st = stage + (2L * tx * g.K);
+                float* ot = o + ((long)((ty * _tw) + tx) * g.K);
+                int k = 0;
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    for (; k + 8 <= g.K; k += 8)
+                    {
+                        GradientEight(st + k, g.K, row, ot + k, es);
+                    }
+                }
+
+                for (; k < g.K; k++)
+                {
+                    GradientOne(st[k], st[g.K + k], st[row + k], st[row + g.K + k], ot + k, es);
+                }
             }
         }
     }
@@ -657,73 +632,38 @@ internal sealed unsafe class Winograd : RangeWork
     }
 
     /// <summary>y = Aᵀ·m·A (+ bias, ReLU) for every tile of image <paramref name="n"/>, cropped to the output; m holds its tiles' products.</summary>
+    /// <remarks>A row of tiles is written channels-last (two output rows of 2·tw positions × K), then transposed into the K planes with the bias and ReLU.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void TransformOutput(int n, float* m, long ms)
     {
         ref readonly var g = ref _g;
         int plane = g.OutPlane;
         float* image = _y + ((long)n * g.K * plane);
-        if (Avx.IsSupported)
+        long row = 2L * _tw * g.K;
+        float* stage = Scratch.Pad.Get(2 * row);
+        for (int ty = 0; ty < _tiles / _tw; ty++)
         {
-            // A row of tiles is written channels-last (two output rows of 2·tw positions × K), then each output row is
-            // transposed into the K planes.
-            long row = 2L * _tw * g.K;
-            float* stage = Scratch.Pad.Get(2 * row);
-            for (int ty = 0; ty < _tiles / _tw; ty++)
+            for (int tx = 0; tx < _tw; tx++)
             {
-                for (int tx = 0; tx < _tw; tx++)
+                float* mt = m + ((long)((ty * _tw) + tx) * g.K);
+                float* st = stage + (2L * tx * g.K);
+                int k = 0;
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    float* mt = m + ((long)((ty * _tw) + tx) * g.K);
-                    float* st = stage + (2L * tx * g.K);
-                    int k = 0;
-                    if (Vector256.IsHardwareAccelerated)
+                    for (; k + 8 <= g.K; k += 8)
                     {
-                        for (; k + 8 <= g.K; k += 8)
-                        {
-                            OutputEight(mt + k, ms, _bias == null ? null : _bias + k, _relu, st + k, g.K, row);
-                        }
-                    }
-
-                    for (; k < g.K; k++)
-                    {
-                        OutputOne(mt + k, ms, _bias == null ? 0f : _bias[k], _relu, st + k, g.K, row);
+                        OutputEight(mt + k, ms, st + k, g.K, row);
                     }
                 }
 
-                int oy = 2 * ty;
-                ImageOps.Transpose(stage, g.K, g.OW, g.K, image + ((long)oy * g.OW), plane);
-                if (oy + 1 < g.OH)
+                for (; k < g.K; k++)
                 {
-                    ImageOps.Transpose(stage + row, g.K, g.OW, g.K, image + ((long)(oy + 1) * g.OW), plane);
+                    OutputOne(mt + k, ms, st + k, g.K, row);
                 }
             }
 
-            return;
-        }
-
-        float* y = stackalloc float[4];
-        for (int t = 0; t < _tiles; t++)
-        {
-            float* o = image + TileCorner(t, out bool bottom, out bool right);
-            float* mt = m + ((long)t * g.K);
-            for (int k = 0; k < g.K; k++, o += plane)
-            {
-                OutputOne(mt + k, ms, _bias == null ? 0f : _bias[k], _relu, y, 1, 2);
-                o[0] = y[0];
-                if (right)
-                {
-                    o[1] = y[1];
-                }
-
-                if (bottom)
-                {
-                    o[g.OW] = y[2];
-                    if (right)
-                    {
-                        o[g.OW + 1] = y[3];
-                    }
-                }
-            }
+            int oy = 2 * ty;
+            ImageOps.TransposeOut(stage, g.K, Math.Min(2, g.OH - oy), g.OW, 2 * _tw, _bias, _relu, image + ((long)oy * g.OW), plane);
         }
     }
 
@@ -732,7 +672,7 @@ internal sealed unsafe class Winograd : RangeWork
     /// o[<paramref name="row"/>] and (1, 1) at o[row + col].
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void OutputOne(float* mk, long ms, float b, bool relu, float* o, long col, long row)
+    private static void OutputOne(float* mk, long ms, float* o, long col, long row)
     {
         // Aᵀ·m: rows m0 + m1 + m2 and m1 − m2 − m3, then the same on columns.
         float m00 = mk[0], m01 = mk[ms], m02 = mk[2 * ms], m03 = mk[3 * ms];
@@ -741,43 +681,22 @@ internal sealed unsafe class Winograd : RangeWork
         float m30 = mk[12 * ms], m31 = mk[13 * ms], m32 = mk[14 * ms], m33 = mk[15 * ms];
         float s0 = m00 + m10 + m20, s1 = m01 + m11 + m21, s2 = m02 + m12 + m22, s3 = m03 + m13 + m23;
         float t0 = m10 - m20 - m30, t1 = m11 - m21 - m31, t2 = m12 - m22 - m32, t3 = m13 - m23 - m33;
-        float y00 = s0 + s1 + s2 + b, y01 = s1 - s2 - s3 + b;
-        float y10 = t0 + t1 + t2 + b, y11 = t1 - t2 - t3 + b;
-        if (relu)
-        {
-            y00 = y00 < 0f ? 0f : y00;
-            y01 = y01 < 0f ? 0f : y01;
-            y10 = y10 < 0f ? 0f : y10;
-            y11 = y11 < 0f ? 0f : y11;
-        }
-
-        o[0] = y00;
-        o[col] = y01;
-        o[row] = y10;
-        o[row + col] = y11;
+        o[0] = s0 + s1 + s2;
+        o[col] = s1 - s2 - s3;
+        o[row] = t0 + t1 + t2;
+        o[row + col] = t1 - t2 - t3;
     }
 
     /// <summary>The same for eight channels at once, each of the four outputs eight consecutive floats.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void OutputEight(float* mk, long ms, float* bias, bool relu, float* o, long col, long row)
+    private static void OutputEight(float* mk, long ms, float* o, long col, long row)
     {
         Vector256<float> M(int xi) => Vector256.Load(mk + (xi * ms));
         Vector256<float> s0 = M(0) + M(4) + M(8), s1 = M(1) + M(5) + M(9), s2 = M(2) + M(6) + M(10), s3 = M(3) + M(7) + M(11);
         Vector256<float> t0 = M(4) - M(8) - M(12), t1 = M(5) - M(9) - M(13), t2 = M(6) - M(10) - M(14), t3 = M(7) - M(11) - M(15);
-        Vector256<float> b = bias == null ? Vector256<float>.Zero : Vector256.Load(bias);
-        Vector256<float> y00 = s0 + s1 + s2 + b, y01 = s1 - s2 - s3 + b, y10 = t0 + t1 + t2 + b, y11 = t1 - t2 - t3 + b;
-        if (relu)
-        {
-            // NOTE: select on v < 0 so a NaN stays NaN, as in the scalar path.
-            y00 = Vector256.ConditionalSelect(Vector256.LessThan(y00, Vector256<float>.Zero), Vector256<float>.Zero, y00);
-            y01 = Vector256.ConditionalSelect(Vector256.LessThan(y01, Vector256<float>.Zero), Vector256<float>.Zero, y01);
-            y10 = Vector256.ConditionalSelect(Vector256.LessThan(y10, Vector256<float>.Zero), Vector256<float>.Zero, y10);
-            y11 = Vector256.ConditionalSelect(Vector256.LessThan(y11, Vector256<float>.Zero), Vector256<float>.Zero, y11);
-        }
-
-        y00.Store(o);
-        y01.Store(o + col);
-        y10.Store(o + row);
-        y11.Store(o + row + col);
+        (s0 + s1 + s2).Store(o);
+        (s1 - s2 - s3).Store(o + col);
+        (t0 + t1 + t2).Store(o + row);
+        (t1 - t2 - t3).Store(o + row + col);
     }
 }
