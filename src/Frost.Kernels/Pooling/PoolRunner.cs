@@ -185,8 +185,7 @@ internal sealed unsafe class PoolRunner : RangeWork
 
                 for (; i < ow; i++)
                 {
-                    float v = hrow[i];
-                    yrow[i] = v > yrow[i] || (float.IsNaN(v) && !float.IsNaN(yrow[i])) ? v : yrow[i];
+                    yrow[i] = Wins(hrow[i], yrow[i]) ? hrow[i] : yrow[i];
                 }
             }
         }
@@ -229,6 +228,10 @@ internal sealed unsafe class PoolRunner : RangeWork
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Takes(Vector256<float> v, Vector256<float> best) =>
         Vector256.GreaterThan(v, best) | (~Vector256.Equals(v, v) & Vector256.Equals(best, best));
+
+    /// <summary>Whether v replaces the best so far: it is larger, or NaN while the best is not (NaN wins and stays, as in PyTorch; ties keep the first element).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Wins(float v, float best) => v > best || (float.IsNaN(v) && !float.IsNaN(best));
 
     /// <summary>Eight floats from p, of which only the first <paramref name="available"/> are read when fewer than eight exist.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -290,9 +293,7 @@ internal sealed unsafe class PoolRunner : RangeWork
                 for (int iw = ws; iw < we; iw++)
                 {
                     float v = row[iw];
-
-                    // NOTE: NaN wins (and stays), as in PyTorch; ties keep the first element.
-                    if (v > best || (float.IsNaN(v) && !float.IsNaN(best)))
+                    if (Wins(v, best))
                     {
                         best = v;
                         at = ih * w + iw;
