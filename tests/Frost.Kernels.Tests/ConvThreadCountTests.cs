@@ -20,6 +20,7 @@ public class ConvThreadCountTests
     [InlineData("16,256,4,4,256,3,3,1,1,1,1,1,1,1,1,1", true)]   // Winograd weight gradient: 16 products over 4 threads
     [InlineData("3,64,9,9,70,3,3,1,1,1,1,1,1,1,1,1", true)]      // a 64-channel Winograd weight gradient, K not a multiple of 8
     [InlineData("11,72,5,6,64,3,3,1,1,1,1,1,1,1,1,1", true)]     // a batch that does not split evenly over 4 threads
+    [InlineData("3,64,28,29,64,3,3,1,1,1,1,1,1,1,1,1", true)]    // Winograd F(4x4), three images over 4 threads
     public void Four_tasks_match_the_reference(string spec, bool winograd) => WithPaths(4, winograd, null, spec);
 
     [Theory]
@@ -33,6 +34,7 @@ public class ConvThreadCountTests
     [InlineData("4,32,12,12,32,3,3,1,1,1,1,1,1,1,1,1")]   // one image per chunk, chunks over threads
     [InlineData("3,40,6,9,32,3,3,1,1,0,2,1,0,1,1,1")]     // asymmetric pads
     [InlineData("6,256,5,7,260,3,3,1,1,1,1,1,1,1,1,1")]   // weight gradient summed over six chunks
+    [InlineData("3,32,28,30,40,3,3,1,1,1,1,1,1,1,1,1")]   // F(4x4) forward and input gradient in small chunks
     public void Winograd_in_many_small_chunks_matches_the_reference(string spec) =>
         WithPaths(KernelOptions.MaxThreads, winograd: true, 4096, spec);
 
@@ -40,6 +42,7 @@ public class ConvThreadCountTests
     [InlineData("9,64,7,7,72,3,3,1,1,1,1,1,1,1,1,1")]     // forward chunks that do not split evenly; weight gradient from 64 channels
     [InlineData("12,64,16,16,64,3,3,1,1,1,1,1,1,1,1,1")]
     [InlineData("4,128,6,6,128,3,3,1,1,1,1,1,1,1,1,1")]
+    [InlineData("5,32,28,29,64,3,3,1,1,1,1,1,1,1,1,1")]   // F(4x4) forward and input gradient
     public void Winograd_gives_the_same_bits_on_one_and_four_threads(string spec)
     {
         Conv2DShape s = ConvTests.Parse(spec);

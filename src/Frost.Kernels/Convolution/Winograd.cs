@@ -11,8 +11,10 @@ namespace Frost.Kernels.Convolution;
 /// 3×3 stride-1 convolutions by Winograd's minimal filtering F(2×2, 3×3): every 4×4 input tile and every kernel
 /// become 16 values, the 16 positions are 16 independent products (tiles × input channels times input channels ×
 /// output channels), and every 2×2 output tile comes back from its 16 products: 16 multiplies for 4 outputs
-/// instead of 36. The transformed kernels are written straight into the products' packed layout, once per call; then
-/// each thread takes chunks of images small enough for its transformed tiles and products to stay in cache.
+/// instead of 36. On large maps of few channels the forward pass and the input gradient take F(4×4, 3×3) instead:
+/// 6×6 tiles, 36 products, 4×4 outputs. The transformed kernels are written straight into the products' packed
+/// layout, once per call; then each thread takes chunks of images small enough for its transformed tiles and products
+/// to stay in cache.
 /// </summary>
 internal sealed unsafe class Winograd : RangeWork
 {
@@ -62,6 +64,8 @@ internal sealed unsafe class Winograd : RangeWork
     private bool _flipped;
     private bool _kernelBlocks;
     private bool _relu;
+    private int _m;
+    private int _positions;
     private int _tw;
     private int _tiles;
     private int _chunk;
@@ -98,7 +102,7 @@ internal sealed unsafe class Winograd : RangeWork
     /// </summary>
     public void Forward(in ConvGeometry g, float* x, float* w, float* bias, float* y, bool relu, bool flipped)
     {
-        Setup(g, x);
+        Setup(g, x, LargeTiles(g) ? 4 : 2);
         _flipped = flipped;
         _relu = relu;
         _w = w;
@@ -106,17 +110,17 @@ internal sealed unsafe class Winograd : RangeWork
         _y = y;
 
         _uStride = ((Gemm.PackedBLength(_path, g.C, g.K) + 15) & ~15L) + Skew;
-        _u = Scratch.Weights.Get(16 * _uStride);
+        _u = Scratch.Weights.Get(_positions * _uStride);
         _phase = Phase.Weights;
         int nr = Gemm.TileCols(_path);
         _kernelBlocks = !flipped && Avx2.IsSupported && nr % 8 == 0;
         if (_kernelBlocks)
         {
-            Dispatch((g.K + nr - 1) / nr * nr / 8, 16L * 8 * g.C); // blocks of eight sliver columns
+            Dispatch((g.K + nr - 1) / nr * nr / 8, _positions * 8L * g.C); // blocks of eight sliver columns
         }
         else
         {
-            Dispatch(g.C, 16L * g.K); // depth rows
+            Dispatch(g.C, _positions * (long)g.K); // depth rows
         }
 
         // Chunks small enough for the cache, yet with as many tile values as the transformed kernels, which every
@@ -124,8 +128,8 @@ internal sealed unsafe class Winograd : RangeWork
         // one chunk per thread while there are images enough.
         int width = Math.Max(g.C, g.K);
         int perThread = (g.N + KernelOptions.MaxThreads - 1) / Math.Max(1, KernelOptions.MaxThreads);
-        long chunkFloats = Math.Clamp(16L * g.C * g.K, ChunkFloats, 4 * ChunkFloats);
-        _chunk = (int)Math.Clamp(chunkFloats / (16L * _tiles * width), 1, perThread);
+        long chunkFloats = Math.Clamp(_positions * (long)g.C * g.K, ChunkFloats, 4 * ChunkFloats);
+        _chunk = (int)Math.Clamp(chunkFloats / (_positions * (long)_tiles * width), 1, perThread);
         int chunks = (g.N + _chunk - 1) / _chunk;
         if (chunks > 1 && KernelOptions.MaxThreads > 1)
         {
@@ -144,7 +148,7 @@ internal sealed unsafe class Winograd : RangeWork
         }
         else
         {
-            _gemmThreads = Gemm.ThreadsFor(16L * g.N * _tiles * g.C * g.K, KernelOptions.MaxThreads);
+            _gemmThreads = Gemm.ThreadsFor(_positions * (long)g.N * _tiles * g.C * g.K, KernelOptions.MaxThreads);
             Run(0, chunks);
         }
     }
@@ -157,7 +161,7 @@ internal sealed unsafe class Winograd : RangeWork
     /// </summary>
     public void BackwardWeight(in ConvGeometry g, float* x, float* dy, float* dw, float* dbias)
     {
-        Setup(g, x);
+        Setup(g, x, 2);
         _dy = dy;
 
         _uStride = ((long)g.K * g.C) + Skew;
@@ -195,14 +199,34 @@ internal sealed unsafe class Winograd : RangeWork
         }
     }
 
-    /// <summary>The geometry, the input and the tiling shared by both directions: 2×2 output tiles, the last ones cropped.</summary>
-    private void Setup(in ConvGeometry g, float* x)
+    /// <summary>
+    /// Whether the forward pass of <paramref name="g"/> (or an input gradient) takes F(4×4, 3×3): 36 products for 16
+    /// outputs, where F(2×2, 3×3) takes 16 for 4, and 2.25 transformed values per input or output value instead of 4.
+    /// Its kernels take 36 values each instead of 16, transformed again on every call, so it pays on large maps of
+    /// few channels, where the tiles far outnumber the kernels; its transforms run eight channels at a time.
+    /// </summary>
+    // NOTE: forward time over F(2×2)'s (b16): 0.77–0.81 at 64ch 56², 0.88 at 128ch 28²; 1.1–1.25 at 256ch 14², 1.5 at
+    // 512ch 7², 0.99–1.1 at 64ch 16² and 128ch 8² (b64). Input gradients: 0.95–1.05 where it is taken.
+    private static bool LargeTiles(in ConvGeometry g)
+        => LargeTileTransforms && g.C % 8 == 0 && g.K % 8 == 0 && Gemm.TileCols(Gemm.ActivePath) % 8 == 0
+        && g.OutPlane >= LargeTilePlane && (long)g.C * g.K <= 128 * 128;
+
+    /// <summary>Fewest output positions per image for F(4×4, 3×3).</summary>
+    private const int LargeTilePlane = 28 * 28;
+
+    /// <summary>Whether the F(4×4, 3×3) transforms run here (they use AVX2's gathers); a switch for tests and benchmarks.</summary>
+    internal static bool LargeTileTransforms = Avx2.IsSupported;
+
+    /// <summary>The geometry, the input and the tiling: <paramref name="m"/>×<paramref name="m"/> output tiles, the last ones cropped.</summary>
+    private void Setup(in ConvGeometry g, float* x, int m)
     {
         _g = g;
         _path = Gemm.ActivePath;
         _x = x;
-        _tw = (g.OW + 1) / 2;
-        _tiles = ((g.OH + 1) / 2) * _tw;
+        _m = m;
+        _positions = (m + 2) * (m + 2);
+        _tw = (g.OW + m - 1) / m;
+        _tiles = ((g.OH + m - 1) / m) * _tw;
     }
 
     /// <inheritdoc/>
@@ -240,8 +264,8 @@ internal sealed unsafe class Winograd : RangeWork
 
         ref readonly var g = ref _g;
         long vStride = (_chunk * (long)_tiles * g.C) + Skew, mStride = (_chunk * (long)_tiles * g.K) + Skew;
-        float* v = Scratch.Col.Get(16 * vStride);
-        float* m = Scratch.Work.Get(16 * mStride);
+        float* v = Scratch.Col.Get(_positions * vStride);
+        float* m = Scratch.Work.Get(_positions * mStride);
         for (int chunk = begin; chunk < end; chunk++)
         {
             int first = chunk * _chunk, images = Math.Min(_chunk, g.N - first);
@@ -250,7 +274,7 @@ internal sealed unsafe class Winograd : RangeWork
                 TransformImage(first + i, v + ((long)i * _tiles * g.C), vStride);
             }
 
-            for (int xi = 0; xi < 16; xi++)
+            for (int xi = 0; xi < _positions; xi++)
             {
                 var problem = new GemmProblem
                 {
@@ -296,7 +320,7 @@ internal sealed unsafe class Winograd : RangeWork
             {
                 for (; k + 8 <= g.K; k += 8)
                 {
-                    TransformEight(Kernel(r, k), index, _flipped, row + ((long)(k / nr) * kc * nr) + (k % nr), _uStride);
+                    KernelEight(Kernel(r, k), index, row + ((long)(k / nr) * kc * nr) + (k % nr));
                 }
             }
 
@@ -328,7 +352,7 @@ internal sealed unsafe class Winograd : RangeWork
                 float* o = _u + ((long)pc * nPad) + ((r - pc) * nr) + ((long)(k / nr) * kc * nr) + (k % nr);
                 if (k + 8 <= g.K)
                 {
-                    TransformEight(Kernel(r, k), index, _flipped, o, _uStride);
+                    KernelEight(Kernel(r, k), index, o);
                     continue;
                 }
 
@@ -337,6 +361,20 @@ internal sealed unsafe class Winograd : RangeWork
                     TransformOneOrZero(r, k + j, o + j);
                 }
             }
+        }
+    }
+
+    /// <summary>U of eight kernels, by the transform of the tile size.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void KernelEight(float* f, Vector256<int> index, float* o)
+    {
+        if (_m == 4)
+        {
+            TransformEightLarge(f, index, _flipped, o, _uStride);
+        }
+        else
+        {
+            TransformEight(f, index, _flipped, o, _uStride);
         }
     }
 
@@ -349,12 +387,17 @@ internal sealed unsafe class Winograd : RangeWork
         long stride = _uStride;
         if (k >= _g.K)
         {
-            for (int xi = 0; xi < 16; xi++)
+            for (int xi = 0; xi < _positions; xi++)
             {
                 o[xi * stride] = 0f;
             }
 
             return;
+        }
+
+        if (_m != 2)
+        {
+            throw new InvalidOperationException("Winograd: F(4×4, 3×3) transforms kernels eight at a time only.");
         }
 
         float* f = Kernel(r, k);
@@ -414,8 +457,8 @@ internal sealed unsafe class Winograd : RangeWork
     {
         ref readonly var g = ref _g;
         int ch = g.C;
-        int th = _tiles / _tw;
-        int hp = (2 * th) + 2, wp = (2 * _tw) + 2;
+        int th = _tiles / _tw, m = _m;
+        int hp = (m * th) + 2, wp = (m * _tw) + 2;
         long rs = (long)wp * ch;
         float* pad = Scratch.Pad.Get(hp * rs);
         float* image = _x + ((long)n * ch * g.InPlane);
@@ -434,12 +477,23 @@ internal sealed unsafe class Winograd : RangeWork
             ImageOps.Transpose(image + ((long)r * g.W), g.InPlane, ch, cols, line + left, ch);
         }
 
+        float* t36 = stackalloc float[36 * 8];
         for (int t = 0; t < _tiles; t++)
         {
             int ty = t / _tw, tx = t % _tw;
             float* ot = o + ((long)t * ch);
-            float* d = pad + (2L * ty * rs) + (2L * tx * ch);
+            float* d = pad + ((long)m * ty * rs) + ((long)m * tx * ch);
             int c = 0;
+            if (m == 4)
+            {
+                for (; c < ch; c += 8)
+                {
+                    TileEightLarge(d + c, rs, ch, ot + c, vs, t36);
+                }
+
+                continue;
+            }
+
             if (Vector256.IsHardwareAccelerated)
             {
                 for (; c + 8 <= ch; c += 8)
@@ -639,15 +693,27 @@ internal sealed unsafe class Winograd : RangeWork
         ref readonly var g = ref _g;
         int plane = g.OutPlane;
         float* image = _y + ((long)n * g.K * plane);
-        long row = 2L * _tw * g.K;
-        float* stage = Scratch.Pad.Get(2 * row);
+        int tm = _m;
+        long row = (long)tm * _tw * g.K;
+        float* stage = Scratch.Pad.Get(tm * row);
+        float* t24 = stackalloc float[24 * 8];
         for (int ty = 0; ty < _tiles / _tw; ty++)
         {
             for (int tx = 0; tx < _tw; tx++)
             {
                 float* mt = m + ((long)((ty * _tw) + tx) * g.K);
-                float* st = stage + (2L * tx * g.K);
+                float* st = stage + ((long)tm * tx * g.K);
                 int k = 0;
+                if (tm == 4)
+                {
+                    for (; k < g.K; k += 8)
+                    {
+                        OutputEightLarge(mt + k, ms, st + k, g.K, row, t24);
+                    }
+
+                    continue;
+                }
+
                 if (Vector256.IsHardwareAccelerated)
                 {
                     for (; k + 8 <= g.K; k += 8)
@@ -662,8 +728,8 @@ internal sealed unsafe class Winograd : RangeWork
                 }
             }
 
-            int oy = 2 * ty;
-            ImageOps.TransposeOut(stage, g.K, Math.Min(2, g.OH - oy), g.OW, 2 * _tw, _bias, _relu, image + ((long)oy * g.OW), plane);
+            int oy = tm * ty;
+            ImageOps.TransposeOut(stage, g.K, Math.Min(tm, g.OH - oy), g.OW, tm * _tw, _bias, _relu, image + ((long)oy * g.OW), plane);
         }
     }
 
@@ -698,5 +764,110 @@ internal sealed unsafe class Winograd : RangeWork
         (s1 - s2 - s3).Store(o + col);
         (t0 + t1 + t2).Store(o + row);
         (t1 - t2 - t3).Store(o + row + col);
+    }
+
+    /// <summary>
+    /// U = G·g·Gᵀ of F(4×4, 3×3) for eight kernels at once (tap j of kernel i at f[index[i] + j], reversed when
+    /// flipped), its 36 values <paramref name="stride"/> apart. G's rows: ¼g0; −⅙(g0 + g1 + g2); −⅙(g0 − g1 + g2);
+    /// g0/24 + g1/12 + g2/6; g0/24 − g1/12 + g2/6; g2.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TransformEightLarge(float* f, Vector256<int> index, bool flipped, float* o, long stride)
+    {
+        Vector256<float> Tap(int j) => Avx2.GatherVector256(f + (flipped ? 8 - j : j), index, 4);
+        Vector256<float> g0 = Tap(0), g1 = Tap(1), g2 = Tap(2), g3 = Tap(3), g4 = Tap(4), g5 = Tap(5), g6 = Tap(6), g7 = Tap(7), g8 = Tap(8);
+        var (a0, a1, a2, a3, a4, a5) = Column(g0, g3, g6);
+        var (b0, b1, b2, b3, b4, b5) = Column(g1, g4, g7);
+        var (c0, c1, c2, c3, c4, c5) = Column(g2, g5, g8);
+        Row(o, stride, a0, b0, c0);
+        Row(o + (6 * stride), stride, a1, b1, c1);
+        Row(o + (12 * stride), stride, a2, b2, c2);
+        Row(o + (18 * stride), stride, a3, b3, c3);
+        Row(o + (24 * stride), stride, a4, b4, c4);
+        Row(o + (30 * stride), stride, a5, b5, c5);
+
+        static (Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>) Column(Vector256<float> a, Vector256<float> b, Vector256<float> c)
+        {
+            Vector256<float> sum = a + c, quarter = Vector256.Create(0.25f) * a, sixth = Vector256.Create(1f / 6f);
+            Vector256<float> even = (Vector256.Create(1f / 24f) * a) + (sixth * c), odd = Vector256.Create(1f / 12f) * b;
+            return (quarter, -sixth * (sum + b), sixth * (b - sum), even + odd, even - odd, c);
+        }
+
+        static void Row(float* o, long stride, Vector256<float> a, Vector256<float> b, Vector256<float> c)
+        {
+            var (u0, u1, u2, u3, u4, u5) = Column(a, b, c);
+            u0.Store(o);
+            u1.Store(o + stride);
+            u2.Store(o + (2 * stride));
+            u3.Store(o + (3 * stride));
+            u4.Store(o + (4 * stride));
+            u5.Store(o + (5 * stride));
+        }
+    }
+
+    /// <summary>
+    /// V = Bᵀ·d·B of F(4×4, 3×3) for eight channels of a 6×6 tile (tap (i, j) of channel c at d[i·rs + j·ch + c]), its
+    /// 36 values <paramref name="vs"/> apart. Bᵀ's rows: 4d0 − 5d2 + d4; −4(d1 + d2) + d3 + d4; 4(d1 − d2) − d3 + d4;
+    /// 2(d3 − d1) − d2 + d4; 2(d1 − d3) − d2 + d4; 4d1 − 5d3 + d5.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TileEightLarge(float* d, long rs, int ch, float* o, long vs, float* t)
+    {
+        // Bᵀ on the columns of each row first (six rows of six, into t: 36 vectors), then on the rows of the result.
+        for (int i = 0; i < 6; i++)
+        {
+            float* r = d + (i * rs);
+            Vector256<float> Tap(int j) => Vector256.Load(r + ((long)j * ch));
+            Transform(Tap(0), Tap(1), Tap(2), Tap(3), Tap(4), Tap(5), t + (i * 8), 48);
+        }
+
+        for (int j = 0; j < 6; j++)
+        {
+            float* c = t + (j * 48);
+            Transform(Vector256.Load(c), Vector256.Load(c + 8), Vector256.Load(c + 16), Vector256.Load(c + 24), Vector256.Load(c + 32), Vector256.Load(c + 40), o + (j * vs), 6 * vs);
+        }
+
+        static void Transform(Vector256<float> d0, Vector256<float> d1, Vector256<float> d2, Vector256<float> d3, Vector256<float> d4, Vector256<float> d5, float* o, long stride)
+        {
+            var four = Vector256.Create(4f);
+            Vector256<float> a = d4 - (four * d2), b = d3 - (four * d1), c = d4 - d2, e = Vector256.Create(2f) * (d3 - d1);
+            (four * (d0 - d2) + (d4 - d2)).Store(o);
+            (a + b).Store(o + stride);
+            (a - b).Store(o + (2 * stride));
+            (c + e).Store(o + (3 * stride));
+            (c - e).Store(o + (4 * stride));
+            (four * (d1 - d3) + (d5 - d3)).Store(o + (5 * stride));
+        }
+    }
+
+    /// <summary>
+    /// The 4×4 outputs y = Aᵀ·m·A of F(4×4, 3×3) for eight channels of a tile (product ξ at mk[ξ·ms]): output (i, j)
+    /// at o[i·row + j·col], eight consecutive floats. Aᵀ's rows: m0 + m1 + m2 + m3 + m4; m1 − m2 + 2(m3 − m4);
+    /// m1 + m2 + 4(m3 + m4); m1 − m2 + 8(m3 − m4) + m5.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OutputEightLarge(float* mk, long ms, float* o, long col, long row, float* t)
+    {
+        // Aᵀ on the columns of each of the six rows of products (into t: 24 vectors), then on the rows of the 6×4 result.
+        for (int i = 0; i < 6; i++)
+        {
+            float* r = mk + (6 * i * ms);
+            Transform(Vector256.Load(r), Vector256.Load(r + ms), Vector256.Load(r + (2 * ms)), Vector256.Load(r + (3 * ms)), Vector256.Load(r + (4 * ms)), Vector256.Load(r + (5 * ms)), t + (i * 8), 48);
+        }
+
+        for (int j = 0; j < 4; j++)
+        {
+            float* c = t + (j * 48);
+            Transform(Vector256.Load(c), Vector256.Load(c + 8), Vector256.Load(c + 16), Vector256.Load(c + 24), Vector256.Load(c + 32), Vector256.Load(c + 40), o + (j * col), row);
+        }
+
+        static void Transform(Vector256<float> m0, Vector256<float> m1, Vector256<float> m2, Vector256<float> m3, Vector256<float> m4, Vector256<float> m5, float* o, long stride)
+        {
+            Vector256<float> sum12 = m1 + m2, diff12 = m1 - m2, sum34 = m3 + m4, diff34 = m3 - m4;
+            (m0 + sum12 + sum34).Store(o);
+            (diff12 + (Vector256.Create(2f) * diff34)).Store(o + stride);
+            (sum12 + (Vector256.Create(4f) * sum34)).Store(o + (2 * stride));
+            (diff12 + (Vector256.Create(8f) * diff34) + m5).Store(o + (3 * stride));
+        }
     }
 }
