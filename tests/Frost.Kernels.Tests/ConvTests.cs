@@ -53,9 +53,10 @@ public class ConvTests
         "2,64,16,16,64,3,3,1,1,1,1,1,1,1,1,1",   // a plane of exactly 256: the fewest channels for the Winograd weight gradient
         "2,32,3,4,56,3,3,1,1,2,0,0,2,1,1,1",     // large asymmetric pads; K = 56 leaves a partial block of kernels
         "2,32,28,28,40,3,3,1,1,1,1,1,1,1,1,1",   // Winograd F(4x4): a 28x28 map; K = 40 leaves a partial block of kernels
-        "1,48,30,29,32,3,3,1,1,1,1,1,1,1,1,1",   // F(4x4), cropped tiles on the right and bottom
+        "2,48,30,29,32,3,3,1,1,1,1,1,1,1,1,1",   // F(4x4), cropped tiles on the right and bottom
         "2,32,31,30,32,3,3,1,1,0,2,1,0,1,1,1",   // F(4x4), asymmetric pads
-        "1,32,30,31,40,3,3,1,1,0,0,0,0,1,1,1",   // F(4x4) without padding: the input gradient pads by 2
+        "2,32,30,31,40,3,3,1,1,0,0,0,0,1,1,1",   // F(4x4) without padding: the input gradient pads by 2
+        "24,32,7,8,40,3,3,1,1,1,1,1,1,1,1,1",    // F(4x4) on a small map of a large batch: most tiles cropped
     ];
 
     internal static Conv2DShape Parse(string spec)

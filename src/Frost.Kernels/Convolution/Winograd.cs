@@ -202,17 +202,21 @@ internal sealed unsafe class Winograd : RangeWork
     /// <summary>
     /// Whether the forward pass of <paramref name="g"/> (or an input gradient) takes F(4×4, 3×3): 36 products for 16
     /// outputs, where F(2×2, 3×3) takes 16 for 4, and 2.25 transformed values per input or output value instead of 4.
-    /// Its kernels take 36 values each instead of 16, transformed again on every call, so it pays on large maps of
-    /// few channels, where the tiles far outnumber the kernels; its transforms run eight channels at a time.
+    /// Its larger transforms cost more per tile, so it is taken where its products are at most three quarters of
+    /// F(2×2)'s (not on maps of 2 or 6 positions a side, where cropped tiles waste the saving), and where the batch saves
+    /// enough products per kernel to pay for transforming every kernel into 36 values instead of 16. Its transforms run
+    /// eight channels at a time.
     /// </summary>
-    // NOTE: forward time over F(2×2)'s (b16): 0.77–0.81 at 64ch 56², 0.88 at 128ch 28²; 1.1–1.25 at 256ch 14², 1.5 at
-    // 512ch 7², 0.99–1.1 at 64ch 16² and 128ch 8² (b64). Input gradients: 0.95–1.05 where it is taken.
+    // NOTE: time over F(2×2)'s, forward / input gradient: 0.70 at 256ch 56² (b8) and 28² (b32); 0.75–0.86 at 64ch 56²
+    // and 128ch 28² (b16); 0.93 at 256ch 14²; 0.90 at 512ch 7²; 0.77 at 64ch 16² and 0.75–0.85 at 128ch 8² (b64);
+    // 0.92–0.97 at 32ch 12². Not taken: 1.22 at 10², 1.4 at 6², 2.2 at 2²; 0.94–1.07 at 512ch 7² (b16) and 0.97 at
+    // 256ch 4² (b64), whose batches save 50 products per kernel.
     private static bool LargeTiles(in ConvGeometry g)
-        => LargeTileTransforms && g.C % 8 == 0 && g.K % 8 == 0 && Gemm.TileCols(Gemm.ActivePath) % 8 == 0
-        && g.OutPlane >= LargeTilePlane && (long)g.C * g.K <= 128 * 128;
-
-    /// <summary>Fewest output positions per image for F(4×4, 3×3).</summary>
-    private const int LargeTilePlane = 28 * 28;
+    {
+        long large = ((g.OH + 3) / 4) * (long)((g.OW + 3) / 4), small = ((g.OH + 1) / 2) * (long)((g.OW + 1) / 2);
+        return LargeTileTransforms && g.C % 8 == 0 && g.K % 8 == 0 && Gemm.TileCols(Gemm.ActivePath) % 8 == 0
+            && 3 * large <= small && g.N * ((16 * small) - (36 * large)) >= 36 * 64;
+    }
 
     /// <summary>Whether the F(4×4, 3×3) transforms run here (they use AVX2's gathers); a switch for tests and benchmarks.</summary>
     internal static bool LargeTileTransforms = Avx2.IsSupported;
@@ -786,6 +790,7 @@ internal sealed unsafe class Winograd : RangeWork
         Row(o + (24 * stride), stride, a4, b4, c4);
         Row(o + (30 * stride), stride, a5, b5, c5);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         static (Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>) Column(Vector256<float> a, Vector256<float> b, Vector256<float> c)
         {
             Vector256<float> sum = a + c, quarter = Vector256.Create(0.25f) * a, sixth = Vector256.Create(1f / 6f);
@@ -793,6 +798,7 @@ internal sealed unsafe class Winograd : RangeWork
             return (quarter, -sixth * (sum + b), sixth * (b - sum), even + odd, even - odd, c);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         static void Row(float* o, long stride, Vector256<float> a, Vector256<float> b, Vector256<float> c)
         {
             var (u0, u1, u2, u3, u4, u5) = Column(a, b, c);
@@ -827,16 +833,18 @@ internal sealed unsafe class Winograd : RangeWork
             Transform(Vector256.Load(c), Vector256.Load(c + 8), Vector256.Load(c + 16), Vector256.Load(c + 24), Vector256.Load(c + 32), Vector256.Load(c + 40), o + (j * vs), 6 * vs);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         static void Transform(Vector256<float> d0, Vector256<float> d1, Vector256<float> d2, Vector256<float> d3, Vector256<float> d4, Vector256<float> d5, float* o, long stride)
         {
-            var four = Vector256.Create(4f);
-            Vector256<float> a = d4 - (four * d2), b = d3 - (four * d1), c = d4 - d2, e = Vector256.Create(2f) * (d3 - d1);
-            (four * (d0 - d2) + (d4 - d2)).Store(o);
+            Vector256<float> four = Vector256.Create(4f), two = Vector256.Create(2f);
+            Vector256<float> a = Vector256.MultiplyAddEstimate(-four, d2, d4), b = Vector256.MultiplyAddEstimate(-four, d1, d3);
+            Vector256<float> c = d4 - d2, e = d3 - d1;
+            Vector256.MultiplyAddEstimate(four, d0 - d2, c).Store(o);
             (a + b).Store(o + stride);
             (a - b).Store(o + (2 * stride));
-            (c + e).Store(o + (3 * stride));
-            (c - e).Store(o + (4 * stride));
-            (four * (d1 - d3) + (d5 - d3)).Store(o + (5 * stride));
+            Vector256.MultiplyAddEstimate(two, e, c).Store(o + (3 * stride));
+            Vector256.MultiplyAddEstimate(-two, e, c).Store(o + (4 * stride));
+            Vector256.MultiplyAddEstimate(four, d1 - d3, d5 - d3).Store(o + (5 * stride));
         }
     }
 
@@ -861,13 +869,14 @@ internal sealed unsafe class Winograd : RangeWork
             Transform(Vector256.Load(c), Vector256.Load(c + 8), Vector256.Load(c + 16), Vector256.Load(c + 24), Vector256.Load(c + 32), Vector256.Load(c + 40), o + (j * col), row);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         static void Transform(Vector256<float> m0, Vector256<float> m1, Vector256<float> m2, Vector256<float> m3, Vector256<float> m4, Vector256<float> m5, float* o, long stride)
         {
             Vector256<float> sum12 = m1 + m2, diff12 = m1 - m2, sum34 = m3 + m4, diff34 = m3 - m4;
             (m0 + sum12 + sum34).Store(o);
-            (diff12 + (Vector256.Create(2f) * diff34)).Store(o + stride);
-            (sum12 + (Vector256.Create(4f) * sum34)).Store(o + (2 * stride));
-            (diff12 + (Vector256.Create(8f) * diff34) + m5).Store(o + (3 * stride));
+            Vector256.MultiplyAddEstimate(Vector256.Create(2f), diff34, diff12).Store(o + stride);
+            Vector256.MultiplyAddEstimate(Vector256.Create(4f), sum34, sum12).Store(o + (2 * stride));
+            Vector256.MultiplyAddEstimate(Vector256.Create(8f), diff34, diff12 + m5).Store(o + (3 * stride));
         }
     }
 }
