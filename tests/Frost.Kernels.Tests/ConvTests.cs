@@ -57,6 +57,8 @@ public class ConvTests
         "2,32,31,30,32,3,3,1,1,0,2,1,0,1,1,1",   // F(4x4), asymmetric pads
         "2,32,30,31,40,3,3,1,1,0,0,0,0,1,1,1",   // F(4x4) without padding: the input gradient pads by 2
         "24,32,7,8,40,3,3,1,1,1,1,1,1,1,1,1",    // F(4x4) on a small map of a large batch: most tiles cropped
+        "8,64,14,16,72,3,3,1,1,1,1,1,1,1,1,1",   // F(4x4) weight gradient from 64 channels on a small plane
+        "2,128,30,28,136,3,3,1,1,1,1,1,1,1,1,1", // F(4x4) weight gradient, cropped tiles
     ];
 
     internal static Conv2DShape Parse(string spec)

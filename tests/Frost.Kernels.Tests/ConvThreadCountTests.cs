@@ -21,6 +21,7 @@ public class ConvThreadCountTests
     [InlineData("3,64,9,9,70,3,3,1,1,1,1,1,1,1,1,1", true)]      // a 64-channel Winograd weight gradient, K not a multiple of 8
     [InlineData("11,72,5,6,64,3,3,1,1,1,1,1,1,1,1,1", true)]     // a batch that does not split evenly over 4 threads
     [InlineData("3,64,28,29,64,3,3,1,1,1,1,1,1,1,1,1", true)]    // Winograd F(4x4), three images over 4 threads
+    [InlineData("8,64,14,16,72,3,3,1,1,1,1,1,1,1,1,1", true)]    // the F(4x4) weight gradient: 36 products over 4 threads
     public void Four_tasks_match_the_reference(string spec, bool winograd) => WithPaths(4, winograd, null, spec);
 
     [Theory]
@@ -35,6 +36,7 @@ public class ConvThreadCountTests
     [InlineData("3,40,6,9,32,3,3,1,1,0,2,1,0,1,1,1")]     // asymmetric pads
     [InlineData("6,256,5,7,260,3,3,1,1,1,1,1,1,1,1,1")]   // weight gradient summed over six chunks
     [InlineData("3,32,28,30,40,3,3,1,1,1,1,1,1,1,1,1")]   // F(4x4) forward and input gradient in small chunks
+    [InlineData("8,64,14,16,72,3,3,1,1,1,1,1,1,1,1,1")]   // F(4x4) weight gradient summed over eight chunks
     public void Winograd_in_many_small_chunks_matches_the_reference(string spec) =>
         WithPaths(KernelOptions.MaxThreads, winograd: true, 4096, spec);
 

@@ -22,11 +22,12 @@ internal sealed unsafe class Winograd : RangeWork
     internal static int MinChannels = 32;
 
     /// <summary>
-    /// Fewest input and output channels for the weight gradient: its 16 products are output channels × input channels
+    /// Fewest input and output channels for the weight gradient: its products are output channels × input channels
     /// summed over tiles, which run well only when both are wide. Half as many do on planes of at most
-    /// <see cref="SmallPlane"/> positions.
+    /// <see cref="SmallPlane"/> positions, and where it takes F(4×4, 3×3).
     /// </summary>
-    // NOTE: weight gradient time over the direct path's at 64 channels: 0.90 at 16² (b64), 1.02–1.09 at 32², 1.5 at 56².
+    // NOTE: weight gradient time over the direct path's at 64 channels, F(2×2): 0.90 at 16² (b64), 1.02–1.09 at 32², 1.5
+    // at 56²; F(4×4): 0.77 at 56² (b16), 0.84–0.86 at 28² and 32²; at 32 channels F(4×4) 1.25–1.35.
     internal static int MinWeightGradientChannels = 128;
 
     /// <summary>Largest plane on which the weight gradient runs from half of <see cref="MinWeightGradientChannels"/>.</summary>
@@ -94,7 +95,7 @@ internal sealed unsafe class Winograd : RangeWork
 
     /// <summary>Whether the weight gradient of <paramref name="g"/> runs here.</summary>
     public static bool AppliesToWeightGradient(in ConvGeometry g) =>
-        Applies(g) && Math.Min(g.C, g.K) >= (g.OutPlane <= SmallPlane ? MinWeightGradientChannels / 2 : MinWeightGradientChannels);
+        Applies(g) && Math.Min(g.C, g.K) >= (g.OutPlane <= SmallPlane || LargeTiles(g) ? MinWeightGradientChannels / 2 : MinWeightGradientChannels);
 
     /// <summary>
     /// y = conv(x, w) + bias (bias may be null), optionally max(·, 0). With <paramref name="flipped"/>, <paramref name="w"/>
@@ -155,35 +156,36 @@ internal sealed unsafe class Winograd : RangeWork
 
     /// <summary>
     /// dw = ∂L/∂w and, if <paramref name="dbias"/> is not null, dbias (both overwritten), by the transposed algorithm:
-    /// dw = Gᵀ·[Σ over tiles (Bᵀ·d·B) ⊙ (A·e·Aᵀ)]·G, with d the 4×4 input tile and e the 2×2 output-gradient tile. The
-    /// sums over tiles are 16 products (output channels × tiles times tiles × input channels), one thread each, added
-    /// chunk after chunk: the result does not depend on the thread count.
+    /// dw = Gᵀ·[Σ over tiles (Bᵀ·d·B) ⊙ (A·e·Aᵀ)]·G, with d an input tile and e an output-gradient tile (4×4 and 2×2, or
+    /// 6×6 and 4×4 where the forward pass would take F(4×4, 3×3)). The sums over tiles are 16 or 36 products (output
+    /// channels × tiles times tiles × input channels), one thread each, added chunk after chunk: the result does not
+    /// depend on the thread count.
     /// </summary>
     public void BackwardWeight(in ConvGeometry g, float* x, float* dy, float* dw, float* dbias)
     {
-        Setup(g, x, 2);
+        Setup(g, x, LargeTiles(g) ? 4 : 2);
         _dy = dy;
 
         _uStride = ((long)g.K * g.C) + Skew;
-        _u = Scratch.Weights.Get(16 * _uStride);
+        _u = Scratch.Weights.Get(_positions * _uStride);
         int width = Math.Max(g.C, g.K);
-        int chunk = (int)Math.Clamp((4 * ChunkFloats) / (16L * _tiles * width), 1, g.N);
+        int chunk = (int)Math.Clamp((4 * ChunkFloats) / (_positions * (long)_tiles * width), 1, g.N);
         _vStride = (chunk * (long)_tiles * g.C) + Skew;
         _eStride = (chunk * (long)_tiles * g.K) + Skew;
-        _v = Scratch.Col.Get(16 * (_vStride + _eStride));
-        _e = _v + (16 * _vStride);
+        _v = Scratch.Col.Get(_positions * (_vStride + _eStride));
+        _e = _v + (_positions * _vStride);
         for (_first = 0; _first < g.N; _first += chunk)
         {
             _images = Math.Min(chunk, g.N - _first);
             _phase = Phase.GradientTiles;
-            Dispatch(_images, 16L * _tiles * (g.C + g.K));
+            Dispatch(_images, _positions * (long)_tiles * (g.C + g.K));
             _phase = Phase.GradientProducts;
-            Dispatch(16, (long)g.K * g.C * _images * _tiles / 64);
+            Dispatch(_positions, (long)g.K * g.C * _images * _tiles / 64);
         }
 
         _phase = Phase.WeightGradient;
         _dw = dw;
-        Dispatch(g.K, 16L * g.C);
+        Dispatch(g.K, _positions * (long)g.C);
         if (dbias != null)
         {
             for (int k = 0; k < g.K; k++)
@@ -207,10 +209,11 @@ internal sealed unsafe class Winograd : RangeWork
     /// enough products per kernel to pay for transforming every kernel into 36 values instead of 16. Its transforms run
     /// eight channels at a time.
     /// </summary>
-    // NOTE: time over F(2×2)'s, forward / input gradient: 0.70 at 256ch 56² (b8) and 28² (b32); 0.75–0.86 at 64ch 56²
-    // and 128ch 28² (b16); 0.93 at 256ch 14²; 0.90 at 512ch 7²; 0.77 at 64ch 16² and 0.75–0.85 at 128ch 8² (b64);
-    // 0.92–0.97 at 32ch 12². Not taken: 1.22 at 10², 1.4 at 6², 2.2 at 2²; 0.94–1.07 at 512ch 7² (b16) and 0.97 at
-    // 256ch 4² (b64), whose batches save 50 products per kernel.
+    // NOTE: time over F(2×2)'s, forward and input gradient: 0.70 at 256ch 56² (b8) and 28² (b32); 0.70–0.86 at 64ch 56²
+    // and 128ch 28² (b16); 0.91–0.98 at 256ch 14²; 0.68–0.81 at 64ch 16² and 0.75–0.91 at 128ch 8² (b64); 0.92–0.97
+    // at 32ch 12². Weight gradient: 0.83 at 128ch 28², 0.87 at 64ch 16² and 128ch 8² (b64), 1.02 at 256ch 14². Not
+    // taken: 1.22 at 10², 1.4 at 6², 2.2 at 2²; 0.9–1.07 at 512ch 7² (b16) and 0.97–1.0 at 256ch 4² (b64), whose
+    // batches save 50 products per kernel.
     private static bool LargeTiles(in ConvGeometry g)
     {
         long large = ((g.OH + 3) / 4) * (long)((g.OW + 3) / 4), small = ((g.OH + 1) / 2) * (long)((g.OW + 1) / 2);
@@ -258,6 +261,9 @@ internal sealed unsafe class Winograd : RangeWork
                     GradientProduct(xi);
                 }
 
+                return;
+            case Phase.WeightGradient when _m == 4:
+                InverseTransformWeightsLarge(begin, end);
                 return;
             case Phase.WeightGradient:
                 InverseTransformWeights(begin, end);
@@ -559,27 +565,41 @@ internal sealed unsafe class Winograd : RangeWork
         ref readonly var g = ref _g;
         int plane = g.OutPlane;
         float* image = _dy + ((long)n * g.K * plane);
-        long row = 2L * _tw * g.K;
-        float* stage = Scratch.Pad.Get(2 * row);
-        new Span<float>(stage, checked((int)(2 * row))).Clear();
+        int tm = _m;
+        long row = (long)tm * _tw * g.K;
+        float* stage = Scratch.Pad.Get(tm * row);
+        float* t24 = stackalloc float[24 * 8];
+        new Span<float>(stage, checked((int)(tm * row))).Clear();
         for (int ty = 0; ty < _tiles / _tw; ty++)
         {
-            int oy = 2 * ty;
-            ImageOps.Transpose(image + ((long)oy * g.OW), plane, g.K, g.OW, stage, g.K);
-            if (oy + 1 < g.OH)
+            for (int r = 0; r < tm; r++)
             {
-                ImageOps.Transpose(image + ((long)(oy + 1) * g.OW), plane, g.K, g.OW, stage + row, g.K);
-            }
-            else
-            {
-                new Span<float>(stage + row, checked((int)row)).Clear();
+                int oy = (tm * ty) + r;
+                if (oy < g.OH)
+                {
+                    ImageOps.Transpose(image + ((long)oy * g.OW), plane, g.K, g.OW, stage + (r * row), g.K);
+                }
+                else
+                {
+                    new Span<float>(stage + (r * row), checked((int)row)).Clear();
+                }
             }
 
             for (int tx = 0; tx < _tw; tx++)
             {
-                float* st = stage + (2L * tx * g.K);
+                float* st = stage + ((long)tm * tx * g.K);
                 float* ot = o + ((long)((ty * _tw) + tx) * g.K);
                 int k = 0;
+                if (tm == 4)
+                {
+                    for (; k < g.K; k += 8)
+                    {
+                        GradientEightLarge(st + k, g.K, row, ot + k, es, t24);
+                    }
+
+                    continue;
+                }
+
                 if (Vector256.IsHardwareAccelerated)
                 {
                     for (; k + 8 <= g.K; k += 8)
@@ -877,6 +897,82 @@ internal sealed unsafe class Winograd : RangeWork
             Vector256.MultiplyAddEstimate(Vector256.Create(2f), diff34, diff12).Store(o + stride);
             Vector256.MultiplyAddEstimate(Vector256.Create(4f), sum34, sum12).Store(o + (2 * stride));
             Vector256.MultiplyAddEstimate(Vector256.Create(8f), diff34, diff12 + m5).Store(o + (3 * stride));
+        }
+    }
+
+    /// <summary>
+    /// E = A·e·Aᵀ of F(4×4, 3×3) for eight channels of a 4×4 output-gradient tile (e(i, j) at e[i·row + j·col]), its
+    /// 36 values <paramref name="es"/> apart. A's rows: e0; e0 + e1 + e2 + e3; e0 − e1 + e2 − e3; e0 + 2e1 + 4e2 + 8e3;
+    /// e0 − 2e1 + 4e2 − 8e3; e3.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void GradientEightLarge(float* e, long col, long row, float* o, long es, float* t)
+    {
+        // A on the columns of each of the four rows (into t: 24 vectors), then on the rows of the 4×6 result.
+        for (int i = 0; i < 4; i++)
+        {
+            float* r = e + (i * row);
+            Transform(Vector256.Load(r), Vector256.Load(r + col), Vector256.Load(r + (2 * col)), Vector256.Load(r + (3 * col)), t + (i * 8), 32);
+        }
+
+        for (int j = 0; j < 6; j++)
+        {
+            float* c = t + (j * 32);
+            Transform(Vector256.Load(c), Vector256.Load(c + 8), Vector256.Load(c + 16), Vector256.Load(c + 24), o + (j * es), 6 * es);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Transform(Vector256<float> e0, Vector256<float> e1, Vector256<float> e2, Vector256<float> e3, float* o, long stride)
+        {
+            Vector256<float> four = Vector256.Create(4f), two = Vector256.Create(2f);
+            Vector256<float> even = e0 + e2, odd = e1 + e3;
+            Vector256<float> even4 = Vector256.MultiplyAddEstimate(four, e2, e0), odd4 = Vector256.MultiplyAddEstimate(four, e3, e1);
+            e0.Store(o);
+            (even + odd).Store(o + stride);
+            (even - odd).Store(o + (2 * stride));
+            Vector256.MultiplyAddEstimate(two, odd4, even4).Store(o + (3 * stride));
+            Vector256.MultiplyAddEstimate(-two, odd4, even4).Store(o + (4 * stride));
+            e3.Store(o + (5 * stride));
+        }
+    }
+
+    /// <summary>dw = Gᵀ·Z·G of F(4×4, 3×3) for output channels [begin, end): Gᵀ's rows z0/4 − (z1 + z2)/6 + (z3 + z4)/24; (z2 − z1)/6 + (z3 − z4)/12; (z3 + z4 − z1 − z2)/6 + z5.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void InverseTransformWeightsLarge(int begin, int end)
+    {
+        ref readonly var g = ref _g;
+        long zs = _uStride;
+        float* r = stackalloc float[18];
+        for (int k = begin; k < end; k++)
+        {
+            for (int c = 0; c < g.C; c++)
+            {
+                float* z = _u + ((long)k * g.C) + c;
+                float* o = _dw + ((((long)k * g.C) + c) * 9);
+
+                // Gᵀ on each of the six columns of Z (into r: 3 × 6), then on the rows of the result.
+                for (int q = 0; q < 6; q++)
+                {
+                    float* zq = z + (q * zs);
+                    Column(zq[0], zq[6 * zs], zq[12 * zs], zq[18 * zs], zq[24 * zs], zq[30 * zs], r + q, 6);
+                }
+
+                for (int i = 0; i < 3; i++)
+                {
+                    float* ri = r + (i * 6);
+                    Column(ri[0], ri[1], ri[2], ri[3], ri[4], ri[5], o + (i * 3), 1);
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Column(float z0, float z1, float z2, float z3, float z4, float z5, float* o, int stride)
+        {
+            const float Sixth = 1f / 6f;
+            float sum12 = z1 + z2, sum34 = z3 + z4;
+            o[0] = (0.25f * z0) - (Sixth * sum12) + ((1f / 24f) * sum34);
+            o[stride] = (Sixth * (z2 - z1)) + ((1f / 12f) * (z3 - z4));
+            o[2 * stride] = (Sixth * (sum34 - sum12)) + z5;
         }
     }
 }
