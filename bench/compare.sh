@@ -63,6 +63,8 @@ done
 command -v dotnet >/dev/null || die "the .NET SDK (10.0) is required: dotnet is not on PATH"
 
 out="${out:-bench/results/compare-$(date -u +%Y%m%dT%H%M%SZ)}"
+# The table reads every round-*/ file in --out: another run's files there would be counted as this one's.
+compgen -G "$out/round-*" >/dev/null && die "--out $out already holds a run's rounds (round-*/); pass a new folder"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 
