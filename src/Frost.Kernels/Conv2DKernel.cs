@@ -5,10 +5,11 @@ namespace Frost.Kernels;
 
 /// <summary>2-D convolution over NCHW tensors (cross-correlation, as in ONNX and PyTorch) and its gradients.</summary>
 /// <remarks>
-/// 3×3 stride-1 convolutions on small maps run by Winograd's F(2×2, 3×3) (forward and input gradient); other stride-1
-/// ones run as GEMMs that read a zero-padded copy of the image in place; strided ones with a shallow depth (Cg·R·S) run
-/// forward as an implicit GEMM whose operand is packed from the image, other strided ones build rows of patches first;
-/// depthwise ones (one input channel per group) run directly. Large problems use up to
+/// 3×3 stride-1 convolutions on maps up to 56×56 run by Winograd's minimal filtering, F(2×2, 3×3) or, where a batch has
+/// tiles enough, F(4×4, 3×3), whose rounding is relative to each 4×4 output tile's magnitude (about 1e-5 of it) rather
+/// than each output's; other stride-1 ones run as GEMMs that read a zero-padded copy of the image in place; strided
+/// ones with a shallow depth (Cg·R·S) run forward as an implicit GEMM whose operand is packed from the image, other
+/// strided ones build rows of patches first; depthwise ones (one input channel per group) run directly. Large problems use up to
 /// <see cref="KernelOptions.MaxThreads"/> threads; results are deterministic for a fixed thread count.
 /// Input and output spans must not overlap.
 /// </remarks>

@@ -11,10 +11,10 @@ namespace Frost.Kernels.Convolution;
 /// 3×3 stride-1 convolutions by Winograd's minimal filtering F(2×2, 3×3): every 4×4 input tile and every kernel
 /// become 16 values, the 16 positions are 16 independent products (tiles × input channels times input channels ×
 /// output channels), and every 2×2 output tile comes back from its 16 products: 16 multiplies for 4 outputs
-/// instead of 36. On large maps of few channels the forward pass and the input gradient take F(4×4, 3×3) instead:
-/// 6×6 tiles, 36 products, 4×4 outputs. The transformed kernels are written straight into the products' packed
-/// layout, once per call; then each thread takes chunks of images small enough for its transformed tiles and products
-/// to stay in cache.
+/// instead of 36. Where a batch has tiles enough, all three passes take F(4×4, 3×3) instead: 6×6 input tiles, 36
+/// products, 4×4 outputs, rounding relative to each output tile's magnitude rather than each output's. The transformed
+/// kernels are written straight into the products' packed layout, once per call; then each thread takes chunks of
+/// images small enough for its transformed tiles and products to stay in cache.
 /// </summary>
 internal sealed unsafe class Winograd : RangeWork
 {
@@ -43,7 +43,7 @@ internal sealed unsafe class Winograd : RangeWork
     internal static long ChunkFloats = 1L << 18;
 
     /// <summary>
-    /// Floats between the 16 positions' matrices beyond their size: without it the 16 streams a transform writes are
+    /// Floats between the positions' matrices beyond their size: without it the 16 or 36 streams a transform writes are
     /// a multiple of 4 KiB apart and fall into the same cache sets.
     /// </summary>
     private const int Skew = 16;
@@ -210,18 +210,19 @@ internal sealed unsafe class Winograd : RangeWork
     /// eight channels at a time.
     /// </summary>
     // NOTE: time over F(2×2)'s, forward and input gradient: 0.70 at 256ch 56² (b8) and 28² (b32); 0.70–0.86 at 64ch 56²
-    // and 128ch 28² (b16); 0.91–0.98 at 256ch 14²; 0.68–0.81 at 64ch 16² and 0.75–0.91 at 128ch 8² (b64); 0.92–0.97
-    // at 32ch 12². Weight gradient: 0.83 at 128ch 28², 0.87 at 64ch 16² and 128ch 8² (b64), 1.02 at 256ch 14². Not
-    // taken: 1.22 at 10², 1.4 at 6², 2.2 at 2²; 0.9–1.07 at 512ch 7² (b16) and 0.97–1.0 at 256ch 4² (b64), whose
-    // batches save 50 products per kernel.
+    // and 128ch 28² (b16); 0.91–1.0 at 256ch 14² (b16, b32); 0.86–0.94 at 512ch 7² (b32, b64); 0.68–0.81 at 64ch 16²
+    // and 0.75–0.91 at 128ch 8² (b64); 0.92–0.97 at 32ch 12². Weight gradient: 0.83 at 128ch 28², 0.87 at 64ch 16² and
+    // 128ch 8² (b64), 0.88–1.02 at 256ch 14² (b32, b16), 0.87–1.04 at 512ch 7² (b64, b32). Not taken: 1.22 at 10², 1.4
+    // at 6², 2.2 at 2²; 0.9–1.07 at 512ch 7² (b16) and 0.97–1.0 at 256ch 4² (b64), whose batches save 50 products per
+    // kernel.
     private static bool LargeTiles(in ConvGeometry g)
     {
         long large = ((g.OH + 3) / 4) * (long)((g.OW + 3) / 4), small = ((g.OH + 1) / 2) * (long)((g.OW + 1) / 2);
-        return LargeTileTransforms && g.C % 8 == 0 && g.K % 8 == 0 && Gemm.TileCols(Gemm.ActivePath) % 8 == 0
+        return LargeTileTransforms && Avx2.IsSupported && g.C % 8 == 0 && g.K % 8 == 0 && Gemm.TileCols(Gemm.ActivePath) % 8 == 0
             && 3 * large <= small && g.N * ((16 * small) - (36 * large)) >= 36 * 64;
     }
 
-    /// <summary>Whether the F(4×4, 3×3) transforms run here (they use AVX2's gathers); a switch for tests and benchmarks.</summary>
+    /// <summary>Whether F(4×4, 3×3) may run (where AVX2's gathers exist); a switch for benchmarks.</summary>
     internal static bool LargeTileTransforms = Avx2.IsSupported;
 
     /// <summary>The geometry, the input and the tiling: <paramref name="m"/>×<paramref name="m"/> output tiles, the last ones cropped.</summary>
@@ -310,7 +311,7 @@ internal sealed unsafe class Winograd : RangeWork
     }
 
     /// <summary>
-    /// U = G·g·Gᵀ for depth rows [begin, end) of the 16 products' B (C × K), written in the GEMM's packed layout.
+    /// U = G·g·Gᵀ for depth rows [begin, end) of the products' B (C × K), written in the GEMM's packed layout.
     /// Forward, entry (c, k) is kernel k·C + c; flipped, it is kernel c·K + k turned by 180°, and the kernels of a
     /// row lie one after the other.
     /// </summary>
@@ -344,7 +345,7 @@ internal sealed unsafe class Winograd : RangeWork
     /// <summary>
     /// The same for sliver columns [8·begin, 8·end) over every depth row, eight kernels at a time through gathers: for
     /// the forward pass, whose kernels of a row lie 9·C floats apart. Walking the depth rows innermost, the gathers of
-    /// one row find the cache lines the previous row loaded, and each of the 16 matrices is written in order.
+    /// one row find the cache lines the previous row loaded, and each of the matrices is written in order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void TransformKernelBlocks(int begin, int end)
@@ -460,7 +461,7 @@ internal sealed unsafe class Winograd : RangeWork
         }
     }
 
-    /// <summary>V = Bᵀ·d·B for every 4×4 tile of image <paramref name="n"/>: position ξ of its tile t, channel c at o[ξ·stride + t·C + c].</summary>
+    /// <summary>V = Bᵀ·d·B for every input tile (4×4, or 6×6 with F(4×4)) of image <paramref name="n"/>: position ξ of its tile t, channel c at o[ξ·stride + t·C + c].</summary>
     /// <remarks>The image is first copied channels-last with its padding, so eight channels of a tile are one vector.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void TransformImage(int n, float* o, long vs)
@@ -557,8 +558,8 @@ internal sealed unsafe class Winograd : RangeWork
         }
     }
 
-    /// <summary>E = A·e·Aᵀ for every 2×2 tile of image <paramref name="n"/>'s output gradient (zero beyond the map): position ξ of tile t, channel k at o[ξ·stride + t·K + k].</summary>
-    /// <remarks>Each pair of gradient rows is first transposed channels-last (2·tw positions × K, zeros past the map), so eight channels of a tile are one vector.</remarks>
+    /// <summary>E = A·e·Aᵀ for every tile (2×2, or 4×4 with F(4×4)) of image <paramref name="n"/>'s output gradient (zero beyond the map): position ξ of tile t, channel k at o[ξ·stride + t·K + k].</summary>
+    /// <remarks>Each row of tiles' gradient rows is first transposed channels-last (m·tw positions × K per row, zeros past the map), so eight channels of a tile are one vector.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void TransformGradient(int n, float* o, long es)
     {
@@ -710,7 +711,7 @@ internal sealed unsafe class Winograd : RangeWork
     }
 
     /// <summary>y = Aᵀ·m·A (+ bias, ReLU) for every tile of image <paramref name="n"/>, cropped to the output; m holds its tiles' products.</summary>
-    /// <remarks>A row of tiles is written channels-last (two output rows of 2·tw positions × K), then transposed into the K planes with the bias and ReLU.</remarks>
+    /// <remarks>A row of tiles is written channels-last (m output rows of m·tw positions × K, m the tile side), then transposed into the K planes with the bias and ReLU.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void TransformOutput(int n, float* m, long ms)
     {
