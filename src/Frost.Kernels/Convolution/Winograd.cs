@@ -205,21 +205,22 @@ internal sealed unsafe class Winograd : RangeWork
     /// Whether the forward pass of <paramref name="g"/> (or an input gradient) takes F(4×4, 3×3): 36 products for 16
     /// outputs, where F(2×2, 3×3) takes 16 for 4, and 2.25 transformed values per input or output value instead of 4.
     /// Its larger transforms cost more per tile, so it is taken where its products are at most three quarters of
-    /// F(2×2)'s (not on maps of 2 or 6 positions a side, where cropped tiles waste the saving), and where the batch saves
-    /// enough products per kernel to pay for transforming every kernel into 36 values instead of 16. Its transforms run
-    /// eight channels at a time.
+    /// F(2×2)'s (not on maps of 2 or 6 positions a side, where cropped tiles waste the saving), where the batch saves
+    /// enough products per kernel to pay for transforming every kernel into 36 values instead of 16, and where those
+    /// values take no more memory than F(2×2)'s do at 512 × 512 channels (16 MiB), so the scratch never grows beyond
+    /// what F(2×2) needs. Its transforms run eight channels at a time.
     /// </summary>
     // NOTE: time over F(2×2)'s, forward and input gradient: 0.70 at 256ch 56² (b8) and 28² (b32); 0.70–0.86 at 64ch 56²
-    // and 128ch 28² (b16); 0.91–1.0 at 256ch 14² (b16, b32); 0.86–0.94 at 512ch 7² (b32, b64); 0.68–0.81 at 64ch 16²
-    // and 0.75–0.91 at 128ch 8² (b64); 0.92–0.97 at 32ch 12². Weight gradient: 0.83 at 128ch 28², 0.87 at 64ch 16² and
-    // 128ch 8² (b64), 0.88–1.02 at 256ch 14² (b32, b16), 0.87–1.04 at 512ch 7² (b64, b32). Not taken: 1.22 at 10², 1.4
-    // at 6², 2.2 at 2²; 0.9–1.07 at 512ch 7² (b16) and 0.97–1.0 at 256ch 4² (b64), whose batches save 50 products per
-    // kernel.
+    // and 128ch 28² (b16); 0.91–1.0 at 256ch 14² (b16, b32); 0.68–0.81 at 64ch 16² and 0.75–0.91 at 128ch 8² (b64);
+    // 0.92–0.97 at 32ch 12². Weight gradient: 0.83 at 128ch 28², 0.87 at 64ch 16² and 128ch 8² (b64), 0.88–1.02 at
+    // 256ch 14² (b32, b16). Not taken: 1.22 at 10², 1.4 at 6², 2.2 at 2²; 0.97–1.0 at 256ch 4² (b64), whose batch saves
+    // 50 products per kernel; 512ch 7², for memory (0.86–0.94 at b32 and b64, 0.9–1.07 at b16): its 37.7 MB of
+    // transformed kernels would add 21 MB to the scratch (ResNet18 inference at b16@224: 101 → 121 MiB).
     private static bool LargeTiles(in ConvGeometry g)
     {
         long large = ((g.OH + 3) / 4) * (long)((g.OW + 3) / 4), small = ((g.OH + 1) / 2) * (long)((g.OW + 1) / 2);
         return LargeTileTransforms && Avx2.IsSupported && g.C % 8 == 0 && g.K % 8 == 0 && Gemm.TileCols(Gemm.ActivePath) % 8 == 0
-            && 3 * large <= small && g.N * ((16 * small) - (36 * large)) >= 36 * 64;
+            && 3 * large <= small && g.N * ((16 * small) - (36 * large)) >= 36 * 64 && 36L * g.C * g.K <= 16L * 512 * 512;
     }
 
     /// <summary>Whether F(4×4, 3×3) may run (where AVX2's gathers exist); a switch for benchmarks.</summary>
