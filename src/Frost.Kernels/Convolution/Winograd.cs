@@ -66,7 +66,6 @@ internal sealed unsafe class Winograd : RangeWork
     private bool _kernelBlocks;
     private bool _relu;
     private int _m;
-    private int _positions;
     private int _tw;
     private int _tiles;
     private int _chunk;
@@ -111,17 +110,17 @@ internal sealed unsafe class Winograd : RangeWork
         _y = y;
 
         _uStride = ((Gemm.PackedBLength(_path, g.C, g.K) + 15) & ~15L) + Skew;
-        _u = Scratch.Weights.Get(_positions * _uStride);
+        _u = Scratch.Weights.Get(Positions * _uStride);
         _phase = Phase.Weights;
         int nr = Gemm.TileCols(_path);
         _kernelBlocks = !flipped && Avx2.IsSupported && nr % 8 == 0;
         if (_kernelBlocks)
         {
-            Dispatch((g.K + nr - 1) / nr * nr / 8, _positions * 8L * g.C); // blocks of eight sliver columns
+            Dispatch((g.K + nr - 1) / nr * nr / 8, Positions * 8L * g.C); // blocks of eight sliver columns
         }
         else
         {
-            Dispatch(g.C, _positions * (long)g.K); // depth rows
+            Dispatch(g.C, Positions * (long)g.K); // depth rows
         }
 
         // Chunks small enough for the cache, yet with as many tile values as the transformed kernels, which every
@@ -129,8 +128,8 @@ internal sealed unsafe class Winograd : RangeWork
         // one chunk per thread while there are images enough.
         int width = Math.Max(g.C, g.K);
         int perThread = (g.N + KernelOptions.MaxThreads - 1) / Math.Max(1, KernelOptions.MaxThreads);
-        long chunkFloats = Math.Clamp(_positions * (long)g.C * g.K, ChunkFloats, 4 * ChunkFloats);
-        _chunk = (int)Math.Clamp(chunkFloats / (_positions * (long)_tiles * width), 1, perThread);
+        long chunkFloats = Math.Clamp(Positions * (long)g.C * g.K, ChunkFloats, 4 * ChunkFloats);
+        _chunk = (int)Math.Clamp(chunkFloats / (Positions * (long)_tiles * width), 1, perThread);
         int chunks = (g.N + _chunk - 1) / _chunk;
         if (chunks > 1 && KernelOptions.MaxThreads > 1)
         {
@@ -149,7 +148,7 @@ internal sealed unsafe class Winograd : RangeWork
         }
         else
         {
-            _gemmThreads = Gemm.ThreadsFor(_positions * (long)g.N * _tiles * g.C * g.K, KernelOptions.MaxThreads);
+            _gemmThreads = Gemm.ThreadsFor(Positions * (long)g.N * _tiles * g.C * g.K, KernelOptions.MaxThreads);
             Run(0, chunks);
         }
     }
@@ -167,25 +166,25 @@ internal sealed unsafe class Winograd : RangeWork
         _dy = dy;
 
         _uStride = ((long)g.K * g.C) + Skew;
-        _u = Scratch.Weights.Get(_positions * _uStride);
+        _u = Scratch.Weights.Get(Positions * _uStride);
         int width = Math.Max(g.C, g.K);
-        int chunk = (int)Math.Clamp((4 * ChunkFloats) / (_positions * (long)_tiles * width), 1, g.N);
+        int chunk = (int)Math.Clamp((4 * ChunkFloats) / (Positions * (long)_tiles * width), 1, g.N);
         _vStride = (chunk * (long)_tiles * g.C) + Skew;
         _eStride = (chunk * (long)_tiles * g.K) + Skew;
-        _v = Scratch.Col.Get(_positions * (_vStride + _eStride));
-        _e = _v + (_positions * _vStride);
+        _v = Scratch.Col.Get(Positions * (_vStride + _eStride));
+        _e = _v + (Positions * _vStride);
         for (_first = 0; _first < g.N; _first += chunk)
         {
             _images = Math.Min(chunk, g.N - _first);
             _phase = Phase.GradientTiles;
-            Dispatch(_images, _positions * (long)_tiles * (g.C + g.K));
+            Dispatch(_images, Positions * (long)_tiles * (g.C + g.K));
             _phase = Phase.GradientProducts;
-            Dispatch(_positions, (long)g.K * g.C * _images * _tiles / 64);
+            Dispatch(Positions, (long)g.K * g.C * _images * _tiles / 64);
         }
 
         _phase = Phase.WeightGradient;
         _dw = dw;
-        Dispatch(g.K, _positions * (long)g.C);
+        Dispatch(g.K, Positions * (long)g.C);
         if (dbias != null)
         {
             for (int k = 0; k < g.K; k++)
@@ -219,12 +218,12 @@ internal sealed unsafe class Winograd : RangeWork
     private static bool LargeTiles(in ConvGeometry g)
     {
         long large = ((g.OH + 3) / 4) * (long)((g.OW + 3) / 4), small = ((g.OH + 1) / 2) * (long)((g.OW + 1) / 2);
-        return LargeTileTransforms && Avx2.IsSupported && g.C % 8 == 0 && g.K % 8 == 0 && Gemm.TileCols(Gemm.ActivePath) % 8 == 0
+        return Avx2.IsSupported && g.C % 8 == 0 && g.K % 8 == 0 && Gemm.TileCols(Gemm.ActivePath) % 8 == 0
             && 3 * large <= small && g.N * ((16 * small) - (36 * large)) >= 36 * 64 && 36L * g.C * g.K <= 16L * 512 * 512;
     }
 
-    /// <summary>Whether F(4×4, 3×3) may run (where AVX2's gathers exist); a switch for benchmarks.</summary>
-    internal static bool LargeTileTransforms = Avx2.IsSupported;
+    /// <summary>Transformed values per tile and kernel: the positions of the (m + 2)×(m + 2) input tiles, one product each.</summary>
+    private int Positions => (_m + 2) * (_m + 2);
 
     /// <summary>The geometry, the input and the tiling: <paramref name="m"/>×<paramref name="m"/> output tiles, the last ones cropped.</summary>
     private void Setup(in ConvGeometry g, float* x, int m)
@@ -233,7 +232,6 @@ internal sealed unsafe class Winograd : RangeWork
         _path = Gemm.ActivePath;
         _x = x;
         _m = m;
-        _positions = (m + 2) * (m + 2);
         _tw = (g.OW + m - 1) / m;
         _tiles = ((g.OH + m - 1) / m) * _tw;
     }
@@ -276,8 +274,8 @@ internal sealed unsafe class Winograd : RangeWork
 
         ref readonly var g = ref _g;
         long vStride = (_chunk * (long)_tiles * g.C) + Skew, mStride = (_chunk * (long)_tiles * g.K) + Skew;
-        float* v = Scratch.Col.Get(_positions * vStride);
-        float* m = Scratch.Work.Get(_positions * mStride);
+        float* v = Scratch.Col.Get(Positions * vStride);
+        float* m = Scratch.Work.Get(Positions * mStride);
         for (int chunk = begin; chunk < end; chunk++)
         {
             int first = chunk * _chunk, images = Math.Min(_chunk, g.N - first);
@@ -286,7 +284,7 @@ internal sealed unsafe class Winograd : RangeWork
                 TransformImage(first + i, v + ((long)i * _tiles * g.C), vStride);
             }
 
-            for (int xi = 0; xi < _positions; xi++)
+            for (int xi = 0; xi < Positions; xi++)
             {
                 var problem = new GemmProblem
                 {
@@ -399,7 +397,7 @@ internal sealed unsafe class Winograd : RangeWork
         long stride = _uStride;
         if (k >= _g.K)
         {
-            for (int xi = 0; xi < _positions; xi++)
+            for (int xi = 0; xi < Positions; xi++)
             {
                 o[xi * stride] = 0f;
             }
